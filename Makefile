@@ -1,0 +1,35 @@
+# Every target runs inside .venv, created from the pinned requirements.txt.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Strict build: warnings (broken refs, missing citations or glue keys) are errors.
+STRICT := --warningiserror --nitpick --keep-going
+
+.PHONY: book html pdf test bib clean help
+
+help:  ## List the targets
+	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+book: html  ## Set up .venv and build the HTML book into _build/html
+
+html: $(VENV)/.installed
+	$(BIN)/jupyter-book build . --builder html $(STRICT)
+
+pdf: $(VENV)/.installed  ## Build the whole book as one PDF into _build/latex (needs TeX: see .ci/run)
+	$(BIN)/jupyter-book build . --builder pdflatex $(STRICT)
+
+test: html  ## Build the book, then run every test (library, build, browser)
+	$(BIN)/python -m pytest -q
+
+bib: $(VENV)/.installed  ## Regenerate references.bib from data/sources.csv
+	$(BIN)/python -m booklib.bib
+
+clean:  ## Remove the build and its execution cache (keeps .venv)
+	rm -rf _build

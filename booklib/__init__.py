@@ -1,0 +1,17 @@
+"""The shared library of the book: validated data, house-style figures, glued numbers."""
+
+from booklib.charts import ECONOMY_COLORS, BookFigure, book_figure, economy_color
+from booklib.data import DataError, load, split_ids
+from booklib.prose import glue_number, glue_text
+
+__all__ = [
+    "ECONOMY_COLORS",
+    "BookFigure",
+    "DataError",
+    "book_figure",
+    "economy_color",
+    "glue_number",
+    "glue_text",
+    "load",
+    "split_ids",
+]

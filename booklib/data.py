@@ -1,0 +1,281 @@
+"""Load the book's tidy tables, validated against `data/datapackage.json`.
+
+The schema is a Frictionless Data Package (Table Schema fields, primaryKey,
+foreignKeys, constraints) with one extra field property, `unit`. The checks
+are our own thin code so that every problem is reported with the file, the
+row, the column and the reason, and nothing is dropped or coerced silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SOURCE_KINDS_WITHOUT_URL = {"seed_article"}
+
+_INTEGER = re.compile(r"-?\d+")
+_NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_BOOLEAN = {"true": True, "false": False}
+
+
+class DataError(ValueError):
+    """A table does not match its schema; the message lists every problem found."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    row: int | None  # 1-based data row (the header is line 1, so row N is line N+1)
+    column: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = [_display(self.path)]
+        if self.row is not None:
+            where.append(f"row {self.row} (line {self.row + 1})")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        return f"{', '.join(where)}: {self.reason}"
+
+
+def data_dir() -> Path:
+    """The folder of tables; BOOKLIB_DATA_DIR overrides it (tests use fixtures)."""
+    return Path(os.environ.get("BOOKLIB_DATA_DIR", REPO_ROOT / "data")).resolve()
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def package(directory: Path | None = None) -> dict:
+    """The parsed datapackage.json of `directory` (default: the book's data folder)."""
+    return _read_package(str((directory or data_dir()) / "datapackage.json"))
+
+
+@lru_cache(maxsize=8)
+def _read_package(path: str) -> dict:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def resource(table: str, directory: Path | None = None) -> dict:
+    for res in package(directory)["resources"]:
+        if res["name"] == table:
+            return res
+    known = ", ".join(r["name"] for r in package(directory)["resources"])
+    raise DataError(f"no table named {table!r} in datapackage.json (known: {known})")
+
+
+def table_names(directory: Path | None = None) -> list[str]:
+    return [res["name"] for res in package(directory)["resources"]]
+
+
+def split_ids(value: str, delimiter: str = ";") -> list[str]:
+    """The items of a list cell such as 'a; b' -> ['a', 'b']."""
+    return [item.strip() for item in value.split(delimiter) if item.strip()]
+
+
+def load(table: str, directory: Path | None = None) -> pd.DataFrame:
+    """Return `table` as a typed DataFrame, or raise DataError naming every problem."""
+    directory = (directory or data_dir()).resolve()
+    path = directory / resource(table, directory)["path"]
+    stamp = tuple(
+        (p, p.stat().st_mtime_ns) for p in sorted(directory.glob("*")) if p.is_file()
+    )
+    return _load_cached(table, str(directory), stamp).copy()
+
+
+@lru_cache(maxsize=64)
+def _load_cached(table: str, directory: str, _stamp: tuple) -> pd.DataFrame:
+    root = Path(directory)
+    res = resource(table, root)
+    frame, problems = _typed_frame(root / res["path"], res["schema"])
+    if not problems:
+        problems += _key_problems(root, res, frame)
+    if problems:
+        listing = "\n".join(f"  - {p}" for p in problems)
+        raise DataError(
+            f"{len(problems)} problem(s) in {_display(root / res['path'])}:\n{listing}"
+        )
+    return frame
+
+
+def _read_rows(path: Path) -> tuple[list[str], list[list[str]], list[Problem]]:
+    if not path.exists():
+        return [], [], [Problem(path, None, None, "file does not exist")]
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle, strict=True)
+        try:
+            header = next(reader)
+        except StopIteration:
+            return [], [], [Problem(path, None, None, "file is empty (no header)")]
+        rows, problems = [], []
+        for number, row in enumerate(reader, start=1):
+            if len(row) != len(header):
+                problems.append(
+                    Problem(path, number, None, f"has {len(row)} fields, the header has {len(header)}")
+                )
+            rows.append(row)
+    return header, rows, problems
+
+
+def _typed_frame(path: Path, schema: dict) -> tuple[pd.DataFrame, list[Problem]]:
+    header, rows, problems = _read_rows(path)
+    fields = {f["name"]: f for f in schema["fields"]}
+    missing = [name for name in fields if name not in header]
+    unexpected = [name for name in header if name not in fields]
+    for name in missing:
+        problems.append(Problem(path, None, name, "column is missing from the header"))
+    for name in unexpected:
+        problems.append(Problem(path, None, name, "column is not in the schema"))
+    if problems:
+        return pd.DataFrame(), problems
+
+    columns: dict[str, list] = {name: [] for name in fields}
+    for number, row in enumerate(rows, start=1):
+        for name, text in zip(header, row):
+            value, reason = _parse(text, fields[name])
+            if reason:
+                problems.append(Problem(path, number, name, reason))
+            columns[name].append(value)
+    frame = pd.DataFrame({name: _series(values, fields[name]) for name, values in columns.items()})
+    return frame, problems
+
+
+def _parse(text: str, field: dict):
+    """Convert one cell; return (value, None) or (None, reason)."""
+    constraints = field.get("constraints", {})
+    if text != text.strip():
+        return None, f"{text!r} has leading or trailing spaces"
+    if text == "":
+        if constraints.get("required"):
+            return None, "is empty but required"
+        return None, None
+    kind = field.get("type", "string")
+    if kind == "integer":
+        if not _INTEGER.fullmatch(text):
+            return None, f"{text!r} is not an integer"
+        value = int(text)
+    elif kind == "number":
+        if not _NUMBER.fullmatch(text):
+            return None, f"{text!r} is not a number (plain digits, no separators or units)"
+        value = float(text)
+    elif kind == "date":
+        try:
+            if not _DATE.fullmatch(text):
+                raise ValueError
+            value = dt.date.fromisoformat(text)
+        except ValueError:
+            return None, f"{text!r} is not a valid date (YYYY-MM-DD)"
+    elif kind == "boolean":
+        if text not in _BOOLEAN:
+            return None, f"{text!r} is not a boolean (true or false)"
+        value = _BOOLEAN[text]
+    elif kind in ("string", "list"):
+        value = text
+    else:
+        raise DataError(f"schema error: field {field['name']!r} has unknown type {kind!r}")
+    return value, _constraint_reason(value, text, field)
+
+
+def _constraint_reason(value, text: str, field: dict) -> str | None:
+    constraints = field.get("constraints", {})
+    items = split_ids(text, field.get("delimiter", ";")) if field.get("type") == "list" else [value]
+    if "enum" in constraints:
+        for item in items:
+            if item not in constraints["enum"]:
+                allowed = ", ".join(map(str, constraints["enum"]))
+                return f"{item!r} is not an allowed category (allowed: {allowed})"
+    if "pattern" in constraints:
+        for item in items:
+            if not re.fullmatch(constraints["pattern"], str(item)):
+                return f"{item!r} does not match the pattern {constraints['pattern']!r}"
+    for bound, fails in (("minimum", lambda v, b: v < b), ("maximum", lambda v, b: v > b)):
+        if bound in constraints:
+            limit = constraints[bound]
+            if field.get("type") == "date":
+                limit = dt.date.fromisoformat(limit)
+            if fails(value, limit):
+                word = "before" if bound == "minimum" else "after"
+                if field.get("type") != "date":
+                    word = "below" if bound == "minimum" else "above"
+                return f"{text!r} is out of range ({word} the {bound} {constraints[bound]})"
+    return None
+
+
+def _series(values: list, field: dict) -> pd.Series:
+    kind = field.get("type", "string")
+    if kind == "integer":
+        return pd.Series(values, dtype="Int64")
+    if kind == "number":
+        return pd.Series(values, dtype="Float64")
+    if kind == "date":
+        return pd.to_datetime(pd.Series(values, dtype="object"))
+    if kind == "boolean":
+        return pd.Series(values, dtype="boolean")
+    return pd.Series(values, dtype="string")
+
+
+def _key_problems(root: Path, res: dict, frame: pd.DataFrame) -> list[Problem]:
+    path = root / res["path"]
+    schema = res["schema"]
+    problems: list[Problem] = []
+    key = schema.get("primaryKey")
+    if key:
+        key = [key] if isinstance(key, str) else key
+        seen: dict[tuple, int] = {}
+        for number, values in enumerate(frame[key].itertuples(index=False), start=1):
+            values = tuple(values)
+            if values in seen:
+                shown = ", ".join(f"{k}={v}" for k, v in zip(key, values))
+                problems.append(
+                    Problem(path, number, ",".join(key), f"duplicate key ({shown}); first seen at row {seen[values]}")
+                )
+            else:
+                seen[values] = number
+    fields = {f["name"]: f for f in schema["fields"]}
+    for fk in schema.get("foreignKeys", []):
+        column = fk["fields"]
+        target = fk["reference"]["resource"]
+        target_column = fk["reference"]["fields"]
+        known = set(load(target, root)[target_column].dropna())
+        delimiter = fields[column].get("delimiter", ";")
+        for number, cell in enumerate(frame[column], start=1):
+            if pd.isna(cell):
+                continue
+            items = split_ids(cell, delimiter) if fields[column].get("type") == "list" else [cell]
+            for item in items:
+                if item not in known:
+                    problems.append(
+                        Problem(path, number, column, f"unknown {target_column} {item!r} (not in {target}.csv)")
+                    )
+    if res["name"] == "sources":
+        problems += _source_rule_problems(path, frame)
+    return problems
+
+
+def _source_rule_problems(path: Path, frame: pd.DataFrame) -> list[Problem]:
+    """A reader must be able to open every non-seed source."""
+    problems = []
+    for number, (kind, url) in enumerate(zip(frame["kind"], frame["url"]), start=1):
+        if pd.isna(url) and kind not in SOURCE_KINDS_WITHOUT_URL:
+            problems.append(Problem(path, number, "url", f"is empty, but a {kind} source needs a URL"))
+    return problems
+
+
+def validate_all(directory: Path | None = None) -> dict[str, int]:
+    """Load every table; return {table: row count} or raise on the first bad table."""
+    return {name: len(load(name, directory)) for name in table_names(directory)}

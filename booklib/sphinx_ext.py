@@ -1,0 +1,127 @@
+"""Sphinx extension of the book (listed in _config.yml).
+
+- Serves the Vega, Vega-Lite and vega-embed JavaScript from the book's own
+  `_static`, built at build time by vl-convert and wrapped in its own function
+  scope (a bare bundle clashes with Sphinx's underscore.js: "Identifier '_' has
+  already been declared"). Only pages that hold charts load it, once.
+- Drops sphinx-thebe's page assets (live kernels are not offered offline).
+- Re-executes a chapter when a data table it loads changes: myst-nb's cache is
+  keyed on code cells only, so without this an edited CSV would leave stale
+  outputs. Each chapter's fingerprint (the tables it names, the schema, this
+  library) is kept beside the execution cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import altair as alt
+import vl_convert as vlc
+
+from booklib import data as book_data
+
+STATIC_DIR_NAME = "booklib"
+BUNDLE_NAME = "vega-bundle.js"
+LIBRARY_DIR = Path(__file__).resolve().parent
+LOADS_TABLE = re.compile(r"""load\(\s*["']([a-z0-9_]+)["']""")
+# Library calls that read every table, so a chapter using them depends on all data.
+READS_ALL_TABLES = re.compile(r"\bdata_dictionary_markdown\(")
+FINGERPRINT_FILE = "booklib-data-fingerprints.json"
+
+
+def setup(app):
+    _drop_thebe_assets(app)
+    app.connect("config-inited", _add_static_dir)
+    app.connect("env-get-outdated", _outdated_by_data)
+    app.connect("html-page-context", _add_chart_scripts)
+    app.add_css_file(f"{STATIC_DIR_NAME}/book-charts.css")
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
+
+
+def _drop_thebe_assets(app) -> None:
+    """Jupyter Book always loads sphinx-thebe, whose inline config script is added
+    twice per page ("Identifier 'THEBE_JS_URL' has already been declared") and
+    which names a CDN; the book has no live kernels, so its assets are not added."""
+    listeners = app.events.listeners.get("env-before-read-docs", [])
+    listeners[:] = [l for l in listeners if getattr(l.handler, "__name__", "") != "init_thebe_core"]
+
+
+def bundle_js() -> str:
+    """The offline Vega bundle, inside its own function scope."""
+    vl_version = "v" + ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    return (
+        f"/* Vega, Vega-Lite {vl_version} and vega-embed, bundled by vl-convert {vlc.__version__}. */\n"
+        "(function () {\n" + vlc.javascript_bundle(vl_version=vl_version) + "\n}).call(window);\n"
+    )
+
+
+def _add_static_dir(app, config) -> None:
+    """Write our static files under the build folder and add it to html_static_path."""
+    root = Path(app.doctreedir).parent / "booklib_static"
+    target = root / STATIC_DIR_NAME
+    target.mkdir(parents=True, exist_ok=True)
+    bundle = target / BUNDLE_NAME
+    stamp = target / (BUNDLE_NAME + ".version")
+    version = f"{vlc.__version__} {alt.SCHEMA_VERSION}"
+    if not bundle.exists() or not stamp.exists() or stamp.read_text() != version:
+        bundle.write_text(bundle_js(), encoding="utf-8")
+        stamp.write_text(version)
+    for static in (LIBRARY_DIR / "static").iterdir():
+        (target / static.name).write_bytes(static.read_bytes())
+    config.html_static_path = [*config.html_static_path, str(root)]
+
+
+def _add_chart_scripts(app, pagename, templatename, context, doctree) -> None:
+    if 'class="book-chart"' in context.get("body", ""):
+        app.add_js_file(f"{STATIC_DIR_NAME}/{BUNDLE_NAME}", loading_method="defer")
+        app.add_js_file(f"{STATIC_DIR_NAME}/book-charts.js", loading_method="defer")
+
+
+def chapter_fingerprint(source: str, data_dir: Path) -> str:
+    """Hash of what a chapter's outputs depend on besides its code cells."""
+    digest = hashlib.sha256()
+    resources = {r["name"]: r["path"] for r in json.loads((data_dir / "datapackage.json").read_text())["resources"]}
+    tables = sorted(resources) if READS_ALL_TABLES.search(source) else sorted(set(LOADS_TABLE.findall(source)))
+    if not tables:
+        return ""
+    paths = [data_dir / "datapackage.json"]
+    paths += [data_dir / resources[t] for t in [*tables, "sources"] if t in resources]
+    paths += sorted(LIBRARY_DIR.rglob("*.py"))
+    for path in paths:
+        digest.update(str(path.name).encode())
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    return digest.hexdigest()
+
+
+def _outdated_by_data(app, env, added, changed, removed) -> list[str]:
+    """Chapters whose data changed: evict their cached execution and re-read them."""
+    # Relative to the working directory, as myst-nb resolves it.
+    cache_dir = Path(app.config.nb_execution_cache_path or ".jupyter_cache").resolve()
+    store = cache_dir / FINGERPRINT_FILE
+    previous = json.loads(store.read_text()) if store.exists() else {}
+    current, outdated = {}, []
+    for docname in sorted(env.found_docs):
+        path = Path(env.doc2path(docname))
+        if path.suffix not in (".md", ".ipynb"):
+            continue
+        fingerprint = chapter_fingerprint(path.read_text(encoding="utf-8"), book_data.data_dir())
+        if not fingerprint:
+            continue
+        current[str(path)] = fingerprint
+        # No record (e.g. a cache cleared by hand) counts as changed: stale beats wrong.
+        if previous.get(str(path)) != fingerprint:
+            outdated.append(docname)
+    if outdated and cache_dir.exists():
+        from jupyter_cache import get_cache
+
+        cache = get_cache(cache_dir)
+        stale = {str(Path(env.doc2path(d))) for d in outdated}
+        for record in cache.list_cache_records():
+            if str(Path(record.uri)) in stale:
+                cache.remove_cache(record.pk)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    store.write_text(json.dumps(current, indent=1, sort_keys=True))
+    return [d for d in outdated if d not in changed and d not in added]

@@ -1,0 +1,56 @@
+"""Shared fixtures: a copy of the valid fixture data package, and the built HTML book."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+HTML = REPO / "_build" / "html"
+
+
+@pytest.fixture
+def fixture_data(tmp_path: Path) -> Path:
+    """A writable copy of tests/fixtures/valid, to break one thing at a time."""
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURES / "valid", target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def built_html() -> Path:
+    """The HTML book; built strictly here if `make html` has not built it."""
+    if not (HTML / "intro.html").exists():
+        subprocess.run(
+            [str(Path(sys.executable).parent / "jupyter-book"), "build", str(REPO), "--builder", "html",
+             "--warningiserror", "--nitpick", "--keep-going"],
+            check=True,
+            env={**os.environ, "BOOKLIB_DATA_DIR": str(REPO / "data")},
+        )
+    return HTML
+
+
+def toc_pages() -> list[str]:
+    """Every page the table of contents lists, as paths without suffix."""
+    import yaml
+
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
+    pages = [toc["root"]]
+
+    def walk(items):
+        for item in items or []:
+            if "file" in item:
+                pages.append(item["file"])
+            walk(item.get("sections"))
+            walk(item.get("chapters"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return pages

@@ -1,0 +1,105 @@
+"""The built HTML book: every page, every figure numbered, captioned and sourced, nothing loaded from outside."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from booklib import load
+
+from conftest import toc_pages
+
+
+class PageParser(HTMLParser):
+    """Collects external resource references and the book figures of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.resources: list[tuple[str, str]] = []
+        self.scripts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for attr in ("src", "href"):
+            if tag in ("script", "img", "link", "iframe", "source") and attrs.get(attr):
+                if tag == "link" and attrs.get("rel") not in ("stylesheet", "preload", "icon", "modulepreload"):
+                    continue
+                self.resources.append((tag, attrs[attr]))
+        if tag == "script" and attrs.get("src"):
+            self.scripts.append(attrs["src"])
+
+
+def pages(html_root: Path) -> list[Path]:
+    return sorted(p for p in html_root.rglob("*.html") if "_static" not in p.parts)
+
+
+def figures(html: str) -> list[str]:
+    return re.findall(r"<figure\b.*?</figure>", html, re.S)
+
+
+def test_every_toc_page_is_built(built_html):
+    for page in toc_pages():
+        assert (built_html / f"{page}.html").exists(), f"{page} was not built"
+
+
+def test_no_page_loads_anything_from_outside(built_html):
+    for page in pages(built_html):
+        parser = PageParser()
+        parser.feed(page.read_text(encoding="utf-8"))
+        external = [(t, u) for t, u in parser.resources if re.match(r"(https?:)?//", u)]
+        assert not external, f"{page.relative_to(built_html)} loads {external}"
+
+
+def bib_anchor(key: str) -> str:
+    """The anchor docutils makes of `cite-{key}` (see bibtex_cite_id in _config.yml)."""
+    return re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+
+
+def test_every_figure_has_number_caption_and_source(built_html):
+    bib_keys = dict(zip(load("sources")["source_id"], load("sources")["bib_key"]))
+    seen = 0
+    for page in pages(built_html):
+        for figure in figures(page.read_text(encoding="utf-8")):
+            seen += 1
+            name = re.search(r'<figure[^>]*id="([^"]+)"', figure).group(1)
+            number = re.search(r'<span class="caption-number">(Fig\. [\d.]+) </span>', figure)
+            assert number, f"{name} has no figure number"
+            caption = re.search(r'<span class="caption-text">(.*?)</span><a class="headerlink"', figure, re.S)
+            assert caption and len(re.sub("<[^>]+>", "", caption.group(1))) > 40, f"{name} caption is missing or too short"
+            assert "<em>Source:</em>" in caption.group(1), f"{name} caption has no source line"
+            cited = set(re.findall(r'href="[^"]*bibliography\.html#cite-([^"]+)"', caption.group(1)))
+            assert cited, f"{name} source line cites nothing"
+            chart = re.search(r'class="book-chart" id="chart-([^"]+)" data-sources="([^"]*)"', figure)
+            if chart:
+                assert chart.group(1) == name, f"figure label {name} holds chart {chart.group(1)}"
+                declared = {bib_anchor(bib_keys[s]) for s in chart.group(2).split()}
+                assert cited == declared, f"{name}: caption cites {cited}, the chart declares {declared}"
+    assert seen > 0, "the book has no figures"
+
+
+def test_vega_is_served_once_per_chart_page_and_not_inlined(built_html):
+    bundle = built_html / "_static" / "booklib" / "vega-bundle.js"
+    assert bundle.exists() and bundle.stat().st_size > 100_000
+    text = bundle.read_text(encoding="utf-8")
+    assert "(function () {" in text[:300] and text.rstrip().endswith("}).call(window);"), "bundle must have its own scope"
+    chart_pages = 0
+    for page in pages(built_html):
+        html = page.read_text(encoding="utf-8")
+        parser = PageParser()
+        parser.feed(html)
+        loads = [s for s in parser.scripts if "vega-bundle.js" in s]
+        if 'class="book-chart"' in html:
+            chart_pages += 1
+            assert len(loads) == 1, f"{page.name} loads the Vega bundle {len(loads)} times"
+            assert "vegaEmbed=" not in html, f"{page.name} inlines Vega"
+        else:
+            assert not loads, f"{page.name} loads the Vega bundle without charts"
+    assert chart_pages > 0
+
+
+def test_glued_numbers_are_rendered(built_html):
+    html = (built_html / "chapters" / "appendix" / "timeline.html").read_text(encoding="utf-8")
+    assert re.search(r'<span class="pasted-text">\d+</span> events', html)

@@ -1,0 +1,64 @@
+"""Editing a data table re-executes the chapters that load it, and only those."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from conftest import FIXTURES
+
+HEADER = textwrap.dedent("""\
+    ---
+    jupytext:
+      text_representation: {extension: .md, format_name: myst}
+    kernelspec: {display_name: Python 3, language: python, name: python3}
+    ---
+    """)
+
+
+def write_book(root: Path) -> None:
+    (root / "_config.yml").write_text(textwrap.dedent("""\
+        title: Cache test
+        only_build_toc_files: true
+        execute: {execute_notebooks: cache, cache: _build/.jupyter_cache}
+        sphinx: {extra_extensions: [booklib.sphinx_ext]}
+        """))
+    (root / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: reads_rates\n  - file: reads_nothing\n  - file: dictionary\n")
+    (root / "index.md").write_text("# Index\n")
+    (root / "reads_rates.md").write_text(HEADER + "# Rates\n\n```{code-cell} ipython3\nfrom booklib import load\nprint('rows:', len(load('rates')))\n```\n")
+    (root / "dictionary.md").write_text(HEADER + "# Dictionary\n\n```{code-cell} ipython3\nfrom booklib.dictionary import data_dictionary_markdown\nprint(len(data_dictionary_markdown()))\n```\n")
+    (root / "reads_nothing.md").write_text(HEADER + "# Nothing\n\n```{code-cell} ipython3\nprint('static', 6 * 7)\n```\n")
+
+
+def build(root: Path, data: Path) -> str:
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--builder", "html"],
+        capture_output=True, text=True, cwd=root, env={**os.environ, "BOOKLIB_DATA_DIR": str(data)}, check=True,
+    )
+    return result.stdout + result.stderr
+
+
+def executed(log: str) -> set[str]:
+    return {Path(line.split(":")[0]).stem for line in log.splitlines() if "Executing notebook" in line}
+
+
+def test_data_change_reexecutes_only_the_chapters_that_load_it(tmp_path):
+    book, data = tmp_path / "book", tmp_path / "data"
+    book.mkdir()
+    write_book(book)
+    shutil.copytree(FIXTURES / "valid", data)
+    page = book / "_build" / "html" / "reads_rates.html"
+
+    assert executed(build(book, data)) == {"reads_rates", "reads_nothing", "dictionary"}
+    assert "rows: 3" in page.read_text()
+
+    assert executed(build(book, data)) == set(), "a no-op rebuild must execute nothing"
+
+    with (data / "rates.csv").open("a") as handle:
+        handle.write("China,2025-05-14,10,3,true,test_primary\n")
+    assert executed(build(book, data)) == {"reads_rates", "dictionary"}
+    assert "rows: 4" in page.read_text(), "the chapter still shows the old data"

@@ -1,0 +1,88 @@
+"""Book figures: what every chart must carry, and what it refuses."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import urllib.parse
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from booklib import book_figure, economy_color
+from booklib.charts import ECONOMY_COLORS, source_line
+
+SOURCE = "test_primary"  # a row of tests/fixtures/valid/sources.csv
+
+
+@pytest.fixture(autouse=True)
+def fixture_sources(fixture_data, monkeypatch):
+    monkeypatch.setenv("BOOKLIB_DATA_DIR", str(fixture_data))
+
+
+@pytest.fixture
+def frame():
+    return pd.DataFrame({"date": pd.to_datetime(["2025-04-05", "2025-08-07"]), "economy": ["Japan", "Japan"], "rate": [10.0, 15.0]})
+
+
+def chart(frame, tooltip=True):
+    encoding = {"x": "date:T", "y": "rate:Q", "color": economy_color("economy:N")}
+    if tooltip:
+        encoding["tooltip"] = ["date:T", "economy:N", "rate:Q"]
+    return alt.Chart(frame).mark_line().encode(**encoding)
+
+
+def make(frame, **kwargs):
+    args = dict(name="fig-test", title="A title", sources=[SOURCE], description="Rates over time.", glue=False)
+    args.update(kwargs)
+    return book_figure(chart(frame), **args)
+
+
+def test_bundle_has_interactive_html_and_static_png(frame):
+    bundle = make(frame)._repr_mimebundle_()
+    png = base64.b64decode(bundle["image/png"])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
+    html = bundle["text/html"]
+    assert 'class="book-chart"' in html and f'data-sources="{SOURCE}"' in html
+    assert 'aria-label="Rates over time."' in html
+    assert "<script src" not in html and "cdn" not in html.lower(), "the chart must not load code itself"
+    spec = json.loads(re.search(r'<script type="application/json" class="book-chart-spec">(.*?)</script>', html).group(1))
+    assert spec["title"] == "A title" and spec["description"] == "Rates over time."
+
+
+def test_csv_link_holds_exactly_the_chart_data(frame):
+    html = make(frame)._repr_mimebundle_()["text/html"]
+    href = re.search(r'href="data:text/csv;charset=utf-8,([^"]*)"', html).group(1)
+    shipped = pd.read_csv(__import__("io").StringIO(urllib.parse.unquote(href)))
+    assert list(shipped.columns) == ["date", "economy", "rate"] and len(shipped) == 2
+    assert 'download="fig-test.csv"' in html
+
+
+def test_chart_without_tooltips_is_refused(frame):
+    with pytest.raises(ValueError, match="no tooltip"):
+        book_figure(chart(frame, tooltip=False), name="fig-x", title="t", sources=[SOURCE], description="d", glue=False)
+
+
+def test_unused_columns_are_refused(frame):
+    with pytest.raises(ValueError, match=r"columns \['extra'\] are not used"):
+        make(frame.assign(extra=1))
+
+
+def test_unknown_or_missing_sources_are_refused(frame):
+    with pytest.raises(ValueError, match="unknown: \\['nope'\\]"):
+        make(frame, sources=["nope"])
+    with pytest.raises(ValueError, match="sources must be non-empty"):
+        make(frame, sources=[])
+
+
+def test_source_line_cites_bib_keys():
+    assert source_line([SOURCE, "test_seed"]) == "*Source:* {cite:p}`test_primary,test_seed`."
+
+
+def test_economy_colours_are_fixed_and_checked():
+    encoding = economy_color("economy:N", economies=["China", "Japan"]).to_dict()
+    assert encoding["scale"]["range"] == [ECONOMY_COLORS["China"], ECONOMY_COLORS["Japan"]]
+    with pytest.raises(ValueError, match="no house colour"):
+        economy_color("economy:N", economies=["Atlantis"])

@@ -1,0 +1,129 @@
+"""The data library: valid tables load typed; every kind of bad input fails with file, row, column, reason."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from booklib import DataError, load
+from booklib.bib import BIB_PATH, render
+from booklib.data import validate_all
+
+
+def replace_line(path: Path, line_number: int, new_line: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[line_number - 1] = new_line
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_valid_table_loads_with_types(fixture_data):
+    rates = load("rates", fixture_data)
+    assert len(rates) == 3
+    assert str(rates["rate_pct"].dtype) == "Float64"
+    assert str(rates["round"].dtype) == "Int64"
+    assert pd.api.types.is_datetime64_any_dtype(rates["effective_date"])
+    assert rates["in_force"].tolist() == [False, True, False]
+    assert rates["round"].isna().tolist() == [False, False, True]
+
+
+def expect_problem(directory: Path, table: str, *fragments: str) -> str:
+    with pytest.raises(DataError) as caught:
+        load(table, directory)
+    message = str(caught.value)
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in:\n{message}"
+    return message
+
+
+@pytest.mark.parametrize(
+    ("line", "bad_line", "column", "reason"),
+    [
+        (2, "Japan,2025-04-05,ten,1,false,test_primary", "rate_pct", "'ten' is not a number"),
+        (2, "Japan,2025-04-05,10%,1,false,test_primary", "rate_pct", "'10%' is not a number"),
+        (2, "Japan,2025-04-05,10,1.5,false,test_primary", "round", "'1.5' is not an integer"),
+        (2, "Japan,2025-02-30,10,1,false,test_primary", "effective_date", "'2025-02-30' is not a valid date"),
+        (2, "Japan,05/04/2025,10,1,false,test_primary", "effective_date", "is not a valid date (YYYY-MM-DD)"),
+        (2, "Japan,2024-12-31,10,1,false,test_primary", "effective_date", "out of range (before the minimum 2025-01-01)"),
+        (2, "Japan,2025-04-05,-3,1,false,test_primary", "rate_pct", "out of range (below the minimum 0)"),
+        (2, "Nippon,2025-04-05,10,1,false,test_primary", "partner", "'Nippon' is not an allowed category"),
+        (2, "Japan,2025-04-05,10,1,yes,test_primary", "in_force", "'yes' is not a boolean"),
+        (2, "Japan,2025-04-05,10,1,false,no_such_source", "source_id", "unknown source_id 'no_such_source'"),
+        (3, "Japan,2025-08-07,15,2,true,test_primary; nope", "source_id", "unknown source_id 'nope'"),
+        (2, "Japan,2025-04-05,,1,false,test_primary", "rate_pct", "is empty but required"),
+        (2, "Japan,2025-04-05, 10,1,false,test_primary", "rate_pct", "leading or trailing spaces"),
+    ],
+)
+def test_bad_cell_names_file_row_column_and_reason(fixture_data, line, bad_line, column, reason):
+    replace_line(fixture_data / "rates.csv", line, bad_line)
+    message = expect_problem(fixture_data, "rates", "rates.csv", f"row {line - 1} (line {line})", f"column '{column}'", reason)
+    assert message.count("\n  - ") == 1, "exactly one problem expected"
+
+
+def test_duplicate_key_names_both_rows(fixture_data):
+    replace_line(fixture_data / "rates.csv", 3, "Japan,2025-04-05,15,2,true,test_primary")
+    expect_problem(fixture_data, "rates", "rates.csv", "row 2 (line 3)", "column 'partner,effective_date'",
+                   "duplicate key (partner=Japan, effective_date=2025-04-05", "first seen at row 1")
+
+
+def test_ragged_row_is_not_padded(fixture_data):
+    replace_line(fixture_data / "rates.csv", 4, "China,2025-04-10,125")
+    expect_problem(fixture_data, "rates", "rates.csv", "row 3 (line 4)", "has 3 fields, the header has 6")
+
+
+def test_missing_and_unexpected_columns(fixture_data):
+    path = fixture_data / "rates.csv"
+    text = path.read_text().replace("rate_pct", "rate")
+    path.write_text(text)
+    expect_problem(fixture_data, "rates", "column 'rate_pct': column is missing", "column 'rate': column is not in the schema")
+
+
+def test_every_problem_is_listed_not_just_the_first(fixture_data):
+    replace_line(fixture_data / "rates.csv", 2, "Nippon,2025-04-05,ten,1,false,test_primary")
+    replace_line(fixture_data / "rates.csv", 4, "China,2025-04-10,125,x,false,test_primary")
+    message = expect_problem(fixture_data, "rates", "3 problem(s)")
+    assert re.search(r"row 1 .*partner", message) and re.search(r"row 3 .*round", message)
+
+
+def test_non_seed_source_needs_url(fixture_data):
+    replace_line(fixture_data / "sources.csv", 2, "test_primary,Test publisher,A test document,,2025-04-02,2026-11-22,primary_official,test_primary,,")
+    expect_problem(fixture_data, "sources", "sources.csv", "row 1 (line 2)", "column 'url'", "a primary_official source needs a URL")
+
+
+def test_unknown_table_is_named(fixture_data):
+    expect_problem(fixture_data, "nope", "no table named 'nope'")
+
+
+def test_load_returns_a_copy(fixture_data):
+    first = load("rates", fixture_data)
+    first.loc[0, "rate_pct"] = 99
+    assert load("rates", fixture_data).loc[0, "rate_pct"] == 10
+
+
+# The book's own data.
+
+def test_book_data_validates():
+    counts = validate_all()
+    assert counts["sources"] > 0 and counts["events"] > 0
+
+
+def test_every_table_has_a_source_on_every_row():
+    from booklib.data import package
+
+    for res in package()["resources"]:
+        if res["name"] == "sources":
+            continue
+        names = [f["name"] for f in res["schema"]["fields"]]
+        assert "source_id" in names, f"{res['path']} has no source_id column"
+        fks = [fk["fields"] for fk in res["schema"].get("foreignKeys", [])]
+        assert "source_id" in fks, f"{res['path']}: source_id is not a foreign key to sources"
+        required = next(f for f in res["schema"]["fields"] if f["name"] == "source_id")
+        assert required.get("constraints", {}).get("required"), f"{res['path']}: source_id is not required"
+
+
+def test_references_bib_is_generated_from_sources():
+    assert BIB_PATH.read_text(encoding="utf-8") == render(load("sources")), "run `make bib`"
+    keys = set(re.findall(r"^@\w+\{([^,]+),", BIB_PATH.read_text(), re.M))
+    assert set(load("sources")["bib_key"]) <= keys
