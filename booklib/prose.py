@@ -40,3 +40,11 @@ def markdown_table(frame) -> "IPython.display.Markdown":
     rule = "| " + " | ".join("---" for _ in frame.columns) + " |"
     rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.astype(object).itertuples(index=False)]
     return Markdown("\n".join([header, rule, *rows]))
+
+
+def markdown_list(frame, template: str) -> "IPython.display.Markdown":
+    """One bullet per row, `template` formatted with the row's columns: long text
+    wraps in both HTML and PDF, where wide tables would be clipped."""
+    from IPython.display import Markdown
+
+    return Markdown("\n".join("- " + template.format(**row) for row in frame.to_dict("records")))
