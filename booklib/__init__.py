@@ -1,7 +1,7 @@
 """The shared library of the book: validated data, house-style figures, glued numbers."""
 
 from booklib.charts import ECONOMY_COLORS, BookFigure, book_figure, economy_color
-from booklib.data import DataError, load, split_ids
+from booklib.data import DataError, latest_vintage, load, split_ids
 from booklib.prose import glue_number, glue_text
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "economy_color",
     "glue_number",
     "glue_text",
+    "latest_vintage",
     "load",
     "split_ids",
 ]

@@ -279,3 +279,18 @@ def _source_rule_problems(path: Path, frame: pd.DataFrame) -> list[Problem]:
 def validate_all(directory: Path | None = None) -> dict[str, int]:
     """Load every table; return {table: row count} or raise on the first bad table."""
     return {name: len(load(name, directory)) for name in table_names(directory)}
+
+
+def latest_vintage(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One row per `keys`: the official figure from the latest release, else the latest report.
+
+    Series such as TIC holdings are revised; a table keeps every vintage it
+    read (with its source), and a chart shows the best one.
+    """
+    sources = load("sources").set_index("source_id")
+    first_source = frame["source_id"].map(lambda cell: split_ids(cell)[0])
+    ranked = frame.assign(
+        _official=first_source.map(sources["kind"]).eq("primary_official"),
+        _published=first_source.map(sources["date_published"]).fillna(""),
+    ).sort_values(["_official", "_published"])
+    return ranked.groupby(keys, sort=True).tail(1).drop(columns=["_official", "_published"]).sort_values(keys).reset_index(drop=True)

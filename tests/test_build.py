@@ -103,3 +103,11 @@ def test_vega_is_served_once_per_chart_page_and_not_inlined(built_html):
 def test_glued_numbers_are_rendered(built_html):
     html = (built_html / "chapters" / "appendix" / "timeline.html").read_text(encoding="utf-8")
     assert re.search(r'<span class="pasted-text">\d+</span> events', html)
+
+
+def test_every_chapter_figure_is_referenced_from_the_text(built_html):
+    for page in (built_html / "chapters").glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        outside = re.sub(r"<figure\b.*?</figure>", "", html, flags=re.S)
+        for name in re.findall(r'<figure[^>]*id="([^"]+)"', html):
+            assert f'href="#{name}"' in outside, f"{page.name}: figure {name} is never referred to by number"

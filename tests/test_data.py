@@ -127,3 +127,18 @@ def test_references_bib_is_generated_from_sources():
     assert BIB_PATH.read_text(encoding="utf-8") == render(load("sources")), "run `make bib`"
     keys = set(re.findall(r"^@\w+\{([^,]+),", BIB_PATH.read_text(), re.M))
     assert set(load("sources")["bib_key"]) <= keys
+
+
+def test_latest_vintage_prefers_the_latest_official_release(fixture_data, monkeypatch):
+    from booklib import latest_vintage
+
+    monkeypatch.setenv("BOOKLIB_DATA_DIR", str(fixture_data))
+    sources = fixture_data / "sources.csv"
+    sources.write_text(sources.read_text() + "test_newer,Test publisher,A later release,https://example.org/b,2025-06-01,2026-11-22,primary_official,test_newer,,\n")
+    frame = pd.DataFrame({
+        "month": ["2025-01", "2025-01", "2025-01", "2025-02"],
+        "value": [1.0, 2.0, 3.0, 4.0],
+        "source_id": ["test_seed", "test_primary", "test_newer", "test_seed"],
+    })
+    best = latest_vintage(frame, ["month"])
+    assert best["value"].tolist() == [3.0, 4.0]
