@@ -25,7 +25,7 @@ html: $(VENV)/.installed
 pdf: $(VENV)/.installed  ## Build the whole book as one PDF into _build/latex (needs TeX: see .ci/run)
 	$(BIN)/jupyter-book build . --builder pdflatex $(STRICT)
 
-test: html  ## Build the book, then run every test (library, build, browser)
+test: html pdf  ## Build the HTML book and the PDF, then run every test (library, build, browser, PDF)
 	$(BIN)/python -m pytest -q
 
 bib: $(VENV)/.installed  ## Regenerate references.bib from data/sources.csv
