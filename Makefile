@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Strict build: warnings (broken refs, missing citations or glue keys) are errors.
 STRICT := --warningiserror --nitpick --keep-going
 
-.PHONY: book html pdf test bib clean help
+.PHONY: book html pdf test bench bib clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -25,8 +25,11 @@ html: $(VENV)/.installed
 pdf: $(VENV)/.installed  ## Build the whole book as one PDF into _build/latex (needs TeX: see .ci/run)
 	$(BIN)/jupyter-book build . --builder pdflatex $(STRICT)
 
-test: html pdf  ## Build the HTML book and the PDF, then run every test (library, build, browser, PDF)
+test: pdf html  ## Build the PDF and the HTML book (which links the PDF), then run every test
 	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.installed  ## Measure build times, page weights and chart render times into bench/results/
+	$(BIN)/python scripts/bench.py
 
 bib: $(VENV)/.installed  ## Regenerate references.bib from data/sources.csv
 	$(BIN)/python -m booklib.bib

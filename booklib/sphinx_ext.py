@@ -5,6 +5,8 @@
   scope (a bare bundle clashes with Sphinx's underscore.js: "Identifier '_' has
   already been declared"). Only pages that hold charts load it, once.
 - Drops sphinx-thebe's page assets (live kernels are not offered offline).
+- Ends every page with a "How to cite" box and shows the edition on the front
+  page, all generated from CITATION.cff (one place, not typed per chapter).
 - Re-executes a chapter when a data table it loads changes: myst-nb's cache is
   keyed on code cells only, so without this an edited CSV would leave stale
   outputs. Each chapter's fingerprint (the tables it names, the schema, this
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
@@ -37,8 +40,57 @@ def setup(app):
     app.connect("config-inited", _add_static_dir)
     app.connect("env-get-outdated", _outdated_by_data)
     app.connect("html-page-context", _add_chart_scripts)
+    app.connect("source-read", _add_citation_box)
     app.add_css_file(f"{STATIC_DIR_NAME}/book-charts.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
+
+
+def edition() -> dict:
+    """Title, authors, version and build date of the book, from CITATION.cff."""
+    import datetime as dt
+
+    import yaml
+
+    cff = yaml.safe_load((LIBRARY_DIR.parent / "CITATION.cff").read_text(encoding="utf-8"))
+    built = os.environ.get("SOURCE_DATE_EPOCH")
+    day = dt.datetime.fromtimestamp(int(built), dt.timezone.utc).date() if built else dt.date.today()
+    return {
+        "title": cff["title"],
+        "authors": "; ".join(a.get("name") or f"{a['family-names']}, {a['given-names']}" for a in cff["authors"]),
+        "version": str(cff["version"]),
+        "built": day.isoformat(),
+        "year": str(day.year),
+    }
+
+
+def citation_box(docname: str, source: str, info: dict) -> str:
+    """MyST for the box that ends a page: author, title, version, date, address with anchor."""
+    heading = re.search(r"^# (.+)$", source, re.M)
+    label = re.search(r"^\(([\w-]+)\)=\s*$", source, re.M)
+    if not heading:
+        return ""
+    anchor = f"#{label.group(1)}" if label else ""
+    return (
+        "\n\n:::{admonition} How to cite this chapter\n:class: tip book-cite\n\n"
+        f"{info['authors']} ({info['year']}). \"{heading.group(1).strip()}\". In *{info['title']}*, "
+        f"version {info['version']}, built {info['built']}. `{docname}.html{anchor}`\n:::\n"
+    )
+
+
+def _add_citation_box(app, docname: str, source: list[str]) -> None:
+    info = edition()
+    if docname == app.config.root_doc:
+        pdf = Path(app.outdir).parent / "latex" / "book.pdf"
+        # A leading slash makes the path relative to the source folder.
+        download = f" {{download}}`Download the whole book as PDF </{os.path.relpath(pdf, app.srcdir)}>`." if app.builder.format == "html" and pdf.exists() else ""
+        source[0] += (
+            "\n\n:::{admonition} This edition\n:class: note book-edition\n\n"
+            f"Version {info['version']}, built {info['built']}. To cite the whole report: {info['authors']} "
+            f"({info['year']}). *{info['title']}*, version {info['version']}. Citation metadata: "
+            f"`CITATION.cff`.{download}\n:::\n"
+        )
+    elif not docname.endswith("bibliography"):
+        source[0] += citation_box(docname, source[0], info)
 
 
 def _drop_thebe_assets(app) -> None:

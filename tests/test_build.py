@@ -111,3 +111,22 @@ def test_every_chapter_figure_is_referenced_from_the_text(built_html):
         outside = re.sub(r"<figure\b.*?</figure>", "", html, flags=re.S)
         for name in re.findall(r'<figure[^>]*id="([^"]+)"', html):
             assert f'href="#{name}"' in outside, f"{page.name}: figure {name} is never referred to by number"
+
+
+def test_citation_and_downloads(built_html):
+    import yaml
+
+    from conftest import REPO
+
+    version = str(yaml.safe_load((REPO / "CITATION.cff").read_text())["version"])
+    front = (built_html / "intro.html").read_text(encoding="utf-8")
+    assert re.search(rf"Version {re.escape(version)}, built \d{{4}}-\d{{2}}-\d{{2}}", front)
+    for page in toc_pages()[1:]:
+        if page.endswith("bibliography"):
+            continue
+        html = (built_html / f"{page}.html").read_text(encoding="utf-8")
+        assert "How to cite this chapter" in html and f"version {version}" in html, f"{page} has no citation box"
+        assert f"_sources/{page}.md" in html, f"{page} offers no source download"
+    if (REPO / "_build" / "latex" / "book.pdf").exists():
+        link = re.search(r'href="(_downloads/[^"]+\.pdf)"', front)
+        assert link and (built_html / link.group(1)).exists(), "the front page does not offer the PDF"

@@ -1,0 +1,159 @@
+"""Benchmark the book: build times, page weights, chart render times.
+
+Runs in a scratch copy of the repository (so the working tree and its cache are
+untouched), prints a Markdown table and writes it to bench/results/.
+
+    make bench          # or: .venv/bin/python scripts/bench.py [--no-pdf]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+STRICT = ["--warningiserror", "--nitpick", "--keep-going"]
+BUNDLE = "_static/booklib/vega-bundle.js"
+TARGET_PAGE_KB = 300
+TARGET_RENDER_S = 1.0
+
+
+def build(root: Path, builder: str = "html") -> tuple[float, list[str]]:
+    """Seconds for one strict build, and the notebooks it executed."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        [str(BIN / "jupyter-book"), "build", str(root), "--builder", builder, *STRICT],
+        cwd=root, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"{builder} build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    executed = [Path(line.split(":")[0]).stem for line in (result.stdout + result.stderr).splitlines() if "Executing notebook" in line]
+    return seconds, executed
+
+
+class Assets(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.paths: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        url = attrs.get("src") if tag in ("script", "img") else attrs.get("href") if tag == "link" and attrs.get("rel") == "stylesheet" else None
+        if url and not re.match(r"(https?:)?//|data:", url):
+            self.paths.append(url.split("?")[0].split("#")[0])
+
+
+def page_weights(html_root: Path) -> list[tuple[str, int, bool]]:
+    """(page, bytes of the HTML and every asset it loads except the shared Vega bundle, has charts)."""
+    rows = []
+    for page in sorted(p for p in html_root.rglob("*.html") if "_static" not in p.parts and p.name not in ("genindex.html", "search.html")):
+        parser = Assets()
+        text = page.read_text(encoding="utf-8")
+        parser.feed(text)
+        total = page.stat().st_size
+        for url in set(parser.paths):
+            asset = (page.parent / url).resolve()
+            if asset.exists() and not str(asset).endswith(BUNDLE):
+                total += asset.stat().st_size
+        rows.append((str(page.relative_to(html_root)), total, 'class="book-chart"' in text))
+    return rows
+
+
+def render_times(html_root: Path, pages: list[str]) -> dict[str, float]:
+    """Seconds from navigation start until every chart of the page has rendered (headless Chromium, offline)."""
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(html_root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    times = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            for path in pages:
+                page = browser.new_page()
+                page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
+                page.goto(f"{base}/{path}")
+                page.wait_for_function("() => [...document.querySelectorAll('.book-chart')].every(c => c.dataset.rendered)", timeout=30_000)
+                times[path] = page.evaluate("performance.now()") / 1000
+                page.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF build")
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="book-bench-"))
+    root = scratch / "book"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".venv", "_build", ".git", "bench", "__pycache__", ".pytest_cache"))
+    lines = []
+
+    clean, executed = build(root)
+    noop, noop_executed = build(root)
+    chapter = root / "chapters" / "tariffs.md"
+    text = chapter.read_text(encoding="utf-8")
+    first_code = text.index("```{code-cell} ipython3\n")
+    cell_end = text.index("\n```\n", first_code)
+    chapter.write_text(text[:cell_end] + "\n# touched by the benchmark" + text[cell_end:], encoding="utf-8")
+    touched, touched_executed = build(root)
+    pdf = None
+    if not args.no_pdf and shutil.which("xelatex"):
+        pdf, _ = build(root, "pdflatex")
+
+    html_root = root / "_build" / "html"
+    weights = page_weights(html_root)
+    renders = render_times(html_root, [p for p, _, charts in weights if charts]) if shutil.which("chromium") or Path("/usr/bin/chromium").exists() else {}
+    bundle_kb = (html_root / BUNDLE).stat().st_size / 1024
+
+    lines.append(f"# Book benchmark, {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores\n")
+    lines.append("| measure | value | target | met |")
+    lines.append("| --- | --- | --- | --- |")
+    lines.append(f"| clean HTML build (executes {len(executed)} notebooks) | {clean:.1f} s | | |")
+    ratio = noop / clean
+    lines.append(f"| no-op rebuild (executed {len(noop_executed)}) | {noop:.1f} s ({ratio:.0%} of clean) | ≤ 10 % of clean | {'yes' if ratio <= 0.10 else 'no'} |")
+    only_one = touched_executed == ["tariffs"]
+    lines.append(f"| rebuild after editing one chapter's code (executed: {', '.join(touched_executed) or 'none'}) | {touched:.1f} s | only that chapter re-executes | {'yes' if only_one else 'no'} |")
+    if pdf is not None:
+        lines.append(f"| PDF build (cache warm) | {pdf:.1f} s | | |")
+    lines.append(f"| shared Vega bundle (cached once for all pages) | {bundle_kb:,.0f} KB | | |")
+    lines.append("\n| page | weight beyond the Vega bundle | charts render in | met |")
+    lines.append("| --- | --- | --- | --- |")
+    for page, size, charts in weights:
+        render = renders.get(page)
+        ok = size / 1024 <= TARGET_PAGE_KB and (render is None or render <= TARGET_RENDER_S)
+        lines.append(f"| {page} | {size / 1024:,.0f} KB | {f'{render:.2f} s' if render is not None else 'no charts'} | {'yes' if ok else 'no'} |")
+    lines.append(f"\nTargets: page ≤ {TARGET_PAGE_KB} KB beyond the bundle (HTML, scripts, styles and images it loads; fonts not counted); charts rendered ≤ {TARGET_RENDER_S:.0f} s after navigation start, served from localhost with the network cut off.")
+    report = "\n".join(lines) + "\n"
+    print(report)
+    out = REPO / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"bench-{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}.md").write_text(report, encoding="utf-8")
+    shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
