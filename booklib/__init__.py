@@ -1,18 +1,27 @@
-"""The shared library of the book: validated data, house-style figures, glued numbers."""
+"""The shared library of the book: validated data, house-style figures, glued numbers.
 
-from booklib.charts import ECONOMY_COLORS, BookFigure, book_figure, economy_color
-from booklib.data import DataError, latest_vintage, load, split_ids
-from booklib.prose import glue_number, glue_text
+Names are imported on first use (PEP 562), so that the Sphinx extension,
+`booklib.sphinx_ext`, loads without pandas or Altair and no-op rebuilds stay fast.
+"""
 
-__all__ = [
-    "ECONOMY_COLORS",
-    "BookFigure",
-    "DataError",
-    "book_figure",
-    "economy_color",
-    "glue_number",
-    "glue_text",
-    "latest_vintage",
-    "load",
-    "split_ids",
-]
+from importlib import import_module
+
+_EXPORTS = {
+    "ECONOMY_COLORS": "booklib.charts",
+    "BookFigure": "booklib.charts",
+    "book_figure": "booklib.charts",
+    "economy_color": "booklib.charts",
+    "DataError": "booklib.data",
+    "latest_vintage": "booklib.data",
+    "load": "booklib.data",
+    "split_ids": "booklib.data",
+    "glue_number": "booklib.prose",
+    "glue_text": "booklib.prose",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'booklib' has no attribute {name!r}")

@@ -21,10 +21,7 @@ import os
 import re
 from pathlib import Path
 
-import altair as alt
-import vl_convert as vlc
-
-from booklib import data as book_data
+# altair, vl_convert and pandas are imported where used: a no-op rebuild needs none of them.
 
 STATIC_DIR_NAME = "booklib"
 BUNDLE_NAME = "vega-bundle.js"
@@ -103,6 +100,9 @@ def _drop_thebe_assets(app) -> None:
 
 def bundle_js() -> str:
     """The offline Vega bundle, inside its own function scope."""
+    import altair as alt
+    import vl_convert as vlc
+
     vl_version = "v" + ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
     return (
         f"/* Vega, Vega-Lite {vl_version} and vega-embed, bundled by vl-convert {vlc.__version__}. */\n"
@@ -117,13 +117,19 @@ def _add_static_dir(app, config) -> None:
     target.mkdir(parents=True, exist_ok=True)
     bundle = target / BUNDLE_NAME
     stamp = target / (BUNDLE_NAME + ".version")
-    version = f"{vlc.__version__} {alt.SCHEMA_VERSION}"
+    version = f"{_version('vl-convert-python')} {_version('altair')}"
     if not bundle.exists() or not stamp.exists() or stamp.read_text() != version:
         bundle.write_text(bundle_js(), encoding="utf-8")
         stamp.write_text(version)
     for static in (LIBRARY_DIR / "static").iterdir():
         (target / static.name).write_bytes(static.read_bytes())
     config.html_static_path = [*config.html_static_path, str(root)]
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import version
+
+    return version(package)
 
 
 def _add_chart_scripts(app, pagename, templatename, context, doctree) -> None:
@@ -151,6 +157,8 @@ def chapter_fingerprint(source: str, data_dir: Path) -> str:
 def _outdated_by_data(app, env, added, changed, removed) -> list[str]:
     """Chapters whose data changed: evict their cached execution and re-read them."""
     # Relative to the working directory, as myst-nb resolves it.
+    from booklib.data import data_dir
+
     cache_dir = Path(app.config.nb_execution_cache_path or ".jupyter_cache").resolve()
     store = cache_dir / FINGERPRINT_FILE
     previous = json.loads(store.read_text()) if store.exists() else {}
@@ -159,7 +167,7 @@ def _outdated_by_data(app, env, added, changed, removed) -> list[str]:
         path = Path(env.doc2path(docname))
         if path.suffix not in (".md", ".ipynb"):
             continue
-        fingerprint = chapter_fingerprint(path.read_text(encoding="utf-8"), book_data.data_dir())
+        fingerprint = chapter_fingerprint(path.read_text(encoding="utf-8"), data_dir())
         if not fingerprint:
             continue
         current[str(path)] = fingerprint
