@@ -4,6 +4,7 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll(".book-chart").forEach(function (figure) {
     var spec = JSON.parse(figure.querySelector(".book-chart-spec").textContent);
     var view = figure.querySelector(".book-chart-view");
+    var started = performance.now();
     window
       .vegaEmbed(view, spec, {
         renderer: "svg",
@@ -11,6 +12,7 @@ document.addEventListener("DOMContentLoaded", function () {
         actions: { export: true, source: false, compiled: false, editor: false },
       })
       .then(function () {
+        figure.setAttribute("data-render-ms", Math.round(performance.now() - started));
         figure.setAttribute("data-rendered", "true");
       })
       .catch(function (error) {
