@@ -28,13 +28,18 @@ def glue_text(key: str, text: str) -> str:
     return text
 
 
+def escape_markdown(text: str) -> str:
+    """Dollar signs would open inline math (MyST dollarmath): US$50bn must stay text."""
+    return text.replace("$", "\\$")
+
+
 def markdown_table(frame) -> "IPython.display.Markdown":
     """Show a table as Markdown, which both the HTML and the PDF builders render."""
     from IPython.display import Markdown
 
     def cell(value) -> str:
         text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
-        return text.replace("|", "\\|").replace("\n", " ")
+        return escape_markdown(text).replace("|", "\\|").replace("\n", " ")
 
     header = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
     rule = "| " + " | ".join("---" for _ in frame.columns) + " |"
@@ -47,4 +52,86 @@ def markdown_list(frame, template: str) -> "IPython.display.Markdown":
     wraps in both HTML and PDF, where wide tables would be clipped."""
     from IPython.display import Markdown
 
-    return Markdown("\n".join("- " + template.format(**row) for row in frame.to_dict("records")))
+    rows = frame.to_dict("records")
+    return Markdown("\n".join("- " + template.format(**{k: escape_markdown(str(v)) for k, v in row.items()}) for row in rows))
+
+
+class FilterableTable:
+    """A table a reader can filter by typing (HTML), and plain Markdown for the PDF.
+
+    The filter script is inline, scoped to its own function and needs nothing
+    from outside the page.
+    """
+
+    def __init__(self, frame, name: str, figure_column: str | None = None, figure_pages: dict | None = None):
+        """`figure_column` holds figure labels; they become links to `figure_pages[label]` (a page
+        path relative to this one) in HTML and {numref} references in the PDF."""
+        self.frame = frame
+        self.name = name
+        self.figure_column = figure_column
+        self.figure_pages = figure_pages or {}
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        markdown = self.frame
+        if self.figure_column:
+            markdown = self.frame.assign(**{self.figure_column: [
+                f"{{numref}}`{label}`" if label else "" for label in self.frame[self.figure_column].fillna("")]})
+        return {"text/html": self.html(), "text/markdown": markdown_table(markdown).data}
+
+    def html(self) -> str:
+        import html as html_lib
+
+        def cell(value) -> str:
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                return ""
+            return str(value)
+
+        def link(label: str) -> str:
+            if not label:
+                return ""
+            if label not in self.figure_pages:
+                raise ValueError(f"table {self.name}: figure {label!r} is on no known page")
+            return f'<a href="{self.figure_pages[label]}#{label}">{html_lib.escape(label)}</a>'
+
+        columns = list(self.frame.columns)
+        head = "".join(f"<th>{html_lib.escape(str(c))}</th>" for c in columns)
+        rows = "".join(
+            "<tr>" + "".join(
+                f"<td>{link(cell(v)) if c == self.figure_column else html_lib.escape(cell(v))}</td>" for c, v in zip(columns, row)
+            ) + "</tr>"
+            for row in self.frame.astype(object).itertuples(index=False)
+        )
+        box = f"filter-{self.name}"
+        return (
+            f'<div class="book-filter-table" id="{self.name}">'
+            f'<label for="{box}">Filter the {len(self.frame)} rows: </label>'
+            f'<input type="search" id="{box}" placeholder="type a word, a theme or a verdict">'
+            f' <span class="book-filter-count"></span>'
+            f'<table class="table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+            "<script>(function () {"
+            f'var root = document.getElementById("{self.name}");'
+            'var input = root.querySelector("input"), count = root.querySelector(".book-filter-count");'
+            'var rows = Array.prototype.slice.call(root.querySelectorAll("tbody tr"));'
+            'input.addEventListener("input", function () {'
+            "var words = input.value.toLowerCase().split(/\\s+/).filter(Boolean), shown = 0;"
+            "rows.forEach(function (row) {"
+            "var text = row.textContent.toLowerCase();"
+            "var keep = words.every(function (w) { return text.indexOf(w) >= 0; });"
+            'row.style.display = keep ? "" : "none"; if (keep) shown += 1; });'
+            'count.textContent = words.length ? shown + " shown" : ""; });'
+            "})();</script></div>"
+        )
+
+
+def figure_pages(chapters_dir, relative_to: str = "") -> dict[str, str]:
+    """Map each figure label (`:name:` of a glue:figure) in the chapters to its page's HTML path."""
+    import os
+    import re
+    from pathlib import Path
+
+    found = {}
+    for source in sorted(Path(chapters_dir).rglob("*.md")):
+        page = os.path.relpath(source.with_suffix(".html"), Path(chapters_dir) / relative_to)
+        for label in re.findall(r"^```\{glue:figure\}[^\n]*\n:name: ([\w-]+)", source.read_text(encoding="utf-8"), re.M):
+            found[label] = page
+    return found

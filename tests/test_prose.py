@@ -1,0 +1,66 @@
+"""Prose helpers: tables for HTML and PDF."""
+
+import re
+
+import pandas as pd
+
+from booklib.prose import FilterableTable, format_number, markdown_list, markdown_table
+
+FRAME = pd.DataFrame({"id": ["C1", "C2"], "verdict": ["supported", "contradicted"], "text": ["a | b", "c"]})
+
+
+def test_markdown_table_escapes_pipes():
+    text = markdown_table(FRAME).data
+    assert text.splitlines()[0] == "| id | verdict | text |"
+    assert "a \\| b" in text and len(text.splitlines()) == 4
+
+
+def test_markdown_list_formats_each_row():
+    assert markdown_list(FRAME, "{id}: {verdict}").data == "- C1: supported\n- C2: contradicted"
+
+
+def test_filterable_table_has_html_with_scoped_script_and_markdown_fallback():
+    bundle = FilterableTable(FRAME, "claims-table")._repr_mimebundle_()
+    html = bundle["text/html"]
+    assert html.count("<tr>") == 3 and 'id="claims-table"' in html
+    assert re.search(r"<script>\(function \(\) \{.*\}\)\(\);</script>", html, re.S)
+    assert "src=" not in html
+    assert bundle["text/markdown"].startswith("| id | verdict | text |")
+
+
+def test_missing_values_are_refused_in_prose():
+    import pytest
+
+    with pytest.raises(ValueError):
+        format_number(float("nan"))
+
+
+def test_filterable_table_links_figures_and_escapes_text():
+    frame = pd.DataFrame({"claim": ["<b>x</b> & y"], "figure": ["fig-a"]})
+    bundle = FilterableTable(frame, "t", figure_column="figure", figure_pages={"fig-a": "tariffs.html"})._repr_mimebundle_()
+    assert '<a href="tariffs.html#fig-a">fig-a</a>' in bundle["text/html"]
+    assert "&lt;b&gt;x&lt;/b&gt; &amp; y" in bundle["text/html"]
+    assert "{numref}`fig-a`" in bundle["text/markdown"]
+
+
+def test_unknown_figure_label_is_refused():
+    import pytest
+
+    frame = pd.DataFrame({"figure": ["fig-nowhere"]})
+    with pytest.raises(ValueError, match="fig-nowhere"):
+        FilterableTable(frame, "t", figure_column="figure", figure_pages={}).html()
+
+
+def test_figure_pages_finds_the_tariff_figures():
+    from pathlib import Path
+
+    from booklib.prose import figure_pages
+
+    pages = figure_pages(Path(__file__).resolve().parent.parent / "chapters")
+    assert pages["fig-tar-yield"] == "tariffs.html" and pages["fig-timeline-all"] == "appendix/timeline.html"
+
+
+def test_dollar_amounts_are_not_math():
+    frame = pd.DataFrame({"claim": ["Japan sold US$50bn and $1.1tn"]})
+    assert "US\\$50bn and \\$1.1tn" in markdown_table(frame).data
+    assert markdown_list(frame, "{claim}").data == "- Japan sold US\\$50bn and \\$1.1tn"
