@@ -135,3 +135,8 @@ def figure_pages(chapters_dir, relative_to: str = "") -> dict[str, str]:
         for label in re.findall(r"^```\{glue:figure\}[^\n]*\n:name: ([\w-]+)", source.read_text(encoding="utf-8"), re.M):
             found[label] = page
     return found
+
+
+def format_day(timestamp) -> str:
+    """A date as the prose writes it: 7 August 2025."""
+    return f"{timestamp:%-d %B %Y}"

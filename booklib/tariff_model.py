@@ -64,3 +64,15 @@ def change_dates(schedule: pd.DataFrame, start, end) -> list[pd.Timestamp]:
     """`start`, every date the schedule changes in between, and `end`."""
     inside = schedule["effective_date"][(schedule["effective_date"] > pd.Timestamp(start)) & (schedule["effective_date"] <= pd.Timestamp(end))]
     return sorted({pd.Timestamp(start), *inside, pd.Timestamp(end)})
+
+
+def japan_effective_path(end) -> pd.DataFrame:
+    """The book's effective-rate path for Japanese goods, from the data tables, 2025 to `end`.
+
+    Weights and MFN levels: `us_imports_japan_by_hs2` (2024); measures: `tariff_schedule_japan`.
+    """
+    from booklib.data import load
+
+    schedule = load("tariff_schedule_japan")
+    mix = load("us_imports_japan_by_hs2").rename(columns={"imports_usd_bn": "import_value", "duty_paid_pct_of_value": "mfn_rate_pct"})
+    return effective_rate(schedule, mix, change_dates(schedule, "2025-01-01", end))

@@ -80,3 +80,14 @@ def test_change_dates_cover_every_step():
     dates = change_dates(SCHEDULE, "2025-01-01", "2026-06-30")
     assert dates[0] == pd.Timestamp("2025-01-01") and dates[-1] == pd.Timestamp("2026-06-30")
     assert pd.Timestamp("2025-09-16") in dates and len(dates) == 9
+
+
+def test_book_path_starts_at_the_2024_duties_paid():
+    from booklib import load
+    from booklib.tariff_model import japan_effective_path
+
+    mix = load("us_imports_japan_by_hs2")
+    duties_2024 = (mix["duty_paid_pct_of_value"] * mix["imports_usd_bn"]).sum() / mix["imports_usd_bn"].sum()
+    path = japan_effective_path("2026-11-22")
+    assert path["effective_rate_pct"].iloc[0] == pytest.approx(duties_2024)
+    assert path["date"].is_monotonic_increasing and path["effective_rate_pct"].max() > 10
