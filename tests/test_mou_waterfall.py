@@ -1,0 +1,57 @@
+"""The MOU waterfall against cases computed by hand."""
+
+import pytest
+
+from booklib.mou_waterfall import Split, irr, waterfall
+
+
+def test_split_terms_are_read_us_first():
+    split = Split.from_terms("50:50", "90:10")
+    assert split.japan_before == 0.5 and split.japan_after == pytest.approx(0.1)
+    with pytest.raises(ValueError):
+        Split.from_terms("60:50", "90:10")
+
+
+def test_threshold_crossed_at_a_year_end():
+    # Invest 100; cash 200 a year. Year 1: Japan gets 100 (50 %), exactly the threshold.
+    # Year 2: 10 % of 200 = 20.
+    result = waterfall(100, [200, 200])
+    assert result.cash["to_japan"].tolist() == pytest.approx([100, 20])
+    assert result.cash["to_us"].tolist() == pytest.approx([100, 180])
+    assert result.crossing_year == pytest.approx(1.0)
+
+
+def test_threshold_crossed_mid_year():
+    # Invest 100; cash 120 a year. Year 1: Japan 60. Year 2: 40 more fills it, using 80 of
+    # the 120 (crossing at 1 + 80/120); the other 40 splits 10 %: Japan 40 + 4 = 44.
+    result = waterfall(100, [120, 120, 120])
+    assert result.cash["to_japan"].tolist() == pytest.approx([60, 44, 12])
+    assert result.crossing_year == pytest.approx(1 + 80 / 120)
+
+
+def test_project_that_never_recovers():
+    # Invest 100; cash 30 a year for 4 years: Japan gets 15 a year = 60 < 100, never crosses.
+    result = waterfall(100, [30, 30, 30, 30])
+    assert result.crossing_year is None
+    assert result.cash["to_japan"].sum() == pytest.approx(60)
+    assert result.japan_irr < 0 and result.project_irr > 0
+
+
+def test_threshold_above_the_investment():
+    # Deemed allocation amount 110 on an investment of 100: Japan gets 50 % until 110.
+    result = waterfall(100, [100, 100, 100], threshold=110)
+    assert result.cash["to_japan"].tolist() == pytest.approx([50, 50, 10 + (100 - 20) * 0.1])
+    assert result.crossing_year == pytest.approx(2 + 20 / 100)
+
+
+def test_irr_matches_a_known_case():
+    assert irr([-100, 110]) == pytest.approx(0.10, abs=1e-8)
+    assert irr([-100, 0, 121]) == pytest.approx(0.10, abs=1e-8)
+    assert irr([100, 10]) is None
+
+
+def test_bad_inputs_are_refused():
+    with pytest.raises(ValueError):
+        waterfall(0, [10])
+    with pytest.raises(ValueError):
+        waterfall(100, [10, -5])
