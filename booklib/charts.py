@@ -32,7 +32,7 @@ ECONOMY_COLORS = {
     "Other": "#8c8c8c",
 }
 FONT = "Helvetica, Arial, sans-serif"
-WIDTH = 560
+WIDTH = 500
 HEIGHT = 300
 PNG_SCALE = 2
 
