@@ -91,7 +91,8 @@ def split_ids(value: str, delimiter: str = ";") -> list[str]:
 def load(table: str, directory: Path | None = None) -> pd.DataFrame:
     """Return `table` as a typed DataFrame, or raise DataError naming every problem."""
     directory = (directory or data_dir()).resolve()
-    path = directory / resource(table, directory)["path"]
+    resource(table, directory)  # an unknown table fails here, with the known names
+    # The cache is keyed on every file's mtime: a foreign key may point at another table.
     stamp = tuple(
         (p, p.stat().st_mtime_ns) for p in sorted(directory.glob("*")) if p.is_file()
     )

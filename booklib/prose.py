@@ -33,7 +33,7 @@ def escape_markdown(text: str) -> str:
     return text.replace("$", "\\$")
 
 
-def markdown_table(frame) -> "IPython.display.Markdown":
+def markdown_table(frame):
     """Show a table as Markdown, which both the HTML and the PDF builders render."""
     from IPython.display import Markdown
 
@@ -47,7 +47,7 @@ def markdown_table(frame) -> "IPython.display.Markdown":
     return Markdown("\n".join([header, rule, *rows]))
 
 
-def markdown_list(frame, template: str) -> "IPython.display.Markdown":
+def markdown_list(frame, template: str):
     """One bullet per row, `template` formatted with the row's columns: long text
     wraps in both HTML and PDF, where wide tables would be clipped."""
     from IPython.display import Markdown

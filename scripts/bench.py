@@ -149,7 +149,7 @@ def main() -> int:
     lines.append(f"| theme assets every page shares (cached once) | {shared_bytes / 1024:,.0f} KB | | |")
     lines.append("\n| page | own weight | first visit, without the Vega bundle | all charts rendered after navigation start | slowest chart, once scripts ran | met |")
     lines.append("| --- | --- | --- | --- | --- | --- |")
-    for page, own, first, charts in weights:
+    for page, own, first, _ in weights:
         total, slowest = renders.get(page, (None, None))
         ok = own / 1024 <= TARGET_PAGE_KB and (total is None or total <= TARGET_RENDER_S)
         shown = (f"{total:.2f} s", f"{slowest:.2f} s") if total is not None else ("no charts", "")
