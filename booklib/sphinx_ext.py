@@ -27,8 +27,12 @@ STATIC_DIR_NAME = "booklib"
 BUNDLE_NAME = "vega-bundle.js"
 LIBRARY_DIR = Path(__file__).resolve().parent
 LOADS_TABLE = re.compile(r"""load\(\s*["']([a-z0-9_]+)["']""")
-# Library calls that read every table, so a chapter using them depends on all data.
-READS_ALL_TABLES = re.compile(r"\bdata_dictionary_markdown\(")
+# Library calls that load tables themselves: a chapter calling them depends on those tables
+# ("*": every table). Keep in step with the functions named.
+LIBRARY_READS = {
+    "data_dictionary_markdown": ["*"],
+    "japan_effective_path": ["tariff_schedule_japan", "us_imports_japan_by_hs2"],
+}
 FINGERPRINT_FILE = "booklib-data-fingerprints.json"
 
 
@@ -142,7 +146,11 @@ def chapter_fingerprint(source: str, data_dir: Path) -> str:
     """Hash of what a chapter's outputs depend on besides its code cells."""
     digest = hashlib.sha256()
     resources = {r["name"]: r["path"] for r in json.loads((data_dir / "datapackage.json").read_text())["resources"]}
-    tables = sorted(resources) if READS_ALL_TABLES.search(source) else sorted(set(LOADS_TABLE.findall(source)))
+    tables = set(LOADS_TABLE.findall(source))
+    for function, reads in LIBRARY_READS.items():
+        if re.search(rf"\b{function}\(", source):
+            tables |= set(resources) if reads == ["*"] else set(reads)
+    tables = sorted(tables)
     if not tables:
         return ""
     paths = [data_dir / "datapackage.json"]

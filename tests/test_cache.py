@@ -9,7 +9,9 @@ import sys
 import textwrap
 from pathlib import Path
 
-from conftest import FIXTURES
+from conftest import FIXTURES, REPO
+
+REPO_DATA = REPO / "data"
 
 HEADER = textwrap.dedent("""\
     ---
@@ -62,3 +64,16 @@ def test_data_change_reexecutes_only_the_chapters_that_load_it(tmp_path):
         handle.write("China,2025-05-14,10,3,true,test_primary\n")
     assert executed(build(book, data)) == {"reads_rates", "dictionary"}
     assert "rows: 4" in page.read_text(), "the chapter still shows the old data"
+
+
+def test_library_calls_that_load_tables_count_as_dependencies(tmp_path):
+    from booklib.sphinx_ext import chapter_fingerprint
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO_DATA, data)
+    source = "x = japan_effective_path('2026-11-22')"
+    before = chapter_fingerprint(source, data)
+    schedule = data / "tariff_schedule_japan.csv"
+    schedule.write_text(schedule.read_text() + "\n")
+    assert chapter_fingerprint(source, data) != before
+    assert chapter_fingerprint("print(1)", data) == ""
