@@ -63,20 +63,24 @@ class FilterableTable:
     from outside the page.
     """
 
-    def __init__(self, frame, name: str, figure_column: str | None = None, figure_pages: dict | None = None):
+    def __init__(self, frame, name: str, figure_column: str | None = None, figure_pages: dict | None = None,
+                 pdf_template: str | None = None):
         """`figure_column` holds figure labels; they become links to `figure_pages[label]` (a page
-        path relative to this one) in HTML and {numref} references in the PDF."""
+        path relative to this one) in HTML and {numref} references in the PDF. With
+        `pdf_template`, the PDF shows one bullet per row instead of a table (long text wraps)."""
         self.frame = frame
         self.name = name
         self.figure_column = figure_column
         self.figure_pages = figure_pages or {}
+        self.pdf_template = pdf_template
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         markdown = self.frame
         if self.figure_column:
             markdown = self.frame.assign(**{self.figure_column: [
                 f"{{numref}}`{label}`" if label else "" for label in self.frame[self.figure_column].fillna("")]})
-        return {"text/html": self.html(), "text/markdown": markdown_table(markdown).data}
+        fallback = markdown_list(markdown, self.pdf_template) if self.pdf_template else markdown_table(markdown)
+        return {"text/html": self.html(), "text/markdown": fallback.data}
 
     def html(self) -> str:
         import html as html_lib

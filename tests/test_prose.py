@@ -64,3 +64,8 @@ def test_dollar_amounts_are_not_math():
     frame = pd.DataFrame({"claim": ["Japan sold US$50bn and $1.1tn"]})
     assert "US\\$50bn and \\$1.1tn" in markdown_table(frame).data
     assert markdown_list(frame, "{claim}").data == "- Japan sold US\\$50bn and \\$1.1tn"
+
+
+def test_filterable_table_can_fall_back_to_a_list_for_the_pdf():
+    bundle = FilterableTable(FRAME, "t", pdf_template="{id}: {verdict}")._repr_mimebundle_()
+    assert bundle["text/markdown"] == "- C1: supported\n- C2: contradicted"
