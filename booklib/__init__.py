@@ -14,6 +14,7 @@ _EXPORTS = {
     "DataError": "booklib.data",
     "latest_vintage": "booklib.data",
     "load": "booklib.data",
+    "sources_of": "booklib.data",
     "split_ids": "booklib.data",
     "glue_number": "booklib.prose",
     "glue_text": "booklib.prose",

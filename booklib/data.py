@@ -88,6 +88,11 @@ def split_ids(value: str, delimiter: str = ";") -> list[str]:
     return [item.strip() for item in value.split(delimiter) if item.strip()]
 
 
+def sources_of(frame: pd.DataFrame) -> list[str]:
+    """Every source_id the rows of `frame` cite, in first-seen order (for a figure's sources)."""
+    return list(dict.fromkeys(s for cell in frame["source_id"].dropna() for s in split_ids(cell)))
+
+
 def load(table: str, directory: Path | None = None) -> pd.DataFrame:
     """Return `table` as a typed DataFrame, or raise DataError naming every problem."""
     directory = (directory or data_dir()).resolve()

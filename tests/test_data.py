@@ -142,3 +142,10 @@ def test_latest_vintage_prefers_the_latest_official_release(fixture_data, monkey
     })
     best = latest_vintage(frame, ["month"])
     assert best["value"].tolist() == [3.0, 4.0]
+
+
+def test_sources_of_lists_each_cited_source_once_in_order():
+    from booklib import sources_of
+
+    frame = pd.DataFrame({"source_id": ["b; a", "a", None, "c"]})
+    assert sources_of(frame) == ["b", "a", "c"]
