@@ -149,3 +149,26 @@ def test_sources_of_lists_each_cited_source_once_in_order():
 
     frame = pd.DataFrame({"source_id": ["b; a", "a", None, "c"]})
     assert sources_of(frame) == ["b", "a", "c"]
+
+
+def test_mof_monthly_sums_agree_with_annual_releases():
+    """Rows summed from transcribed MOF monthly files must match the annual figures read elsewhere.
+
+    The monthly values were copied by hand from a mirror of MOF's time-series CSVs; a slip in one
+    month would show here as a gap against the annual release of the same statistics.
+    """
+    trade = load("japan_trade_by_partner")
+    value = trade.set_index(["year", "partner", "flow", "source_id"])["value_jpy_bn"]
+    pairs = [  # (year, partner, flow, monthly-sum source, annual-release source, tolerance in bn yen)
+        (2024, "United States", "exports", "mof_customs_ts_usa_exports", "mof_2024_final_via_motono_blog", 0.05),
+        (2024, "United States", "imports", "mof_customs_ts_usa_imports", "mof_2024_final_via_motono_blog", 0.05),
+        # The final-figure tabulation gives 107,097.9; the monthly file sums to 107,087.9 (see sources.csv).
+        (2024, "World", "exports", "mof_customs_ts_world_exports", "mof_2024_final_via_motono_blog", 10.05),
+        (2020, "United States", "exports", "mof_customs_ts_usa_exports", "xinhua_mebk_2021_01_21_trade_2020", 2.0),
+        (2023, "United States", "exports", "mof_customs_ts_usa_exports", "mof_2023_prelim_via_lifeisfun", 10.0),
+    ]
+    for year, partner, flow, monthly, annual, tolerance in pairs:
+        gap = abs(value[(year, partner, flow, monthly)] - value[(year, partner, flow, annual)])
+        assert gap <= tolerance, (year, partner, flow, gap)
+    us = trade[(trade["source_id"] == "mof_customs_ts_usa_exports")]
+    assert sorted(us["year"]) == list(range(2000, 2025)), "the US export series should cover 2000-2024 without gaps"
