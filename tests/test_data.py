@@ -164,11 +164,13 @@ def test_mof_monthly_sums_agree_with_annual_releases():
         (2024, "United States", "imports", "mof_customs_ts_usa_imports", "mof_2024_final_via_motono_blog", 0.05),
         # The final-figure tabulation gives 107,097.9; the monthly file sums to 107,087.9 (see sources.csv).
         (2024, "World", "exports", "mof_customs_ts_world_exports", "mof_2024_final_via_motono_blog", 10.05),
+        (2024, "World", "imports", "mof_customs_ts_world_imports", "mof_2024_final_via_motono_blog", 0.05),
         (2020, "United States", "exports", "mof_customs_ts_usa_exports", "xinhua_mebk_2021_01_21_trade_2020", 2.0),
         (2023, "United States", "exports", "mof_customs_ts_usa_exports", "mof_2023_prelim_via_lifeisfun", 10.0),
     ]
     for year, partner, flow, monthly, annual, tolerance in pairs:
         gap = abs(value[(year, partner, flow, monthly)] - value[(year, partner, flow, annual)])
         assert gap <= tolerance, (year, partner, flow, gap)
-    us = trade[(trade["source_id"] == "mof_customs_ts_usa_exports")]
-    assert sorted(us["year"]) == list(range(2000, 2025)), "the US export series should cover 2000-2024 without gaps"
+    for series in ["mof_customs_ts_usa_exports", "mof_customs_ts_world_imports"]:
+        years = sorted(trade[trade["source_id"] == series]["year"])
+        assert years == list(range(2000, 2025)), f"{series} should cover 2000-2024 without gaps"
