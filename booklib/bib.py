@@ -27,8 +27,22 @@ def _escape(text: str) -> str:
     return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
 
 
-def _entry(row) -> str:
-    year = row.date_published[:4] if isinstance(row.date_published, str) else "n.d."
+def _year_labels(entries: pd.DataFrame) -> dict[str, str]:
+    """{bib_key: year label}, with a, b, c... when one publisher has several works in a year.
+
+    Author-year citations must tell works apart: "(MOF, 2025a; MOF, 2025b)", not "(MOF, 2025; MOF, 2025)".
+    """
+    year = entries["date_published"].map(lambda d: d[:4] if isinstance(d, str) else "n.d.")
+    ordered = entries.assign(_year=year, _date=entries["date_published"].fillna("")).sort_values(["_date", "bib_key"])
+    labels = {}
+    for _, group in ordered.groupby(["publisher", "_year"], sort=False):
+        several = len(group) > 1
+        for n, (key, y) in enumerate(zip(group["bib_key"], group["_year"])):
+            labels[key] = f"{y}{chr(ord('a') + n)}" if several else y
+    return labels
+
+
+def _entry(row, year: str) -> str:
     fields = {
         # Double braces keep the capitals of names and titles as published.
         "author": "{" + _escape(row.publisher) + "}",
@@ -48,7 +62,8 @@ def _entry(row) -> str:
 def render(sources: pd.DataFrame) -> str:
     header = "% Generated from data/sources.csv by `python -m booklib.bib`; do not edit by hand.\n\n"
     entries = sources.drop_duplicates("bib_key").sort_values("bib_key")
-    return header + "\n".join(_entry(row) for row in entries.itertuples(index=False))
+    years = _year_labels(entries)
+    return header + "\n".join(_entry(row, years[row.bib_key]) for row in entries.itertuples(index=False))
 
 
 def main() -> int:

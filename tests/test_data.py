@@ -129,6 +129,23 @@ def test_references_bib_is_generated_from_sources():
     assert set(load("sources")["bib_key"]) <= keys
 
 
+def test_works_of_one_publisher_in_one_year_get_distinct_year_labels():
+    sources = pd.DataFrame({
+        "bib_key": ["mof_b", "mof_a", "whitehouse", "undated"],
+        "publisher": ["MOF", "MOF", "The White House", "MOF"],
+        "title": ["B", "A", "Fact sheet", "Old"],
+        "url": ["https://example.org/b", "https://example.org/a", "https://example.org/w", pd.NA],
+        "date_published": ["2025-06-01", "2025-01-15", "2025-07-22", pd.NA],
+        "date_accessed": pd.to_datetime(["2026-11-22"] * 4),
+        "kind": ["primary_official"] * 4,
+    })
+    years = dict(re.findall(r"^@misc\{(\w+),.*?year = \{([^}]*)\}", render(sources), re.M | re.S))
+    assert years == {"mof_a": "2025a", "mof_b": "2025b", "whitehouse": "2025", "undated": "n.d."}
+    labels = re.findall(r"author = \{\{([^}]*)\}\}.*?year = \{([^}]*)\}", render(load("sources")), re.S)
+    repeated = {label for label in labels if labels.count(label) > 1}
+    assert not repeated, f"author-year labels that cannot be told apart: {sorted(repeated)[:5]}"
+
+
 def test_latest_vintage_prefers_the_latest_official_release(fixture_data, monkeypatch):
     from booklib import latest_vintage
 
