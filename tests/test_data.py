@@ -184,6 +184,10 @@ def test_mof_monthly_sums_agree_with_annual_releases():
         (2024, "World", "imports", "mof_customs_ts_world_imports", "mof_2024_final_via_motono_blog", 0.05),
         (2020, "United States", "exports", "mof_customs_ts_usa_exports", "xinhua_mebk_2021_01_21_trade_2020", 2.0),
         (2023, "United States", "exports", "mof_customs_ts_usa_exports", "mof_2023_prelim_via_lifeisfun", 10.0),
+        (2024, "China", "exports", "mof_customs_ts_china_exports", "mof_2024_final_via_motono_blog", 0.05),
+        (2024, "China", "imports", "mof_customs_ts_china_imports", "mof_2024_final_via_motono_blog", 0.05),
+        (2021, "China", "exports", "mof_customs_ts_china_exports", "jiji_yomiuri_2022_01_20_trade_2021", 0.05),
+        (2023, "China", "imports", "mof_customs_ts_china_imports", "mof_2023_prelim_via_lifeisfun", 10.0),
     ]
     for year, partner, flow, monthly, annual, tolerance in pairs:
         gap = abs(value[(year, partner, flow, monthly)] - value[(year, partner, flow, annual)])
@@ -191,3 +195,8 @@ def test_mof_monthly_sums_agree_with_annual_releases():
     for series in ["mof_customs_ts_usa_exports", "mof_customs_ts_world_imports"]:
         years = sorted(trade[trade["source_id"] == series]["year"])
         assert years == list(range(2000, 2025)), f"{series} should cover 2000-2024 without gaps"
+    # China is summed from two mirrors of the same MOF series, one for 2001-2019 and one for the other years.
+    monthly_china = trade[(trade["partner"] == "China") & (trade["vintage"] == "revised_monthly_sum")]
+    for flow in ["exports", "imports"]:
+        years = monthly_china[monthly_china["flow"] == flow]["year"]
+        assert years.is_unique and sorted(years) == list(range(2000, 2025)), f"China {flow}: one monthly sum a year, 2000-2024"
