@@ -195,6 +195,14 @@ def test_mof_monthly_sums_agree_with_annual_releases():
     for series in ["mof_customs_ts_usa_exports", "mof_customs_ts_world_imports"]:
         years = sorted(trade[trade["source_id"] == series]["year"])
         assert years == list(range(2000, 2025)), f"{series} should cover 2000-2024 without gaps"
+    for series in ["mof_customs_ts_asean_exports", "mof_customs_ts_asean_imports"]:
+        years = sorted(trade[trade["source_id"] == series]["year"])
+        assert years == list(range(2000, 2025)), f"{series} should cover 2000-2024 without gaps"
+    # The ASEAN-Japan Centre puts 2007 two-way trade at "over 20 trillion yen", 13.0 % of Japan's trade.
+    asean_2007 = sum(value[(2007, "ASEAN", f, f"mof_customs_ts_asean_{f}")] for f in ["exports", "imports"])
+    world_2007 = sum(value[(2007, "World", f, f"mof_customs_ts_world_{f}")] for f in ["exports", "imports"])
+    assert asean_2007 > value[(2007, "ASEAN", "total_trade", "ajc_asean_japan_relations_2007")]
+    assert round(100 * asean_2007 / world_2007, 1) == 13.0
     # China is summed from two mirrors of the same MOF series, one for 2001-2019 and one for the other years.
     monthly_china = trade[(trade["partner"] == "China") & (trade["vintage"] == "revised_monthly_sum")]
     for flow in ["exports", "imports"]:
