@@ -188,6 +188,9 @@ def test_mof_monthly_sums_agree_with_annual_releases():
         (2024, "China", "imports", "mof_customs_ts_china_imports", "mof_2024_final_via_motono_blog", 0.05),
         (2021, "China", "exports", "mof_customs_ts_china_exports", "jiji_yomiuri_2022_01_20_trade_2021", 0.05),
         (2023, "China", "imports", "mof_customs_ts_china_imports", "mof_2023_prelim_via_lifeisfun", 10.0),
+        # Both figures are rounded to 0.1 bn (5,792.56 summed against 5,792.5 reported).
+        (2018, "Korea", "exports", "mof_customs_ts_korea_exports", "mainichi_2019_08_04_japan_korea_trade", 0.15),
+        (2018, "Korea", "imports", "mof_customs_ts_korea_imports", "mainichi_2019_08_04_japan_korea_trade", 0.15),
     ]
     for year, partner, flow, monthly, annual, tolerance in pairs:
         gap = abs(value[(year, partner, flow, monthly)] - value[(year, partner, flow, annual)])
@@ -195,7 +198,8 @@ def test_mof_monthly_sums_agree_with_annual_releases():
     for series in ["mof_customs_ts_usa_exports", "mof_customs_ts_world_imports"]:
         years = sorted(trade[trade["source_id"] == series]["year"])
         assert years == list(range(2000, 2025)), f"{series} should cover 2000-2024 without gaps"
-    for series in ["mof_customs_ts_asean_exports", "mof_customs_ts_asean_imports"]:
+    for series in ["mof_customs_ts_asean_exports", "mof_customs_ts_asean_imports",
+                   "mof_customs_ts_korea_exports", "mof_customs_ts_korea_imports"]:
         years = sorted(trade[trade["source_id"] == series]["year"])
         assert years == list(range(2000, 2025)), f"{series} should cover 2000-2024 without gaps"
     # The ASEAN-Japan Centre puts 2007 two-way trade at "over 20 trillion yen", 13.0 % of Japan's trade.
@@ -203,6 +207,10 @@ def test_mof_monthly_sums_agree_with_annual_releases():
     world_2007 = sum(value[(2007, "World", f, f"mof_customs_ts_world_{f}")] for f in ["exports", "imports"])
     assert asean_2007 > value[(2007, "ASEAN", "total_trade", "ajc_asean_japan_relations_2007")]
     assert round(100 * asean_2007 / world_2007, 1) == 13.0
+    # The Mainichi Shimbun puts Korea at 5.7 % of Japan's 2018 trade.
+    korea_2018 = sum(value[(2018, "Korea", f, f"mof_customs_ts_korea_{f}")] for f in ["exports", "imports"])
+    world_2018 = sum(value[(2018, "World", f, f"mof_customs_ts_world_{f}")] for f in ["exports", "imports"])
+    assert round(100 * korea_2018 / world_2018, 1) == 5.7
     # China is summed from two mirrors of the same MOF series, one for 2001-2019 and one for the other years.
     monthly_china = trade[(trade["partner"] == "China") & (trade["vintage"] == "revised_monthly_sum")]
     for flow in ["exports", "imports"]:
