@@ -191,6 +191,10 @@ def test_mof_monthly_sums_agree_with_annual_releases():
         # Both figures are rounded to 0.1 bn (5,792.56 summed against 5,792.5 reported).
         (2018, "Korea", "exports", "mof_customs_ts_korea_exports", "mainichi_2019_08_04_japan_korea_trade", 0.15),
         (2018, "Korea", "imports", "mof_customs_ts_korea_imports", "mainichi_2019_08_04_japan_korea_trade", 0.15),
+        (2023, "EU", "exports", "mof_customs_ts_eu_exports", "mof_2023_prelim_via_lifeisfun", 0.5),
+        (2020, "EU", "exports", "mof_customs_ts_eu_exports", "xinhua_mebk_2021_01_21_trade_2020", 2.0),
+        (2004, "EU", "exports", "mof_customs_ts_eu_exports", "chinadaily_2005_01_26_china_top_partner", 15.0),
+        (2004, "EU", "imports", "mof_customs_ts_eu_imports", "chinadaily_2005_01_26_china_top_partner", 2.0),
     ]
     for year, partner, flow, monthly, annual, tolerance in pairs:
         gap = abs(value[(year, partner, flow, monthly)] - value[(year, partner, flow, annual)])
@@ -199,7 +203,8 @@ def test_mof_monthly_sums_agree_with_annual_releases():
         years = sorted(trade[trade["source_id"] == series]["year"])
         assert years == list(range(2000, 2025)), f"{series} should cover 2000-2024 without gaps"
     for series in ["mof_customs_ts_asean_exports", "mof_customs_ts_asean_imports",
-                   "mof_customs_ts_korea_exports", "mof_customs_ts_korea_imports"]:
+                   "mof_customs_ts_korea_exports", "mof_customs_ts_korea_imports",
+                   "mof_customs_ts_eu_exports", "mof_customs_ts_eu_imports"]:
         years = sorted(trade[trade["source_id"] == series]["year"])
         assert years == list(range(2000, 2025)), f"{series} should cover 2000-2024 without gaps"
     # The ASEAN-Japan Centre puts 2007 two-way trade at "over 20 trillion yen", 13.0 % of Japan's trade.
