@@ -193,6 +193,7 @@ def test_mof_monthly_sums_agree_with_annual_releases():
         (2018, "Korea", "imports", "mof_customs_ts_korea_imports", "mainichi_2019_08_04_japan_korea_trade", 0.15),
         (2023, "EU", "exports", "mof_customs_ts_eu_exports", "mof_2023_prelim_via_lifeisfun", 0.5),
         (2020, "EU", "exports", "mof_customs_ts_eu_exports", "xinhua_mebk_2021_01_21_trade_2020", 2.0),
+        # A preliminary release of January 2005 against the revised monthly data (0.1 % apart).
         (2004, "EU", "exports", "mof_customs_ts_eu_exports", "chinadaily_2005_01_26_china_top_partner", 15.0),
         (2004, "EU", "imports", "mof_customs_ts_eu_imports", "chinadaily_2005_01_26_china_top_partner", 2.0),
     ]
