@@ -123,6 +123,22 @@ def test_every_table_has_a_source_on_every_row():
         assert required.get("constraints", {}).get("required"), f"{res['path']}: source_id is not required"
 
 
+def test_every_source_is_cited_by_a_row_or_a_chapter():
+    """A source no row and no chapter cites is a bibliography entry for nothing; drop it or use it."""
+    from booklib.data import split_ids, table_names
+
+    cited = set()
+    for table in table_names():
+        frame = load(table)
+        for column in ["source_id", "article_source_id"]:
+            if table != "sources" and column in frame:
+                cited.update(i for value in frame[column].dropna() for i in split_ids(str(value)))
+    root = Path(__file__).resolve().parents[1]
+    prose = "\n".join(p.read_text(encoding="utf-8") for p in [root / "intro.md", *root.glob("chapters/**/*.md")])
+    uncited = [s for s in load("sources")["source_id"] if s not in cited and s not in prose]
+    assert not uncited, f"sources.csv lists sources nothing cites: {uncited}"
+
+
 def test_references_bib_is_generated_from_sources():
     assert BIB_PATH.read_text(encoding="utf-8") == render(load("sources")), "run `make bib`"
     keys = set(re.findall(r"^@\w+\{([^,]+),", BIB_PATH.read_text(), re.M))
@@ -222,3 +238,15 @@ def test_mof_monthly_sums_agree_with_annual_releases():
     for flow in ["exports", "imports"]:
         years = monthly_china[monthly_china["flow"] == flow]["year"]
         assert years.is_unique and sorted(years) == list(range(2000, 2025)), f"China {flow}: one monthly sum a year, 2000-2024"
+
+
+def test_jetro_china_japan_totals_agree_with_the_growth_rates_jetro_prints():
+    """JETRO prints a year-on-year change beside each total; a slip in copying one total breaks two of them."""
+    cjk = load("cjk_trade")
+    jetro = cjk[cjk["reporting_basis"].str.startswith("JETRO (Japan's imports")].set_index("year")["value_usd_bn"]
+    assert list(jetro.index) == list(range(2011, 2025))
+    # Percent changes as printed in Table 1 of the 2022 and 2023 reports and in the 2024 and 2025 texts.
+    printed = {2012: -3.3, 2013: -6.3, 2014: 0.2, 2015: -11.7, 2016: -0.6, 2017: 9.3, 2018: 7.4,
+               2019: -3.7, 2020: -0.2, 2021: 15.2, 2022: -4.6, 2023: -10.4, 2024: -3.3}
+    for year, change in printed.items():
+        assert round(100 * (jetro[year] / jetro[year - 1] - 1), 1) == change, year
