@@ -216,3 +216,17 @@ def timeline_chart(events: pd.DataFrame, lane: str = "theme") -> alt.Chart:
         )
         .properties(height=max(60 * frame[lane].nunique(), 120))
     )
+
+
+def annual_runs(frame: pd.DataFrame, keys: list[str], year: str = "year", min_length: int = 3) -> pd.DataFrame:
+    """Label each unbroken run of consecutive years within `keys`, so a chart joins only those.
+
+    Adds `run` (a label per run, for a line's `detail`) and `annual` (True where the run has at
+    least `min_length` years); figures for scattered years are left as points, not joined across gaps.
+    """
+    frame = frame.sort_values(year)
+    # fillna: a nullable integer column gives <NA>, not NaN, for the first difference of each group.
+    run_number = frame.groupby(keys)[year].transform(lambda y: y.diff().fillna(0).ne(1).cumsum())
+    run = frame[keys].astype(str).agg(" / ".join, axis=1) + " / " + run_number.astype(str)
+    annual = run.map(run.value_counts()) >= min_length
+    return frame.assign(run=run, annual=annual.astype(bool))

@@ -86,3 +86,16 @@ def test_economy_colours_are_fixed_and_checked():
     assert encoding["scale"]["range"] == [ECONOMY_COLORS["China"], ECONOMY_COLORS["Japan"]]
     with pytest.raises(ValueError, match="no house colour"):
         economy_color("economy:N", economies=["Atlantis"])
+
+
+def test_annual_runs_join_only_consecutive_years_of_one_key():
+    from booklib.charts import annual_runs
+
+    frame = pd.DataFrame({
+        "year": pd.array([2011, 2012, 2013, 2024, 2011, 2020], dtype="Int64"),  # nullable, as load() gives
+        "who": ["a", "a", "a", "a", "b", "b"],
+    })
+    marked = annual_runs(frame, ["who"]).set_index(["who", "year"])
+    assert marked.loc[("a", 2011), "run"] == marked.loc[("a", 2013), "run"] != marked.loc[("a", 2024), "run"]
+    assert marked["annual"].to_dict() == {("a", 2011): True, ("a", 2012): True, ("a", 2013): True,
+                                          ("a", 2024): False, ("b", 2011): False, ("b", 2020): False}
