@@ -216,23 +216,22 @@ def test_mof_monthly_sums_agree_with_annual_releases():
     for year, partner, flow, monthly, annual, tolerance in pairs:
         gap = abs(value[(year, partner, flow, monthly)] - value[(year, partner, flow, annual)])
         assert gap <= tolerance, (year, partner, flow, gap)
-    for series in ["mof_customs_ts_usa_exports", "mof_customs_ts_world_imports"]:
-        years = sorted(trade[trade["source_id"] == series]["year"])
-        assert years == list(range(2000, 2025)), f"{series} should cover 2000-2024 without gaps"
-    for series in ["mof_customs_ts_asean_exports", "mof_customs_ts_asean_imports",
+    for series in ["mof_customs_ts_usa_exports", "mof_customs_ts_world_imports",
+                   "mof_customs_ts_asean_exports", "mof_customs_ts_asean_imports",
                    "mof_customs_ts_korea_exports", "mof_customs_ts_korea_imports",
                    "mof_customs_ts_eu_exports", "mof_customs_ts_eu_imports"]:
         years = sorted(trade[trade["source_id"] == series]["year"])
         assert years == list(range(2000, 2025)), f"{series} should cover 2000-2024 without gaps"
+
+    def two_way(year, partner, stem):
+        return sum(value[(year, partner, f, f"mof_customs_ts_{stem}_{f}")] for f in ["exports", "imports"])
+
     # The ASEAN-Japan Centre puts 2007 two-way trade at "over 20 trillion yen", 13.0 % of Japan's trade.
-    asean_2007 = sum(value[(2007, "ASEAN", f, f"mof_customs_ts_asean_{f}")] for f in ["exports", "imports"])
-    world_2007 = sum(value[(2007, "World", f, f"mof_customs_ts_world_{f}")] for f in ["exports", "imports"])
+    asean_2007 = two_way(2007, "ASEAN", "asean")
     assert asean_2007 > value[(2007, "ASEAN", "total_trade", "ajc_asean_japan_relations_2007")]
-    assert round(100 * asean_2007 / world_2007, 1) == 13.0
+    assert round(100 * asean_2007 / two_way(2007, "World", "world"), 1) == 13.0
     # The Mainichi Shimbun puts Korea at 5.7 % of Japan's 2018 trade.
-    korea_2018 = sum(value[(2018, "Korea", f, f"mof_customs_ts_korea_{f}")] for f in ["exports", "imports"])
-    world_2018 = sum(value[(2018, "World", f, f"mof_customs_ts_world_{f}")] for f in ["exports", "imports"])
-    assert round(100 * korea_2018 / world_2018, 1) == 5.7
+    assert round(100 * two_way(2018, "Korea", "korea") / two_way(2018, "World", "world"), 1) == 5.7
     # China is summed from two mirrors of the same MOF series, one for 2001-2019 and one for the other years.
     monthly_china = trade[(trade["partner"] == "China") & (trade["vintage"] == "revised_monthly_sum")]
     for flow in ["exports", "imports"]:
