@@ -274,11 +274,18 @@ def _key_problems(root: Path, res: dict, frame: pd.DataFrame) -> list[Problem]:
 
 
 def _source_rule_problems(path: Path, frame: pd.DataFrame) -> list[Problem]:
-    """A reader must be able to open every non-seed source."""
+    """A reader must be able to open every non-seed source, and each document is one entry in the bibliography."""
     problems = []
+    first_row_of_url: dict[str, int] = {}
     for number, (kind, url) in enumerate(zip(frame["kind"], frame["url"]), start=1):
-        if pd.isna(url) and kind not in SOURCE_KINDS_WITHOUT_URL:
-            problems.append(Problem(path, number, "url", f"is empty, but a {kind} source needs a URL"))
+        if pd.isna(url):
+            if kind not in SOURCE_KINDS_WITHOUT_URL:
+                problems.append(Problem(path, number, "url", f"is empty, but a {kind} source needs a URL"))
+        elif url in first_row_of_url:
+            first = first_row_of_url[url]
+            problems.append(Problem(path, number, "url", f"same document as row {first} ({frame['source_id'].iloc[first - 1]}); cite that row instead"))
+        else:
+            first_row_of_url[url] = number
     return problems
 
 

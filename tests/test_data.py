@@ -92,6 +92,12 @@ def test_non_seed_source_needs_url(fixture_data):
     expect_problem(fixture_data, "sources", "sources.csv", "row 1 (line 2)", "column 'url'", "a primary_official source needs a URL")
 
 
+def test_two_source_rows_for_one_document_are_refused(fixture_data):
+    with (fixture_data / "sources.csv").open("a", encoding="utf-8") as sources:
+        sources.write("test_again,Test publisher,A test document,https://example.org/doc,2025-04-02,2026-11-22,primary_official,test_again,,\n")
+    expect_problem(fixture_data, "sources", "sources.csv", "row 3 (line 4)", "column 'url'", "same document as row 1 (test_primary)")
+
+
 def test_unknown_table_is_named(fixture_data):
     expect_problem(fixture_data, "nope", "no table named 'nope'")
 
