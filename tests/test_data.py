@@ -216,6 +216,11 @@ def test_mof_monthly_sums_agree_with_annual_releases():
         # Both figures are rounded to 0.1 bn (5,792.56 summed against 5,792.5 reported).
         (2018, "Korea", "exports", "mof_customs_ts_korea_exports", "mainichi_2019_08_04_japan_korea_trade", 0.15),
         (2018, "Korea", "imports", "mof_customs_ts_korea_imports", "mainichi_2019_08_04_japan_korea_trade", 0.15),
+        # Preliminary releases against the revised monthly data (at most 3.8 bn, 0.13 %, apart).
+        (2019, "Korea", "exports", "mof_customs_ts_korea_exports", "globalkorea_2020_01_japan_korea_trade_2019", 1.0),
+        (2019, "Korea", "imports", "mof_customs_ts_korea_imports", "globalkorea_2020_01_japan_korea_trade_2019", 2.0),
+        (2020, "Korea", "exports", "mof_customs_ts_korea_exports", "asiae_2021_01_21_japan_korea_trade_2020", 1.0),
+        (2020, "Korea", "imports", "mof_customs_ts_korea_imports", "asiae_2021_01_21_japan_korea_trade_2020", 4.0),
         (2023, "EU", "exports", "mof_customs_ts_eu_exports", "mof_2023_prelim_via_lifeisfun", 0.5),
         (2020, "EU", "exports", "mof_customs_ts_eu_exports", "xinhua_mebk_2021_01_21_trade_2020", 2.0),
         # A preliminary release of January 2005 against the revised monthly data (0.1 % apart).
