@@ -11,6 +11,7 @@ _EXPORTS = {
     "BookFigure": "booklib.charts",
     "book_figure": "booklib.charts",
     "economy_color": "booklib.charts",
+    "label_values": "booklib.charts",
     "DataError": "booklib.data",
     "latest_vintage": "booklib.data",
     "load": "booklib.data",

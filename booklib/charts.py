@@ -37,6 +37,14 @@ HEIGHT = 300
 PNG_SCALE = 2
 
 
+def label_values(values: pd.Series, labels: dict) -> pd.Series:
+    """The words a chart shows for each category of `values`; a category without words is an error, not a blank."""
+    unlabelled = sorted(set(values.dropna()) - set(labels), key=str)
+    if unlabelled:
+        raise ValueError(f"{values.name or 'values'}: no label for {unlabelled}")
+    return values.map(labels)
+
+
 def economy_color(field: str, title: str | None = None, economies=None) -> alt.Color:
     """A colour encoding that maps economies to the house colours."""
     names = list(economies or ECONOMY_COLORS)

@@ -99,3 +99,12 @@ def test_annual_runs_join_only_consecutive_years_of_one_key():
     assert marked.loc[("a", 2011), "run"] == marked.loc[("a", 2013), "run"] != marked.loc[("a", 2024), "run"]
     assert marked["annual"].to_dict() == {("a", 2011): True, ("a", 2012): True, ("a", 2013): True,
                                           ("a", 2024): False, ("b", 2011): False, ("b", 2020): False}
+
+
+def test_label_values_refuses_a_category_without_a_label():
+    from booklib import label_values
+
+    status = pd.Series(["reported", "lower_bound", None], name="status")
+    assert label_values(status, {"reported": "as reported", "lower_bound": "lower bound"}).tolist()[:2] == ["as reported", "lower bound"]
+    with pytest.raises(ValueError, match=r"status: no label for \['lower_bound'\]"):
+        label_values(status, {"reported": "as reported"})
