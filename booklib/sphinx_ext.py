@@ -11,6 +11,9 @@
   keyed on code cells only, so without this an edited CSV would leave stale
   outputs. Each chapter's fingerprint (the tables it names, the schema, this
   library) is kept beside the execution cache.
+- Re-reads every page when a bibliography file changed: sphinxcontrib-bibtex
+  re-parses it but rewrites no page, so a citation of a new or edited entry
+  would stay empty ("[]") or stale.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ def setup(app):
     _drop_thebe_assets(app)
     app.connect("config-inited", _add_static_dir)
     app.connect("env-get-outdated", _outdated_by_data)
+    app.connect("env-get-outdated", _outdated_by_bibliography)
     app.connect("html-page-context", _add_chart_scripts)
     app.connect("source-read", _add_citation_box)
     app.add_css_file(f"{STATIC_DIR_NAME}/book-charts.css")
@@ -193,3 +197,14 @@ def _outdated_by_data(app, env, added, changed, removed) -> list[str]:
     cache_dir.mkdir(parents=True, exist_ok=True)
     store.write_text(json.dumps(current, indent=1, sort_keys=True))
     return [d for d in outdated if d not in changed and d not in added]
+
+
+def _outdated_by_bibliography(app, env, added, changed, removed) -> list[str]:
+    """Every page, when a bibliography file changed since the last build (their execution cache is kept)."""
+    files = [Path(app.srcdir) / name for name in getattr(app.config, "bibtex_bibfiles", [])]
+    stamp = hashlib.sha256(b"".join(f.read_bytes() for f in files if f.exists())).hexdigest()
+    # The stamp lives in the pickled environment, so it is reset whenever the environment is.
+    previous, env.booklib_bibliography_stamp = getattr(env, "booklib_bibliography_stamp", None), stamp
+    if previous in (None, stamp):
+        return []
+    return sorted(d for d in env.found_docs if d not in added and d not in changed)

@@ -77,3 +77,32 @@ def test_library_calls_that_load_tables_count_as_dependencies(tmp_path):
     schedule.write_text(schedule.read_text() + "\n")
     assert chapter_fingerprint(source, data) != before
     assert chapter_fingerprint("print(1)", data) == ""
+
+
+def test_an_edited_bibliography_rewrites_the_pages_that_cite_it(tmp_path):
+    """sphinxcontrib-bibtex re-parses a changed .bib but rewrites no page: a page citing a new or
+    edited entry would keep an empty or stale label until its own source changed."""
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "_config.yml").write_text(textwrap.dedent("""\
+        title: Bibliography test
+        only_build_toc_files: true
+        bibtex_bibfiles: [references.bib]
+        sphinx:
+          extra_extensions: [booklib.sphinx_ext]
+          config: {bibtex_reference_style: author_year}
+        """))
+    (book / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: cites\n  - file: bibliography\n")
+    (book / "index.md").write_text("# Index\n")
+    (book / "cites.md").write_text("# Cites\n\nAs shown {cite:p}`report_2026`.\n")
+    (book / "bibliography.md").write_text("# Bibliography\n\n```{bibliography}\n```\n")
+    bib = book / "references.bib"
+    entry = "@misc{{report_2026,\n  author = {{{{{}}}}},\n  title = {{A report}},\n  year = {{2026}}\n}}\n"
+    bib.write_text(entry.format("First Publisher"))
+    page = book / "_build" / "html" / "cites.html"
+
+    build(book, FIXTURES / "valid")
+    assert "First Publisher" in page.read_text()
+    bib.write_text(entry.format("Second Publisher"))
+    build(book, FIXTURES / "valid")
+    assert "Second Publisher" in page.read_text(), "the page still cites the old entry"
