@@ -144,3 +144,18 @@ def figure_pages(chapters_dir, relative_to: str = "") -> dict[str, str]:
 def format_day(timestamp) -> str:
     """A date as the prose writes it: 7 August 2025."""
     return f"{timestamp:%-d %B %Y}"
+
+
+def format_period(start, end) -> str:
+    """A span of whole months as the prose writes it: 2025, December 2025, January–February 2026."""
+    import pandas as pd
+
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    if start.day != 1 or end != end + pd.offsets.MonthEnd(0) or end < start:
+        raise ValueError(f"not a span of whole months: {start:%Y-%m-%d} to {end:%Y-%m-%d}")
+    if start.year == end.year and (start.month, end.month) == (1, 12):
+        return str(start.year)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start:%B %Y}"
+    first = f"{start:%B}" if start.year == end.year else f"{start:%B %Y}"
+    return f"{first}–{end:%B %Y}"
