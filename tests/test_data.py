@@ -263,3 +263,16 @@ def test_jetro_china_japan_totals_agree_with_the_growth_rates_jetro_prints():
                2019: -3.7, 2020: -0.2, 2021: 15.2, 2022: -4.6, 2023: -10.4, 2024: -3.3}
     for year, change in printed.items():
         assert round(100 * (jetro[year] / jetro[year - 1] - 1), 1) == change, year
+
+
+def test_reported_2025_changes_agree_with_japans_levels():
+    """The 2025 changes the press reported for Japan's trade with China must follow from the levels the
+    book holds: the 2025 preliminary release against the 2024 monthly sums (which match MOF's final 2024)."""
+    changes = load("china_japan_trade_changes")
+    reported = changes[(changes["reporter"] == "Japan") & (changes["partner"] == "China")
+                       & (changes["period_start"] == "2025-01-01") & (changes["period_end"] == "2025-12-31")]
+    levels = load("japan_trade_by_partner").set_index(["year", "partner", "flow", "vintage"])["value_jpy_bn"]
+    assert set(reported["flow"]) == {"exports", "imports"}
+    for flow, change in zip(reported["flow"], reported["value"]):
+        computed = 100 * (levels[(2025, "China", flow, "preliminary")] / levels[(2024, "China", flow, "revised_monthly_sum")] - 1)
+        assert round(computed, 1) == change, (flow, computed, change)
