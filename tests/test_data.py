@@ -276,3 +276,21 @@ def test_reported_2025_changes_agree_with_japans_levels():
     for flow, change in zip(reported["flow"], reported["value"]):
         computed = 100 * (levels[(2025, "China", flow, "preliminary")] / levels[(2024, "China", flow, "revised_monthly_sum")] - 1)
         assert round(computed, 1) == change, (flow, computed, change)
+
+
+def test_kosis_korea_china_sums_agree_with_published_figures():
+    """Korea's China trade, summed here from 228 transcribed KOSIS months, must match the annual
+    figures published elsewhere; a slip in one month would show as a gap."""
+    cjk = load("cjk_trade")
+    kosis = cjk[cjk["source_id"] == "kosis_kcs_korea_china_monthly"].pivot(index="year", columns="flow", values="value_usd_bn")
+    assert list(kosis.index) == list(range(2001, 2020)), "2001-2019 without gaps"
+    assert ((kosis["korea_exports"] + kosis["korea_imports"] - kosis["total"]).abs() <= 0.0015).all()
+    # Incheon Institute: 1,342 (exports) and 2,206 (total) hundred-million dollars in 2011.
+    assert round(kosis.loc[2011, "korea_exports"], 1) == 134.2 and round(kosis.loc[2011, "total"], 1) == 220.6
+    # KITA via KBS World: the 2018 surplus with China was 55.6 billion dollars.
+    assert round(kosis.loc[2018, "korea_exports"] - kosis.loc[2018, "korea_imports"], 1) == 55.6
+    # The trade ministry's preliminary 2018 exports to China, 162.2 billion (Korea Herald, 1 Jan 2019).
+    assert abs(kosis.loc[2018, "korea_exports"] - 162.2) <= 0.1
+    # The journal's "MOFCOM country data" figure for 2019 (2,434.3 hundred-million dollars) is Korea's count.
+    journal = cjk[(cjk["source_id"] == "fx361_2020_11_11_cjk_fta_trade") & (cjk["pair"] == "China-Korea")]
+    assert abs(journal["value_usd_bn"].iloc[0] - kosis.loc[2019, "total"]) <= 0.005
