@@ -29,3 +29,25 @@ def latest_run(mask: pd.Series) -> pd.Index:
         raise ValueError("the comparison is missing for some years; drop them first")
     ends_true = mask.astype(bool)[::-1].cumprod()[::-1].astype(bool)
     return mask.index[ends_true.to_numpy()]
+
+
+def reported_record(changes: pd.DataFrame, reporter: str, flow: str, partner: str) -> dict[str, str | float]:
+    """The one value in `changes` (table china_japan_trade_changes) that its source calls a record:
+    the value, its period and the month it is a record since, as the prose writes them, and the
+    last month any figure of the table covers. The caller names the flow its text describes, and
+    an error says so if the record is another one."""
+    from booklib.prose import format_period
+
+    records = changes[changes["highest_since"].notna()]
+    if len(records) != 1:
+        raise ValueError(f"expected one value with highest_since, found {len(records)}")
+    record = records.iloc[0]
+    found = (record["reporter"], record["flow"], record["partner"])
+    if found != (reporter, flow, partner):
+        raise ValueError(f"the text describes {(reporter, flow, partner)}, but the record is {found}")
+    return {
+        "value": record["value"],
+        "period": format_period(record["period_start"], record["period_end"]),
+        "record_since": f"{record['highest_since']:%B %Y}",
+        "figures_end": f"{changes['period_end'].max():%B %Y}",
+    }

@@ -31,3 +31,21 @@ def test_latest_run_is_the_final_unbroken_stretch():
     assert list(latest_run(pd.Series([True, True], index=[1, 2]))) == [1, 2]
     with pytest.raises(ValueError, match="missing"):
         latest_run(pd.Series([True, None], index=[1, 2], dtype="boolean"))
+
+
+def test_reported_record_names_the_one_record_and_the_last_month_covered():
+    from booklib.partner_trade import reported_record
+
+    changes = pd.DataFrame({
+        "reporter": ["China", "China"], "flow": ["imports", "exports"], "partner": ["Japan", "Japan"],
+        "period_start": pd.to_datetime(["2025-12-01", "2026-01-01"]),
+        "period_end": pd.to_datetime(["2025-12-31", "2026-02-28"]),
+        "value": [16.4, 8.9],
+        "highest_since": pd.to_datetime(["2022-09-01", None]),
+    })
+    assert reported_record(changes, "China", "imports", "Japan") == {
+        "value": 16.4, "period": "December 2025", "record_since": "September 2022", "figures_end": "February 2026"}
+    with pytest.raises(ValueError, match="but the record is"):
+        reported_record(changes, "Japan", "exports", "China")
+    with pytest.raises(ValueError, match="expected one value"):
+        reported_record(changes.assign(highest_since=pd.NaT), "China", "imports", "Japan")
