@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Strict build: warnings (broken refs, missing citations or glue keys) are errors.
 STRICT := --warningiserror --nitpick --keep-going
 
-.PHONY: book html pdf test bench bib clean help
+.PHONY: book html pdf test check bench bib clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -27,6 +27,9 @@ pdf: $(VENV)/.installed  ## Build the whole book as one PDF into _build/latex (n
 
 test: pdf html  ## Build the PDF and the HTML book (which links the PDF), then run every test
 	$(BIN)/python -m pytest -q
+
+check: $(VENV)/.installed  ## Fast tier, no book build: library, data, chapter-code tests (seconds)
+	$(BIN)/python -m pytest -q -m "not book and not pdf and not browser"
 
 bench: $(VENV)/.installed  ## Measure build times, page weights and chart render times into bench/results/
 	$(BIN)/python scripts/bench.py

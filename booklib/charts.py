@@ -45,6 +45,41 @@ def label_values(values: pd.Series, labels: dict) -> pd.Series:
     return values.map(labels)
 
 
+TOOLTIP_DATE_FORMAT = "%d %b %Y"
+
+
+def tooltips(data: pd.DataFrame, titles: dict[str, str | tuple[str, str]]) -> list[alt.Tooltip]:
+    """Tooltips for the columns named in `titles` ({column: title} or {column: (title, format)}),
+    in that order. The type follows the column (dates temporal, numbers quantitative, the rest
+    nominal); numbers get one decimal and dates a day unless a format is given."""
+    unknown = [c for c in titles if c not in data.columns]
+    if unknown:
+        raise ValueError(f"tooltips for columns the data does not have: {unknown}")
+    shown = []
+    for column, title in titles.items():
+        title, fmt = title if isinstance(title, tuple) else (title, None)
+        dtype = data[column].dtype
+        if pd.api.types.is_datetime64_any_dtype(dtype):
+            shown.append(alt.Tooltip(f"{column}:T", title=title, format=fmt or TOOLTIP_DATE_FORMAT))
+        elif pd.api.types.is_integer_dtype(dtype) and fmt is None:
+            shown.append(alt.Tooltip(f"{column}:O", title=title))
+        elif pd.api.types.is_numeric_dtype(dtype):
+            shown.append(alt.Tooltip(f"{column}:Q", title=title, format=fmt or ",.1f"))
+        else:
+            shown.append(alt.Tooltip(f"{column}:N", title=title))
+    return shown
+
+
+def date_x(field: str, fmt: str = "%b %Y", title: str | None = None) -> alt.X:
+    """The house time axis: dates on x, month and year labels, no title."""
+    return alt.X(f"{field}:T", title=title, axis=alt.Axis(format=fmt))
+
+
+def year_x(field: str = "year", title: str | None = None) -> alt.X:
+    """Years on x as whole numbers (no thousands separator, no half years)."""
+    return alt.X(f"{field}:Q", title=title, axis=alt.Axis(format="d", tickMinStep=1), scale=alt.Scale(zero=False))
+
+
 def economy_color(field: str, title: str | None = None, economies=None) -> alt.Color:
     """A colour encoding that maps economies to the house colours."""
     names = list(economies or ECONOMY_COLORS)

@@ -94,14 +94,38 @@ def sources_of(frame: pd.DataFrame) -> list[str]:
 
 
 def load(table: str, directory: Path | None = None) -> pd.DataFrame:
-    """Return `table` as a typed DataFrame, or raise DataError naming every problem."""
+    """Return `table` as a typed DataFrame, or raise DataError naming every problem.
+
+    The frame's `attrs` record the table's name and its columns' units (pandas carries
+    them through selections), so a formatter can check the unit of a value it writes.
+    During a book build, a page may load only the tables its front matter declares
+    (`booklib: reads:`), so that editing a table re-executes exactly its readers.
+    """
+    _check_declared(table)
+    return _load(table, directory)
+
+
+def _check_declared(table: str) -> None:
+    page, declared = os.environ.get("BOOKLIB_PAGE"), os.environ.get("BOOKLIB_PAGE_READS")
+    if page is None or declared is None or table == "sources":
+        return  # outside a build, or the sources every figure cites
+    if declared != "*" and table not in declared.split(","):
+        raise DataError(
+            f"page {page} loads table {table!r}, which its front matter does not declare: "
+            f"add it to 'booklib: reads:' in {page}.md"
+        )
+
+
+def _load(table: str, directory: Path | None = None) -> pd.DataFrame:
     directory = (directory or data_dir()).resolve()
-    resource(table, directory)  # an unknown table fails here, with the known names
+    res = resource(table, directory)  # an unknown table fails here, with the known names
     # The cache is keyed on every file's mtime: a foreign key may point at another table.
     stamp = tuple(
         (p, p.stat().st_mtime_ns) for p in sorted(directory.glob("*")) if p.is_file()
     )
-    return _load_cached(table, str(directory), stamp).copy()
+    frame = _load_cached(table, str(directory), stamp).copy()
+    frame.attrs = {"table": table, "units": {f["name"]: f.get("unit") for f in res["schema"]["fields"]}}
+    return frame
 
 
 @lru_cache(maxsize=64)
@@ -257,7 +281,7 @@ def _key_problems(root: Path, res: dict, frame: pd.DataFrame) -> list[Problem]:
         column = fk["fields"]
         target = fk["reference"]["resource"]
         target_column = fk["reference"]["fields"]
-        known = set(load(target, root)[target_column].dropna())
+        known = set(_load(target, root)[target_column].dropna())
         delimiter = fields[column].get("delimiter", ";")
         for number, cell in enumerate(frame[column], start=1):
             if pd.isna(cell):
@@ -291,7 +315,7 @@ def _source_rule_problems(path: Path, frame: pd.DataFrame) -> list[Problem]:
 
 def validate_all(directory: Path | None = None) -> dict[str, int]:
     """Load every table; return {table: row count} or raise on the first bad table."""
-    return {name: len(load(name, directory)) for name in table_names(directory)}
+    return {name: len(_load(name, directory)) for name in table_names(directory)}
 
 
 def latest_vintage(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

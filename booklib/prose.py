@@ -20,6 +20,26 @@ def glue_number(key: str, value: float, fmt: str = "{:,.1f}") -> str:
     return glue_text(key, format_number(value, fmt))
 
 
+class ProseError(AssertionError):
+    """The data no longer bear out a sentence of the text."""
+
+
+def require(condition: bool, sentence: str) -> None:
+    """Guard a sentence of the text: fail the build (and the tests) when the data contradict it."""
+    if not condition:
+        raise ProseError(f"the text says {sentence}; the data no longer bear this out")
+
+
+def glue_facts(facts: dict[str, str]) -> dict[str, str]:
+    """Glue each formatted fact under its key; the keys are literals in the code that
+    computes them, so a search for a key in the text finds where its number comes from."""
+    for key, text in facts.items():
+        if not isinstance(text, str):
+            raise TypeError(f"fact {key!r} is a {type(text).__name__}, not formatted text: use a booklib.formats formatter")
+        glue_text(key, text)
+    return facts
+
+
 def glue_text(key: str, text: str) -> str:
     """Glue a short text (a date, a name) that comes from the data."""
     from myst_nb import glue

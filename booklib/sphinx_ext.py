@@ -7,10 +7,11 @@
 - Drops sphinx-thebe's page assets (live kernels are not offered offline).
 - Ends every page with a "How to cite" box and shows the edition on the front
   page, all generated from CITATION.cff (one place, not typed per chapter).
-- Re-executes a chapter when a data table it loads changes: myst-nb's cache is
-  keyed on code cells only, so without this an edited CSV would leave stale
-  outputs. Each chapter's fingerprint (the tables it names, the schema, this
-  library) is kept beside the execution cache.
+- Re-executes a page when a data table it reads changes. A page declares its
+  tables in its front matter (`booklib: reads: [...]`); `load()` refuses any
+  other. myst-nb's cache is keyed on code cells only, so a hidden cell with the
+  hash of those tables (and of the book's code) is added to each such page: an
+  edited CSV changes the page's code hash, wherever the cache was made.
 - Re-reads every page when a bibliography file changed: sphinxcontrib-bibtex
   re-parses it but rewrites no page, so a citation of a new or edited entry
   would stay empty ("[]") or stale.
@@ -29,14 +30,9 @@ from pathlib import Path
 STATIC_DIR_NAME = "booklib"
 BUNDLE_NAME = "vega-bundle.js"
 LIBRARY_DIR = Path(__file__).resolve().parent
-LOADS_TABLE = re.compile(r"""load\(\s*["']([a-z0-9_]+)["']""")
-# Library calls that load tables themselves: a chapter calling them depends on those tables
-# ("*": every table). Keep in step with the functions named.
-LIBRARY_READS = {
-    "data_dictionary_markdown": ["*"],
-    "japan_effective_path": ["tariff_schedule_japan", "us_imports_japan_by_hs2"],
-}
-FINGERPRINT_FILE = "booklib-data-fingerprints.json"
+FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+# The code a page's outputs depend on: the library and the chapters' own modules.
+CODE_DIRS = (LIBRARY_DIR, LIBRARY_DIR.parent / "bookchapters")
 
 
 def setup(app):
@@ -45,6 +41,7 @@ def setup(app):
     app.connect("env-get-outdated", _outdated_by_data)
     app.connect("env-get-outdated", _outdated_by_bibliography)
     app.connect("html-page-context", _add_chart_scripts)
+    app.connect("source-read", _declare_page_data)
     app.connect("source-read", _add_citation_box)
     app.add_css_file(f"{STATIC_DIR_NAME}/book-charts.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
@@ -146,57 +143,78 @@ def _add_chart_scripts(app, pagename, templatename, context, doctree) -> None:
         app.add_js_file(f"{STATIC_DIR_NAME}/book-charts.js", loading_method="defer")
 
 
-def chapter_fingerprint(source: str, data_dir: Path) -> str:
-    """Hash of what a chapter's outputs depend on besides its code cells."""
-    digest = hashlib.sha256()
+def declared_reads(source: str) -> list[str] | None:
+    """The tables a page declares in its front matter (`booklib: reads: [...]`, or `all`);
+    None when it declares nothing."""
+    import yaml
+
+    match = FRONT_MATTER.match(source)
+    if not match:
+        return None
+    reads = ((yaml.safe_load(match.group(1)) or {}).get("booklib") or {}).get("reads")
+    if reads is None:
+        return None
+    if reads == "all":
+        return ["*"]
+    if not isinstance(reads, list) or not all(isinstance(t, str) for t in reads):
+        raise ValueError(f"booklib: reads: must be a list of table names or 'all', not {reads!r}")
+    return sorted(reads)
+
+
+def data_fingerprint(reads: list[str], data_dir: Path) -> str:
+    """Hash of what a page's outputs depend on besides its code cells: the tables it
+    reads, the schema, the sources, and the book's code (library and chapter modules)."""
     resources = {r["name"]: r["path"] for r in json.loads((data_dir / "datapackage.json").read_text())["resources"]}
-    tables = set(LOADS_TABLE.findall(source))
-    for function, reads in LIBRARY_READS.items():
-        if re.search(rf"\b{function}\(", source):
-            tables |= set(resources) if reads == ["*"] else set(reads)
-    tables = sorted(tables)
-    if not tables:
-        return ""
-    paths = [data_dir / "datapackage.json"]
-    paths += [data_dir / resources[t] for t in [*tables, "sources"] if t in resources]
-    paths += sorted(LIBRARY_DIR.rglob("*.py"))
+    unknown = sorted(set(reads) - set(resources) - {"*"})
+    if unknown:
+        raise ValueError(f"booklib: reads: names tables that datapackage.json does not have: {unknown}")
+    tables = sorted(resources) if reads == ["*"] else [*reads, "sources"]
+    paths = [data_dir / "datapackage.json", *(data_dir / resources[t] for t in tables)]
+    paths += sorted(p for folder in CODE_DIRS for p in folder.rglob("*.py"))
+    digest = hashlib.sha256()
     for path in paths:
         digest.update(str(path.name).encode())
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
     return digest.hexdigest()
 
 
+def _page_reads(env, docname: str) -> list[str] | None:
+    path = Path(env.doc2path(docname))
+    if path.suffix not in (".md", ".ipynb"):
+        return None
+    return declared_reads(path.read_text(encoding="utf-8"))
+
+
 def _outdated_by_data(app, env, added, changed, removed) -> list[str]:
-    """Chapters whose data changed: evict their cached execution and re-read them."""
-    # Relative to the working directory, as myst-nb resolves it.
+    """Pages whose declared tables (or the book's code) changed since the last build."""
     from booklib.data import data_dir
 
-    cache_dir = Path(app.config.nb_execution_cache_path or ".jupyter_cache").resolve()
-    store = cache_dir / FINGERPRINT_FILE
-    previous = json.loads(store.read_text()) if store.exists() else {}
-    current, outdated = {}, []
+    current = {}
     for docname in sorted(env.found_docs):
-        path = Path(env.doc2path(docname))
-        if path.suffix not in (".md", ".ipynb"):
-            continue
-        fingerprint = chapter_fingerprint(path.read_text(encoding="utf-8"), data_dir())
-        if not fingerprint:
-            continue
-        current[str(path)] = fingerprint
-        # No record (e.g. a cache cleared by hand) counts as changed: stale beats wrong.
-        if previous.get(str(path)) != fingerprint:
-            outdated.append(docname)
-    if outdated and cache_dir.exists():
-        from jupyter_cache import get_cache
+        reads = _page_reads(env, docname)
+        if reads is not None:
+            current[docname] = data_fingerprint(reads, data_dir())
+    # Kept in the pickled environment, keyed by docname: a moved checkout starts afresh.
+    previous, env.booklib_data_fingerprints = getattr(env, "booklib_data_fingerprints", {}), current
+    return [d for d, print_ in current.items() if previous.get(d) != print_ and d not in changed and d not in added]
 
-        cache = get_cache(cache_dir)
-        stale = {str(Path(env.doc2path(d))) for d in outdated}
-        for record in cache.list_cache_records():
-            if str(Path(record.uri)) in stale:
-                cache.remove_cache(record.pk)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    store.write_text(json.dumps(current, indent=1, sort_keys=True))
-    return [d for d in outdated if d not in changed and d not in added]
+
+def _declare_page_data(app, docname: str, source: list[str]) -> None:
+    """Tell the page's kernel which tables it may load, and key its cached execution on
+    their contents: a hidden cell holding the data fingerprint is part of the code that
+    the execution cache hashes, so changed data can never replay old outputs, wherever
+    the cache was made."""
+    from booklib.data import data_dir
+
+    reads = declared_reads(source[0])
+    # The kernel is started after this event, in this process, and inherits these.
+    os.environ["BOOKLIB_PAGE"] = docname
+    os.environ["BOOKLIB_PAGE_READS"] = ",".join(reads or [])
+    if reads is not None:
+        source[0] += (
+            "\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n"
+            f"# booklib data fingerprint: {data_fingerprint(reads, data_dir())}\n```\n"
+        )
 
 
 def _outdated_by_bibliography(app, env, added, changed, removed) -> list[str]:

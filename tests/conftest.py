@@ -54,3 +54,17 @@ def toc_pages() -> list[str]:
         walk(part.get("chapters"))
     walk(toc.get("chapters"))
     return pages
+
+
+SLOW_MODULES = {"test_build": "book", "test_cache": "book", "test_pdf": "pdf", "test_browser": "browser"}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark the slow tiers, so `make check` (-m "not book and not pdf and not browser") skips
+    them: whole modules that build or drive a browser, and any test using the built book."""
+    for item in items:
+        marker = SLOW_MODULES.get(item.module.__name__.rpartition(".")[2])
+        if marker:
+            item.add_marker(marker)
+        elif "built_html" in item.fixturenames:
+            item.add_marker("book")

@@ -18,8 +18,13 @@ HEADER = textwrap.dedent("""\
     jupytext:
       text_representation: {extension: .md, format_name: myst}
     kernelspec: {display_name: Python 3, language: python, name: python3}
+    booklib: {reads: READS}
     ---
     """)
+
+
+def page(reads: str, body: str) -> str:
+    return HEADER.replace("READS", reads) + body
 
 
 def write_book(root: Path) -> None:
@@ -27,13 +32,13 @@ def write_book(root: Path) -> None:
         title: Cache test
         only_build_toc_files: true
         execute: {execute_notebooks: cache, cache: _build/.jupyter_cache}
-        sphinx: {extra_extensions: [booklib.sphinx_ext]}
+        sphinx: {extra_extensions: [booklib.sphinx_ext], config: {nb_execution_show_tb: true}}
         """))
     (root / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: reads_rates\n  - file: reads_nothing\n  - file: dictionary\n")
     (root / "index.md").write_text("# Index\n")
-    (root / "reads_rates.md").write_text(HEADER + "# Rates\n\n```{code-cell} ipython3\nfrom booklib import load\nprint('rows:', len(load('rates')))\n```\n")
-    (root / "dictionary.md").write_text(HEADER + "# Dictionary\n\n```{code-cell} ipython3\nfrom booklib.dictionary import data_dictionary_markdown\nprint(len(data_dictionary_markdown()))\n```\n")
-    (root / "reads_nothing.md").write_text(HEADER + "# Nothing\n\n```{code-cell} ipython3\nprint('static', 6 * 7)\n```\n")
+    (root / "reads_rates.md").write_text(page("[rates]", "# Rates\n\n```{code-cell} ipython3\nfrom booklib import load\nprint('rows:', len(load('rates')))\n```\n"))
+    (root / "dictionary.md").write_text(page("all", "# Dictionary\n\n```{code-cell} ipython3\nfrom booklib.dictionary import data_dictionary_markdown\nprint(len(data_dictionary_markdown()))\n```\n"))
+    (root / "reads_nothing.md").write_text(page("[]", "# Nothing\n\n```{code-cell} ipython3\nprint('static', 6 * 7)\n```\n"))
 
 
 def build(root: Path, data: Path) -> str:
@@ -66,17 +71,56 @@ def test_data_change_reexecutes_only_the_chapters_that_load_it(tmp_path):
     assert "rows: 4" in page.read_text(), "the chapter still shows the old data"
 
 
-def test_library_calls_that_load_tables_count_as_dependencies(tmp_path):
-    from booklib.sphinx_ext import chapter_fingerprint
+def test_a_cache_restored_from_another_folder_does_not_serve_stale_outputs(tmp_path):
+    """The execution cache, copied to another checkout (as a CI cache would be), must not
+    replay outputs computed from data that has since changed."""
+    first, second, data = tmp_path / "first", tmp_path / "second", tmp_path / "data"
+    first.mkdir()
+    write_book(first)
+    shutil.copytree(FIXTURES / "valid", data)
+    build(first, data)
+    second.mkdir()
+    write_book(second)
+    shutil.copytree(first / "_build" / ".jupyter_cache", second / "_build" / ".jupyter_cache")
 
+    with (data / "rates.csv").open("a") as handle:
+        handle.write("China,2025-05-14,10,3,true,test_primary\n")
+    assert "reads_rates" in executed(build(second, data))
+    assert "rows: 4" in (second / "_build" / "html" / "reads_rates.html").read_text(), "stale output from the restored cache"
+
+
+def test_a_page_that_loads_an_undeclared_table_fails_naming_page_and_table(tmp_path):
+    book, data = tmp_path / "book", tmp_path / "data"
+    book.mkdir()
+    write_book(book)
+    shutil.copytree(FIXTURES / "valid", data)
+    sneaky = book / "reads_nothing.md"
+    sneaky.write_text(sneaky.read_text() + "\n```{code-cell} ipython3\nfrom booklib import load\nload('rates')\n```\n")
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(book), "--builder", "html", "-W"],
+        capture_output=True, text=True, cwd=book, env={**os.environ, "BOOKLIB_DATA_DIR": str(data)},
+    )
+    assert result.returncode != 0
+    assert "page reads_nothing loads table 'rates', which its front matter does not declare" in result.stdout + result.stderr
+
+
+def test_declared_reads_and_their_fingerprint(tmp_path):
+    from booklib.sphinx_ext import data_fingerprint, declared_reads
+
+    assert declared_reads(page("[rates, sources]", "# x\n")) == ["rates", "sources"]
+    assert declared_reads(page("all", "# x\n")) == ["*"]
+    assert declared_reads("# no front matter\n") is None
     data = tmp_path / "data"
-    shutil.copytree(REPO_DATA, data)
-    source = "x = japan_effective_path('2026-11-22')"
-    before = chapter_fingerprint(source, data)
-    schedule = data / "tariff_schedule_japan.csv"
-    schedule.write_text(schedule.read_text() + "\n")
-    assert chapter_fingerprint(source, data) != before
-    assert chapter_fingerprint("print(1)", data) == ""
+    shutil.copytree(FIXTURES / "valid", data)
+    before = data_fingerprint(["rates"], data)
+    (data / "rates.csv").write_text((data / "rates.csv").read_text() + "\n")
+    assert data_fingerprint(["rates"], data) != before
+    try:
+        data_fingerprint(["no_such_table"], data)
+    except ValueError as error:
+        assert "no_such_table" in str(error)
+    else:
+        raise AssertionError("an unknown table in booklib: reads: must fail")
 
 
 def test_an_edited_bibliography_rewrites_the_pages_that_cite_it(tmp_path):

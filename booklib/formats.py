@@ -1,0 +1,255 @@
+"""Numbers as the prose writes them; each formatter checks the unit of what it formats.
+
+A value taken from a loaded table carries its column's unit (the schema's `unit`):
+`quantity(measures["rate_pct"], at="M01_baseline_10")`. A formatter refuses a value
+whose unit is not its own (a percent formatter given billions of dollars), and
+scales where the unit says so (`jpy_tn` of a column in billion yen). A plain number,
+computed by the chapter (a share, a count), is formatted as it is.
+
+The words, separators and date forms belong to a `Language`; the chapters never
+hold a format string, so another edition sets `BOOK_LANGUAGE` (en, ja, zh) and
+formats the same facts in its own language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+
+class UnitError(ValueError):
+    """A formatter was given a value in a unit it does not write."""
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A value with the unit of the table column it came from."""
+
+    value: float
+    unit: str | None
+    origin: str  # table.column, for error messages
+
+
+def quantity(column: pd.Series, at=None, how: str | None = None) -> Quantity:
+    """One value of `column` (a column of a table from `load`) with its unit.
+
+    `at`: the index label of the value; `how`: a reduction ("max", "min", "sum");
+    neither: the column must hold exactly one value.
+    """
+    units = column.attrs.get("units")
+    if units is None or column.name not in units:
+        raise UnitError(f"column {column.name!r} has no recorded unit: take it from a table returned by load()")
+    if at is not None and how is not None:
+        raise ValueError("give `at` or `how`, not both")
+    if at is not None:
+        value = column.loc[at]
+    elif how is not None:
+        value = column.agg(how)
+    elif len(column) == 1:
+        value = column.iloc[0]
+    else:
+        raise ValueError(f"column {column.name!r} has {len(column)} values: say which with `at` or `how`")
+    return Quantity(_number(value, column.name), units[column.name], f"{column.attrs.get('table', '?')}.{column.name}")
+
+
+def _number(value, what) -> float:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        raise ValueError(f"{what}: refusing to format a missing value")
+    return float(value)
+
+
+@dataclass(frozen=True)
+class Language:
+    """How one language writes the book's numbers and dates."""
+
+    code: str
+    thousands: str
+    decimal: str
+    percent: str  # "{} %"
+    points: str  # percentage points
+    usd_bn: Callable[[str, float], str]  # (formatted billions, raw billions) -> words
+    jpy_tn: Callable[[str, float], str]
+    cny_bn: Callable[[str, float], str]
+    yen_per_usd: str
+    days: Callable[[int], str]
+    day: Callable[[dt.date], str]
+    month: Callable[[dt.date], str]
+    year_range_dash: str
+    month_only: Callable[[dt.date], str]  # "January" in a span within one year
+
+    def number(self, value: float, digits: int) -> str:
+        text = f"{value:,.{digits}f}"
+        return text.replace(",", "\0").replace(".", self.decimal).replace("\0", self.thousands)
+
+
+def _cjk_money(unit: str, oku_per_unit: float) -> Callable[[str, float], str]:
+    """Chinese and Japanese count large sums in 億/亿 (10^8)."""
+    def words(_formatted: str, value: float) -> str:
+        return f"{value * oku_per_unit:,.0f}{unit}"
+    return words
+
+
+def _cjk_day(d) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+LANGUAGES = {
+    "en": Language(
+        code="en", thousands=",", decimal=".", percent="{} %", points="{} percentage points",
+        usd_bn=lambda text, _v: f"${text} billion", jpy_tn=lambda text, _v: f"¥{text} trillion",
+        cny_bn=lambda text, _v: f"{text} billion yuan", yen_per_usd="{} yen",
+        days=lambda n: f"{n:,} day" if n == 1 else f"{n:,} days",
+        day=lambda d: f"{d.day} {d:%B %Y}", month=lambda d: f"{d:%B %Y}", year_range_dash="–",
+        month_only=lambda d: f"{d:%B}",
+    ),
+    "ja": Language(
+        code="ja", thousands=",", decimal=".", percent="{}%", points="{}ポイント",
+        usd_bn=_cjk_money("億ドル", 10), jpy_tn=lambda text, _v: f"{text}兆円",
+        cny_bn=_cjk_money("億元", 10), yen_per_usd="1ドル{}円",
+        days=lambda n: f"{n:,}日", day=_cjk_day, month=lambda d: f"{d.year}年{d.month}月", year_range_dash="～",
+        month_only=lambda d: f"{d.month}月",
+    ),
+    "zh": Language(
+        code="zh", thousands=",", decimal=".", percent="{}%", points="{}个百分点",
+        usd_bn=_cjk_money("亿美元", 10), jpy_tn=lambda text, _v: f"{text}万亿日元",
+        cny_bn=_cjk_money("亿元", 10), yen_per_usd="1美元兑{}日元",
+        days=lambda n: f"{n:,}天", day=_cjk_day, month=lambda d: f"{d.year}年{d.month}月", year_range_dash="—",
+        month_only=lambda d: f"{d.month}月",
+    ),
+}
+
+
+def language() -> Language:
+    """The edition's language: BOOK_LANGUAGE, default English."""
+    code = os.environ.get("BOOK_LANGUAGE", "en")
+    if code not in LANGUAGES:
+        raise ValueError(f"BOOK_LANGUAGE={code!r}: no such edition (known: {', '.join(LANGUAGES)})")
+    return LANGUAGES[code]
+
+
+# The schema units each formatter writes, with the factor that brings them to its own unit.
+PERCENT_UNITS = {"percent": 1.0, "percent ad valorem": 1.0, "percent of GDP": 1.0}
+USD_BN_UNITS = {"billion US dollars": 1.0, "billion US dollars (nominal)": 1.0}
+JPY_TN_UNITS = {"trillion yen": 1.0, "billion yen": 1e-3}
+CNY_BN_UNITS = {"billion yuan": 1.0}
+YEN_PER_USD_UNITS = {"yen per US dollar": 1.0}
+COUNT_UNITS = {"persons": 1.0}
+
+
+def _in_unit(value: float | Quantity, accepted: dict[str, float], formatter: str) -> float:
+    if isinstance(value, Quantity):
+        if value.unit not in accepted:
+            raise UnitError(
+                f"{formatter}() cannot write {value.origin}, whose unit is {value.unit!r} "
+                f"(it writes {', '.join(map(repr, accepted))})"
+            )
+        return value.value * accepted[value.unit]
+    return _number(value, formatter)
+
+
+def percent(value: float | Quantity, digits: int = 0) -> str:
+    """A value in percent: 15 %."""
+    lang = language()
+    return lang.percent.format(lang.number(_in_unit(value, PERCENT_UNITS, "percent"), digits))
+
+
+def share(fraction: float, digits: int = 0) -> str:
+    """A fraction (0.27) written as a percent: 27 %."""
+    return percent(100 * _number(fraction, "share"), digits)
+
+
+def points(value: float | Quantity, digits: int = 1) -> str:
+    """A difference of two percentages: 2.5 percentage points."""
+    lang = language()
+    return lang.points.format(lang.number(_in_unit(value, PERCENT_UNITS, "points"), digits))
+
+
+def usd_bn(value: float | Quantity, digits: int = 1) -> str:
+    """Billions of US dollars: $550 billion."""
+    lang = language()
+    amount = _in_unit(value, USD_BN_UNITS, "usd_bn")
+    return lang.usd_bn(lang.number(amount, digits), amount)
+
+
+def jpy_tn(value: float | Quantity, digits: int = 1) -> str:
+    """Trillions of yen (a column in billion yen is scaled): ¥21.3 trillion."""
+    lang = language()
+    amount = _in_unit(value, JPY_TN_UNITS, "jpy_tn")
+    return lang.jpy_tn(lang.number(amount, digits), amount)
+
+
+def cny_bn(value: float | Quantity, digits: int = 1) -> str:
+    """Billions of yuan."""
+    lang = language()
+    amount = _in_unit(value, CNY_BN_UNITS, "cny_bn")
+    return lang.cny_bn(lang.number(amount, digits), amount)
+
+
+def yen_per_usd(value: float | Quantity, digits: int = 2) -> str:
+    """An exchange rate: 146.57 yen (per dollar)."""
+    lang = language()
+    return lang.yen_per_usd.format(lang.number(_in_unit(value, YEN_PER_USD_UNITS, "yen_per_usd"), digits))
+
+
+def number(value: float | Quantity, digits: int = 1) -> str:
+    """A plain number without unit words (a multiple, a ratio): 1.5."""
+    lang = language()
+    if isinstance(value, Quantity):
+        raise UnitError(f"number() would drop the unit {value.unit!r} of {value.origin}: use its own formatter")
+    return lang.number(_number(value, "number"), digits)
+
+
+def count(value: float | Quantity) -> str:
+    """A whole count: 1,234."""
+    amount = _in_unit(value, COUNT_UNITS, "count")
+    if amount != int(amount):
+        raise ValueError(f"count(): {amount} is not a whole number")
+    return language().number(amount, 0)
+
+
+def days(value: int) -> str:
+    """A number of days: 150 days."""
+    amount = _number(value, "days")
+    if amount != int(amount):
+        raise ValueError(f"days(): {amount} is not a whole number")
+    return language().days(int(amount))
+
+
+def _date(value) -> dt.date:
+    if value is None or value is pd.NaT or value is pd.NA:
+        raise ValueError("refusing to format a missing date")
+    return pd.Timestamp(value).date()
+
+
+def day(value) -> str:
+    """A date: 7 August 2025."""
+    return language().day(_date(value))
+
+
+def month(value) -> str:
+    """A month: August 2025."""
+    return language().month(_date(value))
+
+
+def period(start, end) -> str:
+    """A span of whole months: 2025, December 2025, January–February 2026."""
+    first, last = pd.Timestamp(start), pd.Timestamp(end)
+    if first.day != 1 or last != last + pd.offsets.MonthEnd(0) or last < first:
+        raise ValueError(f"not a span of whole months: {first:%Y-%m-%d} to {last:%Y-%m-%d}")
+    lang = language()
+    if first.year == last.year and (first.month, last.month) == (1, 12):
+        return str(first.year)
+    if (first.year, first.month) == (last.year, last.month):
+        return lang.month(first.date())
+    opening = lang.month_only(first.date()) if first.year == last.year else lang.month(first.date())
+    return f"{opening}{lang.year_range_dash}{lang.month(last.date())}"
+
+
+def day_span(start, end) -> str:
+    """Two dates as a span: 1 January 2025 to 30 June 2026."""
+    return f"{day(start)} to {day(end)}" if language().code == "en" else f"{day(start)}{language().year_range_dash}{day(end)}"
