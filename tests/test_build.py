@@ -128,3 +128,22 @@ def test_citation_and_downloads(built_html):
     if (REPO / "_build" / "latex" / "book.pdf").exists():
         link = re.search(r'href="(_downloads/[^"]+\.pdf)"', front)
         assert link and (built_html / link.group(1)).exists(), "the front page does not offer the PDF"
+
+
+def test_every_glued_key_is_pasted_and_every_pasted_key_glued(built_html):
+    """Per page: the keys its code glued (myst-nb's record of the executed notebook) are exactly
+    the keys its text pastes; a number computed for nothing, or text waiting for a number, fails."""
+    import json
+
+    from test_chapter_code import PASTED
+
+    from conftest import REPO
+
+    mismatched = {}
+    for page in toc_pages():
+        record = built_html.parent / "jupyter_execute" / f"{page}.glue.json"
+        glued = set(json.loads(record.read_text())) if record.exists() else set()
+        pasted = {a or b for a, b in PASTED.findall((REPO / f"{page}.md").read_text(encoding="utf-8"))}
+        if glued != pasted:
+            mismatched[page] = {"glued, never pasted": sorted(glued - pasted), "pasted, never glued": sorted(pasted - glued)}
+    assert not mismatched, mismatched

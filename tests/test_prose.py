@@ -82,3 +82,18 @@ def test_periods_of_whole_months_are_named_and_others_refused():
     for start, end in [("2026-01-02", "2026-01-31"), ("2026-01-01", "2026-02-27"), ("2026-02-01", "2026-01-31")]:
         with pytest.raises(ValueError, match="not a span of whole months"):
             format_period(start, end)
+
+
+def test_glue_facts_refuses_a_value_that_is_not_formatted_text():
+    from booklib.prose import glue_facts
+
+    with pytest.raises(TypeError, match="fact 'tar-rate' is a float, not formatted text"):
+        glue_facts({"tar-rate": 15.0})
+
+
+def test_require_names_the_sentence_the_data_no_longer_bear_out():
+    from booklib.prose import ProseError, require
+
+    require(True, "the US leads")
+    with pytest.raises(ProseError, match="the text says the US leads; the data no longer bear this out"):
+        require(False, "the US leads")

@@ -1,0 +1,42 @@
+"""The house chart helpers that keep figure cells short: tooltips, time and year axes."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from booklib.charts import date_x, tooltips, year_x
+
+
+@pytest.fixture
+def frame():
+    return pd.DataFrame({
+        "date": pd.to_datetime(["2025-04-05", "2025-08-07"]),
+        "year": pd.Series([2024, 2025], dtype="Int64"),
+        "rate_pct": [10.0, 15.0],
+        "partner": ["Japan", "Japan"],
+    })
+
+
+def test_tooltips_follow_the_column_types_in_the_order_given(frame):
+    tips = [t.to_dict() for t in tooltips(frame, {"partner": "Partner", "date": "From", "year": "Year", "rate_pct": ("Rate (%)", ".2f")})]
+    assert tips == [
+        {"field": "partner", "type": "nominal", "title": "Partner"},
+        {"field": "date", "type": "temporal", "title": "From", "format": "%d %b %Y"},
+        {"field": "year", "type": "ordinal", "title": "Year"},
+        {"field": "rate_pct", "type": "quantitative", "title": "Rate (%)", "format": ".2f"},
+    ]
+
+
+def test_tooltips_refuse_a_column_the_chart_does_not_have(frame):
+    with pytest.raises(ValueError, match=r"columns the data does not have: \['value'\]"):
+        tooltips(frame, {"value": "Value"})
+
+
+def test_axes_have_the_house_formats(frame):
+    chart = alt.Chart(frame).mark_line().encode(x=date_x("date"), y="rate_pct:Q").to_dict()
+    assert chart["encoding"]["x"]["axis"]["format"] == "%b %Y"
+    assert chart["encoding"]["x"]["title"] is None
+    years = alt.Chart(frame).mark_line().encode(x=year_x(), y="rate_pct:Q").to_dict()
+    assert years["encoding"]["x"]["axis"] == {"format": "d", "tickMinStep": 1}
