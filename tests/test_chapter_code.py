@@ -39,7 +39,7 @@ def cell_bodies(page: Path) -> list[list[str]]:
 
 def chapter_code() -> str:
     """All code a page's keys may be glued in: its cells and the chapters' modules."""
-    code = [body for page in pages_with_code() for body in CODE_CELL.findall(page.read_text(encoding="utf-8"))]
+    code = ["\n".join(cell) for page in pages_with_code() for cell in cell_bodies(page)]
     code += [path.read_text(encoding="utf-8") for folder in CODE_DIRS for path in sorted(folder.rglob("*.py"))]
     return "\n".join(code)
 
@@ -74,7 +74,7 @@ def test_every_pasted_key_is_a_literal_in_the_code():
 def test_no_glue_key_is_built_at_run_time():
     """glue_text/glue_number/book_figure take a literal key, and facts dicts have literal keys."""
     built = []
-    sources = {f"{page.name} cell": "\n".join(CODE_CELL.findall(page.read_text(encoding="utf-8"))) for page in pages_with_code()}
+    sources = {f"{page.name} cells": "\n".join("\n".join(cell) for cell in cell_bodies(page)) for page in pages_with_code()}
     sources |= {path.name: path.read_text(encoding="utf-8") for folder in CODE_DIRS for path in folder.rglob("*.py")}
     for where, code in sources.items():
         for node in ast.walk(ast.parse(code)):
