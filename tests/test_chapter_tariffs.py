@@ -158,3 +158,19 @@ def test_timeline_and_courts(measures):
     extended.loc["M29_s122_10", "end_date"] = pd.Timestamp("2026-08-30")
     with pytest.raises(ProseError, match="150 days"):
         tar.court_facts(events, extended)
+
+
+def test_the_facts_the_front_page_repeats(path, measures):
+    """intro.md's key findings pick these keys from the chapter's functions instead of recomputing them."""
+    facts = (tar.effective_facts(path, measures) | tar.measure_facts(measures)
+             | tar.mix_facts(tar.import_mix(load("us_imports_japan_by_hs2")))
+             | tar.tic_facts(tar.tic_holdings(load("treasury_holdings"))) | tar.yield_facts(load("us_treasury_yield")))
+    picked = {key: facts[key] for key in ["tar-eff-before", "tar-eff-peak", "tar-eff-latest", "tar-eff-multiple",
+                                          "tar-hs87-share", "tar-autos15-rate", "tar-autos15-date", "tar-s122-rate",
+                                          "tar-s122-start", "tar-tic-mar25", "tar-tic-apr25", "tar-yield-april-peak"]}
+    assert picked == {
+        "tar-eff-before": "1.5 %", "tar-eff-peak": "18.6 %", "tar-eff-latest": "13.7 %", "tar-eff-multiple": "9",
+        "tar-hs87-share": "34 %", "tar-autos15-rate": "15 %", "tar-autos15-date": "16 September 2025",
+        "tar-s122-rate": "10 %", "tar-s122-start": "24 February 2026", "tar-tic-mar25": "$1,130.8 billion",
+        "tar-tic-apr25": "$1,134.5 billion", "tar-yield-april-peak": "4.48 %",
+    }
