@@ -1,0 +1,346 @@
+"""The code of the chapter "The US–Japan tariff talks, 2025–2026" (chapters/tariffs.md).
+
+Each function takes the tables the page loads and returns the facts its prose glues
+(formatted text under literal keys) or the tidy frame behind one of its figures. The
+`require` calls guard the sentences the text makes, in the build and in the tests.
+
+The front page (intro.md) repeats some of these facts in its key findings; it picks
+them from the same functions: `effective_facts` (tar-eff-before, tar-eff-peak,
+tar-eff-latest, tar-eff-multiple), `mix_facts` (tar-hs87-share), `measure_facts`
+(tar-autos15-rate, tar-autos15-date, tar-s122-rate, tar-s122-start), `tic_facts`
+(tar-tic-mar25, tar-tic-apr25) and `yield_facts` (tar-yield-april-peak).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import altair as alt
+import pandas as pd
+
+from booklib import formats as fmt
+from booklib.charts import date_x, label_values
+from booklib.data import latest_vintage
+from booklib.formats import Quantity, quantity
+from booklib.prose import require
+
+# Partners of the headline-rate figure, in the order of its panels.
+PARTNERS = ["Japan", "China", "EU", "Korea", "United Kingdom"]
+# US goods trade with Japan: the words for each flow, and their colours.
+TRADE_FLOWS = {"us_exports": "US exports to Japan", "us_imports": "US imports from Japan", "us_balance": "US balance"}
+FLOW_COLORS = {"US imports from Japan": "#c8102e", "US exports to Japan": "#1f3a93", "US balance": "#8c8c8c"}
+VEHICLES = "motor_vehicles_and_parts_hs87"
+# The level of the 10-year yield a seed article claims Japan's sales pushed it to, and the
+# size of the sale it claims (both are the article's numbers, not data).
+CLAIMED_YIELD_PCT = 4.8
+CLAIMED_SALE_USD_BN = 50.0
+# Month-and-year labels for a tooltip over monthly data (a Vega time format).
+MONTH_FORMAT = "%b %Y"
+# The events of the court section, by their id in the events table.
+COURT_EVENTS = {"cit": "tariff_06", "cafc": "tariff_12", "argued": "tariff_18", "ruling": "tariff_20"}
+
+
+# Generic helpers (candidates for booklib) -------------------------------------------------
+
+def negated(value: Quantity) -> Quantity:
+    """The opposite of a quantity, with its unit (a deficit written as a positive sum)."""
+    return dataclasses.replace(value, value=-value.value, origin=f"-{value.origin}")
+
+
+def percent_as_given(value) -> str:
+    """A rate with the decimals it has (10 %, 12.5 %); a missing rate is an empty cell."""
+    if pd.isna(value):
+        return ""
+    return fmt.percent(value, digits=0 if float(value).is_integer() else 1)
+
+
+def iso_day(value) -> str:
+    """A date in a data table as the data file writes it (2025-04-05); a missing date: never."""
+    return "never" if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+def category_color(field: str, colors: dict[str, str], title: str | None = None) -> alt.Color:
+    """A colour encoding with a fixed colour per category."""
+    return alt.Color(field, title=title, scale=alt.Scale(domain=list(colors), range=list(colors.values())))
+
+
+def day_month_x(field: str) -> alt.X:
+    """A time axis of a few months: day and month labels."""
+    return date_x(field, fmt="%d %b")
+
+
+# The tariff path ---------------------------------------------------------------------------
+
+def measure_facts(measures: pd.DataFrame) -> dict[str, str]:
+    """The rates and dates of the measures the text lists; `measures` indexed by measure_id."""
+    rate, effective = measures["rate_pct"], measures["effective_date"]
+    return {
+        "tar-measure-count": fmt.count(len(measures)),
+        "tar-baseline-rate": fmt.percent(quantity(rate, at="M01_baseline_10")),
+        "tar-baseline-date": fmt.day(effective["M01_baseline_10"]),
+        "tar-japan-24": fmt.percent(quantity(rate, at="M02_japan_24")),
+        "tar-announce-date": fmt.day(measures.loc["M02_japan_24", "announced_date"]),
+        "tar-autos-rate": fmt.percent(quantity(rate, at="M12_autos_232")),
+        "tar-autos-date": fmt.day(effective["M12_autos_232"]),
+        "tar-steel-rate": fmt.percent(quantity(rate, at="M16_steelalu_232_50")),
+        "tar-steel-date": fmt.day(effective["M16_steelalu_232_50"]),
+        "tar-letter-rate": fmt.percent(quantity(rate, at="M05_letter_25")),
+        "tar-allin-rate": fmt.percent(quantity(rate, at="M08_eo14345_allin")),
+        "tar-allin-date": fmt.day(effective["M08_eo14345_allin"]),
+        "tar-autos15-rate": fmt.percent(quantity(rate, at="M09_eo14345_autos15")),
+        "tar-autos15-date": fmt.day(effective["M09_eo14345_autos15"]),
+        "tar-s122-rate": fmt.percent(quantity(rate, at="M29_s122_10")),
+        "tar-s122-start": fmt.day(effective["M29_s122_10"]),
+        "tar-s122-end": fmt.day(measures.loc["M29_s122_10", "end_date"]),
+        "tar-s301-rate": fmt.percent(quantity(rate, at="M33_s301_forcedlabor_final"), 1),
+        "tar-s301-date": fmt.day(effective["M33_s301_forcedlabor_final"]),
+    }
+
+
+def measures_table(measures: pd.DataFrame) -> pd.DataFrame:
+    """The measures as the page's table shows them, in the order of the data file."""
+    shown = measures.reset_index()
+    return pd.DataFrame({
+        "effective": shown["effective_date"].map(iso_day),
+        "partner": shown["partner"],
+        "scope": shown["scope"].str.replace("_", " "),
+        "rate": shown["rate_pct"].map(percent_as_given),
+        "legal basis": shown["legal_basis"],
+        "instrument": shown["instrument"],
+        "status": shown["status"].str.replace("_", " "),
+    })
+
+
+def headline_steps(headline: pd.DataFrame, end) -> pd.DataFrame:
+    """Each partner's headline rates, the last carried to `end` so the steps run to the end."""
+    columns = ["partner", "effective_date", "headline_rate_pct", "basis"]
+    last = headline.sort_values("effective_date").groupby("partner").tail(1).assign(effective_date=pd.Timestamp(end))
+    return pd.concat([headline, last]).sort_values(["partner", "effective_date"])[columns]
+
+
+def headline_facts(headline: pd.DataFrame) -> dict[str, str]:
+    """China's peak headline rate, far above every other partner's (the caption and description say so)."""
+    rate = headline["headline_rate_pct"]
+    china = rate[headline["partner"] == "China"]
+    others = rate[headline["partner"] != "China"]
+    require(china.max() > 2 * others.max(), "China's headline rate peaked far above the other partners'")
+    return {"tar-china-peak": fmt.percent(quantity(china, how="max"))}
+
+
+# What is at stake --------------------------------------------------------------------------
+
+def japan_trade(trade: pd.DataFrame) -> pd.DataFrame:
+    """US goods trade with Japan, the rows of us_goods_trade for that partner."""
+    return trade[trade["partner"] == "Japan"]
+
+
+def trade_facts(japan: pd.DataFrame) -> dict[str, str]:
+    """2024 trade with Japan, the years found and the one partial year (`japan`: from `japan_trade`)."""
+    y2024 = japan[japan["year"] == 2024].set_index("flow")["value_usd_bn"]
+    partial = japan[japan["period_covered"] != "full year"]
+    require(partial["year"].nunique() == 1 and partial["year"].iloc[0] == japan["year"].max(),
+            "only the last year of US trade with Japan is partial")
+    return {
+        "tar-imports-2024": fmt.usd_bn(quantity(y2024, at="us_imports")),
+        "tar-exports-2024": fmt.usd_bn(quantity(y2024, at="us_exports")),
+        "tar-balance-2024": fmt.usd_bn(negated(quantity(y2024, at="us_balance"))),
+        "tar-partial-period": partial["period_covered"].iloc[0].split(" (")[0],
+        "tar-years-found": ", ".join(str(y) for y in sorted(japan["year"].unique())),
+    }
+
+
+def trade_bars(japan: pd.DataFrame) -> pd.DataFrame:
+    """The trade figure's rows: flows in words, the period without its note."""
+    return japan.assign(
+        flow=label_values(japan["flow"], TRADE_FLOWS),
+        period=japan["period_covered"].str.split(" \\(").str[0],
+    )[["year", "flow", "value_usd_bn", "period", "basis"]]
+
+
+def mof_facts(japan_side: pd.DataFrame) -> dict[str, str]:
+    """Japan's exports to the US as its Ministry of Finance counts them, and the share of cars."""
+    value = japan_side.set_index(["year", "product_group"])["value_jpy_bn"]
+    total, autos = (2024, "total_exports_to_us"), (2024, "motor_vehicles_and_parts")
+    return {
+        "tar-mof-2024-total": fmt.jpy_tn(quantity(value, at=total)),
+        "tar-mof-2024-autos": fmt.jpy_tn(quantity(value, at=autos)),
+        "tar-mof-2024-autos-share": fmt.share(value[autos] / value[total]),
+        "tar-mof-2016-autos-share": fmt.share(value[(2016, "motor_vehicles")] / value[(2016, "total_exports_to_us")]),
+    }
+
+
+def import_mix(mix: pd.DataFrame) -> pd.DataFrame:
+    """US imports from Japan by HS group, with each group's share and its name in words."""
+    group = (mix["product_group"].str.replace(r"_hs(\d+)_(\d+)$", r" (HS \1, \2)", regex=True)
+             .str.replace(r"_hs(\d+)$", r" (HS \1)", regex=True).str.replace("_", " ").str.capitalize())
+    return mix.assign(share_pct=100 * mix["imports_usd_bn"] / mix["imports_usd_bn"].sum(), group=group)
+
+
+def mix_facts(mix: pd.DataFrame) -> dict[str, str]:
+    """Vehicles' weight in the import mix, the largest group (`mix`: from `import_mix`)."""
+    groups = mix.set_index("product_group")
+    value = groups["imports_usd_bn"]
+    require(value.idxmax() == VEHICLES, "vehicles and parts (HS 87) are the largest group of US imports from Japan")
+    mfn_average = (mix["duty_paid_pct_of_value"] * mix["imports_usd_bn"]).sum() / mix["imports_usd_bn"].sum()
+    return {
+        "tar-hs87-value": fmt.usd_bn(quantity(value, at=VEHICLES)),
+        "tar-hs87-share": fmt.percent(groups.loc[VEHICLES, "share_pct"]),
+        "tar-mix-total": fmt.usd_bn(quantity(value, how="sum")),
+        "tar-mfn-avg": fmt.percent(mfn_average, 1),
+    }
+
+
+# The effective tariff rate -----------------------------------------------------------------
+
+def rate_on(path: pd.DataFrame, date) -> float:
+    """The model's effective rate in force on `date` (a step series)."""
+    return float(path.loc[path["date"] <= pd.Timestamp(date), "effective_rate_pct"].iloc[-1])
+
+
+def effective_facts(path: pd.DataFrame, measures: pd.DataFrame) -> dict[str, str]:
+    """The model's effective rate at each step the text names (`path`: japan_effective_path;
+    the steps are the effective dates of the measures that made them)."""
+    rate = path["effective_rate_pct"]
+    on = {step: rate_on(path, measures.loc[measure, "effective_date"]) for step, measure in [
+        ("april", "M01_baseline_10"), ("steel", "M16_steelalu_232_50"), ("peak", "M08_eo14345_allin"),
+        ("deal", "M09_eo14345_autos15"), ("s122", "M29_s122_10")]}
+    before, peak, latest = rate.iloc[0], rate.max(), rate.iloc[-1]
+    peak_date = path.loc[rate.idxmax(), "date"]
+    require(before < on["april"] < on["steel"] < peak == on["peak"],
+            "the average tariff rose in steps to its peak, reached when the 15 % rate replaced the baseline")
+    require(on["deal"] < peak and latest < peak, "the deal brought the average tariff down from its peak")
+    return {
+        "tar-eff-before": fmt.percent(before, 1),
+        "tar-eff-april": fmt.percent(on["april"], 1),
+        "tar-eff-steel": fmt.percent(on["steel"], 1),
+        "tar-eff-peak": fmt.percent(peak, 1),
+        "tar-eff-peak-date": fmt.day(peak_date),
+        "tar-eff-deal": fmt.percent(on["deal"], 1),
+        "tar-eff-s122": fmt.percent(on["s122"], 1),
+        "tar-eff-latest": fmt.percent(latest, 1),
+        "tar-eff-multiple": fmt.number(latest / before, 0),
+    }
+
+
+def tracker_rows(estimates: pd.DataFrame) -> pd.DataFrame:
+    """The tradewartracker's estimates for Japan (its additional rate, step by step)."""
+    return estimates[estimates["estimate_id"].str.startswith("twt_japan_20")]
+
+
+def effective_series(path: pd.DataFrame, tracker: pd.DataFrame) -> pd.DataFrame:
+    """The model's rate above the duties paid before 2025 beside the tracker's (`tracker`: from
+    `tracker_rows`), as two named step series."""
+    model = pd.DataFrame({"date": path["date"], "additional_pct": path["effective_rate_pct"] - path["effective_rate_pct"].iloc[0],
+                          "series": "Book model (additional to 2024 duties)"})
+    published = pd.DataFrame({"date": tracker["as_of_date"], "additional_pct": tracker["rate_pct"],
+                              "series": "tradewartracker (additional)"})
+    return pd.concat([model, published])
+
+
+def tracker_facts(tracker: pd.DataFrame, path: pd.DataFrame, measures: pd.DataFrame) -> dict[str, str]:
+    """The tracker (`tracker_rows`) and the model on the day the all-in rate took effect, and the tracker's last step."""
+    rate = tracker.set_index("as_of_date")["rate_pct"]
+    deal_date = measures.loc["M08_eo14345_allin", "effective_date"]
+    return {
+        "tar-twt-deal": fmt.percent(quantity(rate, at=deal_date), 1),
+        "tar-twt-last-date": fmt.day(rate.index.max()),
+        "tar-model-deal-additional": fmt.percent(rate_on(path, deal_date) - path["effective_rate_pct"].iloc[0], 1),
+    }
+
+
+# The financial lever -----------------------------------------------------------------------
+
+def tic_holdings(treasury: pd.DataFrame) -> pd.DataFrame:
+    """Japan's and China's Treasury holdings by month, the latest release of each month."""
+    holdings = latest_vintage(treasury, ["month", "holder"])
+    return holdings[holdings["holder"].isin(["Japan", "China"])]
+
+
+def tic_facts(holdings: pd.DataFrame) -> dict[str, str]:
+    """Japan's holdings at the end of March and April 2025 and in the latest month (`holdings`: from `tic_holdings`)."""
+    japan = holdings[holdings["holder"] == "Japan"].set_index("month")["value_usd_bn"]
+    march, april, last = pd.Timestamp("2025-03-01"), pd.Timestamp("2025-04-01"), japan.index.max()
+    require(japan[april] > japan[march], "Japan's Treasury holdings rose, not fell, from end-March to end-April 2025")
+    return {
+        "tar-tic-mar25": fmt.usd_bn(quantity(japan, at=march)),
+        "tar-tic-apr25": fmt.usd_bn(quantity(japan, at=april)),
+        "tar-tic-last-month": fmt.month(last),
+        "tar-tic-last": fmt.usd_bn(quantity(japan, at=last)),
+    }
+
+
+def spring_yields(yields: pd.DataFrame) -> pd.DataFrame:
+    """The daily 10-year yield from March to May 2025, the figure's data."""
+    daily = yields.dropna(subset=["value_pct"])
+    return daily[(daily["date"] >= "2025-03-01") & (daily["date"] <= "2025-05-31")]
+
+
+def claimed_yield() -> pd.DataFrame:
+    """The yield level the seed article claims, with its label, for a rule on the chart."""
+    return pd.DataFrame({"value_pct": [CLAIMED_YIELD_PCT],
+                         "label": [f"Level claimed in a seed article: {fmt.percent(CLAIMED_YIELD_PCT, 1)}"]})
+
+
+def yield_facts(yields: pd.DataFrame) -> dict[str, str]:
+    """April 2025's highest and lowest close, and the highest of the whole series read."""
+    daily = yields.dropna(subset=["value_pct"]).set_index("date")["value_pct"]
+    april = daily[(daily.index >= "2025-04-01") & (daily.index <= "2025-04-30")]
+    require(daily.max() < CLAIMED_YIELD_PCT, "the 4.8 % of the seed article was not reached")
+    return {
+        "tar-yield-april-peak": fmt.percent(quantity(april, how="max"), 2),
+        "tar-yield-april-peak-date": fmt.day(april.idxmax()),
+        "tar-yield-april-low": fmt.percent(quantity(april, how="min"), 2),
+        "tar-yield-series-max": fmt.percent(quantity(daily, how="max"), 2),
+        "tar-yield-series-max-date": fmt.day(daily.idxmax()),
+        "tar-yield-span": fmt.day_span(daily.index.min(), daily.index.max()),
+    }
+
+
+def bond_flow_facts(flows: pd.DataFrame) -> dict[str, str]:
+    """Private net sales of foreign bonds in the first two weeks of April 2025."""
+    weekly = (flows[flows["flow"] == "japanese_residents_net_purchase_foreign_long_term_bonds"]
+              .sort_values("period_start").reset_index(drop=True))
+    sales = weekly["value_usd_bn"]
+    require(bool((sales.iloc[:2] < 0).all()) and -sales.iloc[:2].min() < CLAIMED_SALE_USD_BN,
+            "Japanese investors made net sales of foreign bonds in two weeks of April 2025, well short of $50 billion")
+    return {
+        "tar-flow-week1": fmt.usd_bn(negated(quantity(sales, at=0))),
+        "tar-flow-week1-end": fmt.day(weekly["period_end"].iloc[0]),
+        "tar-flow-week2": fmt.usd_bn(negated(quantity(sales, at=1))),
+    }
+
+
+# The negotiation and the courts ------------------------------------------------------------
+
+def tariff_events(events: pd.DataFrame) -> pd.DataFrame:
+    """The events of the tariff theme, in date order."""
+    return events[events["theme"] == "tariffs"].sort_values("date")
+
+
+def timeline_facts(tariff: pd.DataFrame) -> dict[str, str]:
+    """The number of dated tariff events (`tariff`: from `tariff_events`)."""
+    return {"tar-event-count": fmt.count(len(tariff))}
+
+
+def timeline_description(tariff: pd.DataFrame) -> str:
+    """The timeline figure's description, with the number of events it draws."""
+    return (f"Timeline of {fmt.count(len(tariff))} tariff events from March 2025 to September 2026, by actor: "
+            "the US government, Japan, and the US courts.")
+
+
+def court_facts(events: pd.DataFrame, measures: pd.DataFrame) -> dict[str, str]:
+    """The court rulings, the end of IEEPA collection, the Section 122 span and the Section 232 measures in force."""
+    day = events.set_index("event_id")["date"]
+    s122 = measures.loc["M29_s122_10"]
+    s122_days = (s122["end_date"] - s122["effective_date"]).days + 1
+    require(s122_days == 150, "the Section 122 surcharge ran until its 150 days ran out")
+    in_force_232 = measures[(measures["legal_basis"] == "Section 232") & (measures["status"] == "in_force")]
+    return {
+        "tar-cit-date": fmt.day(day[COURT_EVENTS["cit"]]),
+        "tar-cafc-date": fmt.day(day[COURT_EVENTS["cafc"]]),
+        "tar-scotus-argued": fmt.day(day[COURT_EVENTS["argued"]]),
+        "tar-scotus-date": fmt.day(day[COURT_EVENTS["ruling"]]),
+        "tar-ruling-collection-end": fmt.day(measures.loc["M28_ieepa_terminated", "effective_date"]),
+        "tar-s122-days": fmt.days(s122_days),
+        "tar-232-in-force": fmt.count(len(in_force_232)),
+    }

@@ -1,0 +1,176 @@
+"""The tariffs chapter's code (bookchapters.tariffs) on the real data: the values the text
+glues, and each sentence a `require` guards failing when the data no longer bear it out.
+Fast tier: builds nothing."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from booklib import load
+from booklib.prose import ProseError
+from booklib.tariff_model import japan_effective_path
+from bookchapters import LATEST_DOCUMENT
+from bookchapters import tariffs as tar
+
+
+@pytest.fixture(scope="module")
+def measures():
+    return load("tariff_measures").set_index("measure_id")
+
+
+@pytest.fixture(scope="module")
+def path():
+    return japan_effective_path(LATEST_DOCUMENT)
+
+
+def test_measure_facts(measures):
+    facts = tar.measure_facts(measures)
+    assert facts["tar-baseline-rate"] == "10 %"
+    assert facts["tar-baseline-date"] == "5 April 2025"
+    assert facts["tar-s301-rate"] == "12.5 %"
+    assert facts["tar-autos15-date"] == "16 September 2025"
+    assert facts["tar-s122-start"] == "24 February 2026"
+    assert facts["tar-measure-count"] == str(len(measures))
+
+
+def test_measures_table_writes_rates_as_given(measures):
+    table = tar.measures_table(measures)
+    assert list(table.columns) == ["effective", "partner", "scope", "rate", "legal basis", "instrument", "status"]
+    row = table.set_index(measures.index).loc["M33_s301_forcedlabor_final"]
+    assert (row["effective"], row["rate"]) == ("2026-07-24", "12.5 %")
+    assert table.set_index(measures.index).loc["M06_deal_0722", "effective"] == "never"
+    assert table.set_index(measures.index).loc["M31_s301_excess_capacity", "rate"] == ""
+
+
+def test_headline(measures):
+    headline = load("headline_rates")
+    assert tar.headline_facts(headline)["tar-china-peak"] == "145 %"
+    steps = tar.headline_steps(headline, LATEST_DOCUMENT)
+    assert (steps.groupby("partner")["effective_date"].max() == pd.Timestamp(LATEST_DOCUMENT)).all()
+    tamed = headline.assign(headline_rate_pct=headline["headline_rate_pct"].clip(upper=20))
+    with pytest.raises(ProseError, match="China"):
+        tar.headline_facts(tamed)
+
+
+def test_trade_facts():
+    japan = tar.japan_trade(load("us_goods_trade"))
+    facts = tar.trade_facts(japan)
+    assert facts["tar-imports-2024"] == "$148.4 billion"
+    assert facts["tar-balance-2024"] == "$69.4 billion"
+    assert facts["tar-partial-period"] == "2025-01 to 2025-11"
+    assert set(tar.trade_bars(japan)["flow"]) == set(tar.FLOW_COLORS)
+    earlier_partial = japan.assign(period_covered=japan["period_covered"].where(japan["year"] != 2024, "2024-01 to 2024-06"))
+    with pytest.raises(ProseError, match="partial"):
+        tar.trade_facts(earlier_partial)
+
+
+def test_mof_facts():
+    facts = tar.mof_facts(load("japan_exports_to_us_by_product"))
+    assert facts["tar-mof-2024-total"] == "¥21.3 trillion"
+    assert facts["tar-mof-2024-autos-share"] == "34 %"
+
+
+def test_mix_facts():
+    mix = tar.import_mix(load("us_imports_japan_by_hs2"))
+    facts = tar.mix_facts(mix)
+    assert facts["tar-hs87-share"] == "34 %"
+    assert facts["tar-mix-total"] == "$151.3 billion"
+    assert "Motor vehicles and parts (hs 87)" in set(mix["group"])  # str.capitalize lowers "HS", as before
+    vehicles = mix["product_group"] == tar.VEHICLES
+    smaller = mix.assign(imports_usd_bn=mix["imports_usd_bn"].where(~vehicles, 1.0))
+    with pytest.raises(ProseError, match="largest"):
+        tar.mix_facts(smaller)
+
+
+def test_effective_facts(path, measures):
+    facts = tar.effective_facts(path, measures)
+    assert facts["tar-eff-before"] == "1.5 %"
+    assert facts["tar-eff-peak"] == "18.6 %"
+    assert facts["tar-eff-peak-date"] == "7 August 2025"
+    assert facts["tar-eff-deal"] == "14.2 %"
+    assert facts["tar-eff-latest"] == "13.7 %"
+    assert facts["tar-eff-multiple"] == "9"
+
+
+def test_effective_facts_guard_the_steps(path, measures):
+    later_peak = path.copy()
+    later_peak.loc[later_peak.index[-1], "effective_rate_pct"] = 30.0
+    with pytest.raises(ProseError, match="peak"):
+        tar.effective_facts(later_peak, measures)
+    no_cut = path.assign(effective_rate_pct=path["effective_rate_pct"].where(path["date"] < "2025-09-16", path["effective_rate_pct"].max()))
+    with pytest.raises(ProseError, match="deal"):
+        tar.effective_facts(no_cut, measures)
+
+
+def test_tracker(path, measures):
+    tracker = tar.tracker_rows(load("effective_rate_estimates"))
+    facts = tar.tracker_facts(tracker, path, measures)
+    assert facts["tar-twt-deal"] == "15.4 %"
+    assert facts["tar-twt-last-date"] == "24 July 2026"
+    both = tar.effective_series(path, tracker)
+    assert both["series"].nunique() == 2 and len(both) == len(path) + len(tracker)
+
+
+def test_tic_facts():
+    holdings = tar.tic_holdings(load("treasury_holdings"))
+    facts = tar.tic_facts(holdings)
+    assert facts["tar-tic-mar25"] == "$1,130.8 billion"
+    assert facts["tar-tic-apr25"] == "$1,134.5 billion"
+    april = (holdings["holder"] == "Japan") & (holdings["month"] == "2025-04-01")
+    sold = holdings.assign(value_usd_bn=holdings["value_usd_bn"].where(~april, 1000.0))
+    with pytest.raises(ProseError, match="rose"):
+        tar.tic_facts(sold)
+
+
+def test_yield_facts():
+    yields = load("us_treasury_yield")
+    facts = tar.yield_facts(yields)
+    assert facts["tar-yield-april-peak"] == "4.48 %"
+    assert facts["tar-yield-april-peak-date"] == "11 April 2025"
+    assert facts["tar-yield-series-max"] == "4.79 %"
+    assert tar.claimed_yield()["label"].iloc[0] == "Level claimed in a seed article: 4.8 %"
+    spike = yields.assign(value_pct=yields["value_pct"].where(yields["date"] != "2025-04-11", 4.9))
+    with pytest.raises(ProseError, match="4.8"):
+        tar.yield_facts(spike)
+
+
+def test_bond_flow_facts():
+    flows = load("japan_portfolio_flows")
+    facts = tar.bond_flow_facts(flows)
+    assert (facts["tar-flow-week1"], facts["tar-flow-week2"]) == ("$17.5 billion", "$3.6 billion")
+    assert facts["tar-flow-week1-end"] == "5 April 2025"
+    big_sale = flows.assign(value_usd_bn=flows["value_usd_bn"].where(flows["period_start"] != "2025-03-30", -55.0))
+    with pytest.raises(ProseError, match="50 billion"):
+        tar.bond_flow_facts(big_sale)
+
+
+def test_timeline_and_courts(measures):
+    events = load("events")
+    tariff = tar.tariff_events(events)
+    assert tar.timeline_facts(tariff)["tar-event-count"] == "31"
+    assert tar.timeline_description(tariff).startswith("Timeline of 31 tariff events from March 2025")
+    facts = tar.court_facts(events, measures)
+    assert facts["tar-scotus-date"] == "20 February 2026"
+    assert facts["tar-s122-days"] == "150 days"
+    assert facts["tar-232-in-force"] == "10"
+    extended = measures.copy()
+    extended.loc["M29_s122_10", "end_date"] = pd.Timestamp("2026-08-30")
+    with pytest.raises(ProseError, match="150 days"):
+        tar.court_facts(events, extended)
+
+
+def test_the_facts_the_front_page_repeats(path, measures):
+    """intro.md's key findings pick these keys from the chapter's functions instead of recomputing them."""
+    facts = (tar.effective_facts(path, measures) | tar.measure_facts(measures)
+             | tar.mix_facts(tar.import_mix(load("us_imports_japan_by_hs2")))
+             | tar.tic_facts(tar.tic_holdings(load("treasury_holdings"))) | tar.yield_facts(load("us_treasury_yield")))
+    picked = {key: facts[key] for key in ["tar-eff-before", "tar-eff-peak", "tar-eff-latest", "tar-eff-multiple",
+                                          "tar-hs87-share", "tar-autos15-rate", "tar-autos15-date", "tar-s122-rate",
+                                          "tar-s122-start", "tar-tic-mar25", "tar-tic-apr25", "tar-yield-april-peak"]}
+    assert picked == {
+        "tar-eff-before": "1.5 %", "tar-eff-peak": "18.6 %", "tar-eff-latest": "13.7 %", "tar-eff-multiple": "9",
+        "tar-hs87-share": "34 %", "tar-autos15-rate": "15 %", "tar-autos15-date": "16 September 2025",
+        "tar-s122-rate": "10 %", "tar-s122-start": "24 February 2026", "tar-tic-mar25": "$1,130.8 billion",
+        "tar-tic-apr25": "$1,134.5 billion", "tar-yield-april-peak": "4.48 %",
+    }
