@@ -1,0 +1,94 @@
+"""The claims ledger (chapters/claims.md): the verdict counts its prose glues, the checks
+that guard its sentences about the five seed articles, the tally behind the verdicts
+figure and the ledger table. The front page's finding on the articles reuses the
+ledger's counts through `front_page_facts`.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from booklib import formats as fmt
+from booklib.prose import require
+
+# The four verdicts in the order the text explains them, with their colours in the figure.
+VERDICTS = ["supported", "partly supported", "contradicted", "unverifiable"]
+VERDICT_COLORS = ["#009e73", "#9ccf8f", "#c8102e", "#8c8c8c"]
+# The article that reads like a dramatic account of the 2025 tariff talks.
+DRAMATIC_ARTICLE = "seed_000"
+# The articles on China's export controls and the commentary on the investment memorandum.
+ACCURATE_ARTICLES = ["seed_002", "seed_003", "seed_004"]
+
+
+def ledger_facts(claims: pd.DataFrame) -> dict[str, str]:
+    """The counts the ledger's prose glues: claims, articles, each verdict, links to a figure."""
+    counts = claims["verdict"].value_counts()
+    return {
+        "cl-count": fmt.count(len(claims)),
+        "cl-articles": fmt.count(claims["article_source_id"].nunique()),
+        "cl-supported": fmt.count(counts.get("supported", 0)),
+        "cl-partly-supported": fmt.count(counts.get("partly supported", 0)),
+        "cl-contradicted": fmt.count(counts.get("contradicted", 0)),
+        "cl-unverifiable": fmt.count(counts.get("unverifiable", 0)),
+        "cl-with-figure": fmt.count((claims["figure"].fillna("") != "").sum()),
+    }
+
+
+def front_page_facts(claims: pd.DataFrame) -> dict[str, str]:
+    """Finding 5 of the front page: the ledger's own counts of claims, contradicted and unverifiable."""
+    ledger = ledger_facts(claims)
+    return {
+        "kf-claims": ledger["cl-count"],
+        "kf-contradicted": ledger["cl-contradicted"],
+        "kf-unverifiable": ledger["cl-unverifiable"],
+    }
+
+
+def check_articles(claims: pd.DataFrame) -> None:
+    """Guard the sentences of the text about the seed articles and their verdicts."""
+    require(claims["article_source_id"].nunique() == 5, "the ledger holds the claims of five seed articles")
+    require(set(claims["verdict"]) <= set(VERDICTS), f"every claim has one of the four verdicts {VERDICTS}")
+    dramatic = claims["article_source_id"] == DRAMATIC_ARTICLE
+    for verdict in ("contradicted", "unverifiable"):
+        of_verdict = claims["verdict"] == verdict
+        require((dramatic & of_verdict).sum() > of_verdict.sum() / 2,
+                f"the dramatic account of the tariff talks ({DRAMATIC_ARTICLE}) holds most of the {verdict} claims")
+    accurate = claims["article_source_id"].isin(ACCURATE_ARTICLES)
+    require(not (accurate & (claims["verdict"] == "contradicted")).any(),
+            "the articles on export controls and the investment commentary are accurate on dated events "
+            f"(no claim of {', '.join(ACCURATE_ARTICLES)} is contradicted)")
+
+
+def article_label(article_source_id: str, sources: pd.DataFrame) -> str:
+    """An article as the figure names it: Article 001 (2025-05-05), or (undated)."""
+    published = sources.loc[article_source_id, "date_published"]
+    return f"{article_source_id.replace('seed_', 'Article ')} ({'undated' if pd.isna(published) else published})"
+
+
+def verdict_tally(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Claims by verdict, once by article and once by theme (column `view`), for the verdicts figure.
+
+    `sources` is the sources table indexed by source_id (for the articles' dates)."""
+    groups = {
+        "By article": claims["article_source_id"].map(lambda s: article_label(s, sources)),
+        "By theme": claims["theme"].str.replace("_", " "),
+    }
+    return pd.concat([
+        claims.assign(group=group).groupby(["group", "verdict"]).size().rename("claims").reset_index().assign(view=view)
+        for view, group in groups.items()
+    ])
+
+
+def verdict_color() -> alt.Color:
+    """The verdicts in their fixed order and colours."""
+    return alt.Color("verdict:N").title("Verdict").scale(domain=VERDICTS, range=VERDICT_COLORS)
+
+
+def ledger_table(claims: pd.DataFrame) -> pd.DataFrame:
+    """The ledger as the page lists it: one row per claim, themes in words, no missing figure."""
+    return claims.assign(
+        article=claims["article_source_id"],
+        theme=claims["theme"].str.replace("_", " "),
+        figure=claims["figure"].fillna(""),
+    )[["claim_id", "article", "theme", "claim", "verdict", "evidence", "source_id", "figure"]]

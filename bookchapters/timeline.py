@@ -1,0 +1,40 @@
+"""The timeline of events (chapters/appendix/timeline.md): the count and the span its prose
+glues, the figure's description, and the list of events under the chart.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from booklib import formats as fmt
+from booklib.prose import require
+
+# The book's four themes, one lane each on the timeline.
+THEMES = {"tariffs", "investment", "export_controls", "regional_trade"}
+
+
+def timeline_facts(events: pd.DataFrame) -> dict[str, str]:
+    """How many events the table holds, and the first and last of their dates."""
+    require(set(events["theme"]) == THEMES, f"the events are those of the book's four themes {sorted(THEMES)}")
+    return {
+        "timeline-count": fmt.count(len(events)),
+        "timeline-first": fmt.day(events["date"].min()),
+        "timeline-last": fmt.day(events["date"].max()),
+    }
+
+
+def figure_description(events: pd.DataFrame) -> str:
+    """The timeline figure's description: its number of events and its span in months."""
+    return (f"Timeline of {fmt.count(len(events))} events by theme, "
+            f"from {fmt.month(events['date'].min())} to {fmt.month(events['date'].max())}.")
+
+
+def iso_day(dates: pd.Series) -> pd.Series:
+    """Dates as ISO text (2025-08-07), the form a list sorted by date shows."""
+    return dates.map(lambda date: date.date().isoformat())
+
+
+def event_list(events: pd.DataFrame) -> pd.DataFrame:
+    """The events in date order, with ISO dates and themes in words, for the list under the chart."""
+    events = events.sort_values("date", kind="stable")
+    return events.assign(date=iso_day(events["date"]), theme=events["theme"].str.replace("_", " "))

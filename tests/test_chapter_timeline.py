@@ -1,0 +1,49 @@
+"""The timeline's facts, description and list (bookchapters.timeline), on the real data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from booklib import load
+from booklib.prose import ProseError
+from bookchapters import timeline
+
+
+@pytest.fixture(scope="module")
+def events():
+    return load("events").sort_values("date")
+
+
+def test_timeline_facts_are_the_count_and_span_the_text_shows(events):
+    assert timeline.timeline_facts(events) == {
+        "timeline-count": "107", "timeline-first": "26 January 2005", "timeline-last": "29 September 2026",
+    }
+
+
+def test_a_missing_theme_breaks_the_four_themes(events):
+    with pytest.raises(ProseError, match="four themes"):
+        timeline.timeline_facts(events[events["theme"] != "investment"])
+
+
+def test_an_unknown_theme_breaks_the_four_themes(events):
+    odd = events.copy()
+    odd["theme"] = odd["theme"].astype(object)
+    odd.loc[odd.index[0], "theme"] = "finance"
+    with pytest.raises(ProseError, match="four themes"):
+        timeline.timeline_facts(odd)
+
+
+def test_figure_description(events):
+    assert timeline.figure_description(events) == "Timeline of 107 events by theme, from January 2005 to September 2026."
+
+
+def test_iso_day_writes_unpadded_dates_padded():
+    assert timeline.iso_day(pd.Series(pd.to_datetime(["2025-08-07", "2026-11-22"]))).tolist() == ["2025-08-07", "2026-11-22"]
+
+
+def test_event_list_is_in_date_order_with_themes_in_words(events):
+    listed = timeline.event_list(events.sample(frac=1, random_state=0))
+    assert listed["date"].tolist() == sorted(listed["date"])
+    assert listed["date"].iloc[0] == "2005-01-26"
+    assert "_" not in "".join(listed["theme"])
