@@ -40,9 +40,13 @@ def _signed(value: float) -> str:
 
 # --- Japan's trade partners -------------------------------------------------------------------
 
-def _export_lead(flows: pd.DataFrame) -> pd.Index:
+def _exports(flows: pd.DataFrame) -> pd.DataFrame:
+    """Japan's exports to the US and to China, in the years both were read."""
+    return flows[[("United States", "exports"), ("China", "exports")]].dropna()
+
+
+def _export_lead(exports: pd.DataFrame) -> pd.Index:
     """The latest unbroken run of years in which Japan sold more to the US than to China."""
-    exports = flows[[("United States", "exports"), ("China", "exports")]].dropna()
     lead = latest_run(exports[("United States", "exports")] > exports[("China", "exports")])
     require(len(lead) > 0, "the United States is again the larger market for Japan's exports")
     return lead
@@ -55,8 +59,8 @@ def partner_facts(trade: pd.DataFrame) -> dict[str, str]:
     flows = flows_by_partner(trade)
     both = two_way_totals(flows, ["China", "United States"])
     china_ahead = both["China"] > both["United States"]
-    exports = flows[[("United States", "exports"), ("China", "exports")]].dropna()
-    lead = _export_lead(flows)
+    exports = _exports(flows)
+    lead = _export_lead(exports)
     figure = trade.set_index(["year", "partner", "flow"])["value_jpy_bn"]
     return {
         "rt-first-china-year": _year(china_ahead[china_ahead].index.min()),
@@ -275,10 +279,13 @@ def _jetro(cjk: pd.DataFrame) -> pd.Series:
     return china_japan[china_japan["reporting_basis"].str.startswith("JETRO (Japan's imports")].set_index("year")["value_usd_bn"]
 
 
+def _totals_2024(cjk: pd.DataFrame) -> pd.Series:
+    return cjk[(cjk["flow"] == "total") & (cjk["year"] == 2024)].set_index("pair")["value_usd_bn"]
+
+
 def check_seed_threshold(cjk: pd.DataFrame) -> None:
     """The verdicts on the seeds' $400 billion: true of the three together, not of China-Japan alone."""
-    totals_2024 = cjk[(cjk["flow"] == "total") & (cjk["year"] == 2024)].set_index("pair")["value_usd_bn"]
-    require(_jetro(cjk)[2024] + totals_2024["China-Korea"] > SEED_THRESHOLD_USD_BN, "trilateral trade exceeds the seed's $400bn")
+    require(_jetro(cjk)[2024] + _totals_2024(cjk)["China-Korea"] > SEED_THRESHOLD_USD_BN, "trilateral trade exceeds the seed's $400bn")
     require(_china_japan_totals(cjk)["value_usd_bn"].max() < SEED_THRESHOLD_USD_BN, "no China-Japan figure reaches $400bn")
 
 
@@ -289,7 +296,7 @@ def cjk_facts(cjk: pd.DataFrame, events: pd.DataFrame) -> dict[str, str]:
     tri = cjk[cjk["pair"].str.contains("trilateral")].set_index("year")["value_usd_bn"]
     china_japan = _china_japan_totals(cjk)
     jetro = _jetro(cjk)
-    totals_2024 = cjk[(cjk["flow"] == "total") & (cjk["year"] == 2024)].set_index("pair")["value_usd_bn"]
+    totals_2024 = _totals_2024(cjk)
     kita = cjk[(cjk["pair"] == "Japan-Korea") & (cjk["reporting_basis"] == "Korea International Trade Association (KITA)")].set_index("year")["value_usd_bn"]
     # Korea's own count of its China trade (KOSIS monthly sums): the one yearly China-Korea series read.
     korea_china = cjk[(cjk["source_id"] == "kosis_kcs_korea_china_monthly") & (cjk["flow"] == "total")].set_index("year")["value_usd_bn"]
@@ -500,7 +507,7 @@ def key_finding_facts(trade: pd.DataFrame, reported: pd.DataFrame, events: pd.Da
     record = record_facts(reported)
     return {
         "kf-china-ahead-since": _year(latest_run(both["China"] > both["United States"])[0]),
-        "kf-us-export-lead-since": _year(_export_lead(flows)[0]),
+        "kf-us-export-lead-since": _year(_export_lead(_exports(flows))[0]),
         "kf-row-began": fmt.month(events.loc["rt_22", "date"]),
         "kf-cn-imports-month": record["rt-row-cn-imports-month"],
         "kf-cn-imports-month-name": record["rt-row-cn-imports-month-name"],
