@@ -1,0 +1,166 @@
+"""The export-controls chapter (chapters/export_controls.md): the measures both ways,
+Japan's dependence on Chinese rare earths, and what a cut-off would cost.
+
+The facts its prose glues, the checks that guard its sentences, and the tables behind
+its figures and lists. Every function takes the tables the page loads; the cost line
+itself is `booklib.rare_earth_scenarios.LinearLoss`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from booklib import formats as fmt
+from booklib.formats import quantity
+from booklib.prose import require
+from booklib.rare_earth_scenarios import LinearLoss
+
+# A tooltip's month (a Vega time format): the magnets are monthly figures.
+MONTH_TOOLTIP = "%b %Y"
+# The two sides of the timeline, by who imposed the measure.
+SIDES = {"China": "China's measures", "Japan": "Japan's and US measures", "United States": "Japan's and US measures"}
+# NRI's two estimates (three months, one year), through which the book draws its line.
+NRI_POINTS = ["nri_3m", "nri_12m"]
+
+
+def _month(date) -> str:
+    """A date's month as 2025-04, for comparing with a month the text names."""
+    return str(pd.Timestamp(date).to_period("M"))
+
+
+def measure_facts(measures: pd.DataFrame) -> dict[str, str]:
+    """How many measures, how many China's, and the dates the text gives; checks what the
+    text says of them (from 2022, the April 2025 licensing still in force, the October
+    expansion suspended, the measures aimed at Japan in January 2026)."""
+    by_id = measures.set_index("measure_id")
+    effective = by_id["effective_date"]
+    require(effective.min().year == 2022, "the table holds measures from 2022")
+    require(_month(effective["cn_2025_no18_7ree"]) == "2025-04" and by_id.loc["cn_2025_no18_7ree", "status"] == "in_force",
+            "the April 2025 licensing of seven rare earths stayed")
+    require(by_id.loc["cn_2025_no57_5ree", "status"] == "suspended", "the October 2025 expansion was suspended")
+    require(all(_month(effective[m]) == "2026-01" for m in ["cn_2026_no1_japan_military", "cn_2026_dcs_antidumping"]),
+            "China aimed its military end-user ban and the dichlorosilane investigation at Japan in January 2026")
+    kinds = re.search(r"(\d+) types", by_id.loc["jp_2023_sme23", "items"])
+    require(kinds is not None, "Japan's 2023 controls name a number of kinds of chip-making equipment")
+    return {
+        "ec-count": fmt.count(len(measures)),
+        "ec-china-count": fmt.count(int((measures["imposer"] == "China").sum())),
+        "ec-sme-kinds": fmt.count(int(kinds.group(1))),
+        "ec-sme-date": fmt.day(effective["jp_2023_sme23"]),
+        "ec-ree7-date": fmt.day(effective["cn_2025_no18_7ree"]),
+        "ec-suspension-date": fmt.day(effective["cn_2025_no70_suspension"]),
+        "ec-japan-military-date": fmt.day(effective["cn_2026_no1_japan_military"]),
+        "ec-dcs-date": fmt.day(effective["cn_2026_dcs_antidumping"]),
+    }
+
+
+def timeline(measures: pd.DataFrame) -> pd.DataFrame:
+    """The timeline figure's rows: each measure with its side, the columns the chart shows."""
+    from booklib import label_values
+
+    sides = measures.assign(side=label_values(measures["imposer"], SIDES))
+    return sides[["effective_date", "side", "imposer", "target", "kind", "instrument", "status", "measure_id"]]
+
+
+def measures_list(measures: pd.DataFrame) -> pd.DataFrame:
+    """The measures as the page lists them: ISO dates, statuses in words."""
+    return measures.assign(effective=measures["effective_date"].dt.date.astype(str), status=measures["status"].str.replace("_", " "))
+
+
+def china_shares(imports: pd.DataFrame) -> pd.DataFrame:
+    """China's share of Japan's rare-earth imports, as each source states it (the share figure's rows)."""
+    shares = imports[(imports["source_country"] == "China") & (imports["measure"] == "share_pct")]
+    return shares.assign(note=shares["note"].fillna(""))
+
+
+def share_facts(shares: pd.DataFrame) -> dict[str, str]:
+    """China's share in 2010 (customs), in 2024 (JOGMEC) and the lowest round figure for 2024;
+    checks the text's summary: about four-fifths then, two-thirds to seven-tenths now."""
+    exact = shares[shares["qualifier"] == "exact"]
+    in_2010 = exact.loc[exact["year"] == 2010, "value"]
+    jogmec = exact.loc[(exact["year"] == 2024) & (exact["period"] == "2024"), "value"]
+    low = shares.loc[(shares["year"] == 2024) & (shares["qualifier"] == "about"), "value"].min()
+    require(len(in_2010) == 1 and len(jogmec) == 1, "one customs share for 2010 and one JOGMEC share for 2024")
+    require(75 <= in_2010.iloc[0] <= 85, "China supplied roughly four-fifths of Japan's rare-earth imports in 2010")
+    require(65 <= jogmec.iloc[0] <= 75 and low < jogmec.iloc[0] < in_2010.iloc[0],
+            "China's share fell to two-thirds to seven-tenths, with other statements rounding it lower")
+    return {
+        "ec-share-2010": fmt.percent(in_2010.iloc[0]),
+        "ec-share-2024": fmt.percent(jogmec.iloc[0]),
+        "ec-share-2024-low": fmt.percent(low),
+    }
+
+
+def magnet_months(exports: pd.DataFrame) -> pd.DataFrame:
+    """China's monthly magnet exports to the world, the US and Japan (the magnets figure's rows)."""
+    monthly = exports[(exports["period_type"] == "month") & (exports["product"] == "rare_earth_magnets")
+                      & exports["destination"].isin(["world", "United States", "Japan"])]
+    return monthly.assign(month=pd.to_datetime(monthly["period"] + "-01"), destination=monthly["destination"].replace({"world": "World"}))
+
+
+def magnet_facts(monthly: pd.DataFrame) -> dict[str, str]:
+    """Exports to the world in January and May 2025, and how many months have a figure for
+    Japan; checks that they fell and that Japan's figures are few."""
+    world = monthly[monthly["destination"] == "World"].set_index("period")["value"]
+    require(world["2025-05"] < world["2025-01"], "China's magnet exports fell from January to May 2025")
+    japan_months = int((monthly["destination"] == "Japan").sum())
+    require(japan_months < len(world), "figures for Japan alone were found for only some months")
+    return {
+        "ec-magnets-jan": fmt.number(world["2025-01"], 0),
+        "ec-magnets-may": fmt.number(world["2025-05"], 0),
+        "ec-magnets-japan-months": fmt.count(japan_months),
+    }
+
+
+def cost_model(estimates: pd.DataFrame) -> LinearLoss:
+    """The book's line through NRI's two estimates, against the GDP its one-year estimate implies."""
+    nri = estimates.set_index("scenario_id").loc[NRI_POINTS]
+    points = list(zip(nri["duration_months"].astype(int), nri["gdp_loss_jpy_trn"].astype(float)))
+    return LinearLoss.fit(points, anchor_months=12, anchor_pct=float(nri.loc["nri_12m", "gdp_loss_pct"]))
+
+
+def cost_facts(estimates: pd.DataFrame, model: LinearLoss, shown_months: int) -> dict[str, str]:
+    """NRI's estimates, the line's monthly cost and GDP, the cost of the restriction the text
+    prices, and the others' estimates; checks that NRI's points lie almost on a line through
+    the origin, that the priced duration is within them, and that the others see far larger costs."""
+    by_id = estimates.set_index("scenario_id")
+    trn, pct = by_id["gdp_loss_jpy_trn"], by_id["gdp_loss_pct"]
+    per_month = [trn[s] / by_id.loc[s, "duration_months"] for s in NRI_POINTS]
+    require(abs(per_month[0] - per_month[1]) < 0.1 * max(per_month), "NRI's two points lie almost on a line through the origin")
+    require(not model.is_extrapolation(shown_months), "the restriction the text prices is within NRI's estimated durations")
+    require(min(pct["daiwa_re_12m"], pct["mizuho_12m"]) > 1.5 * pct["nri_12m"], "others see far larger costs than NRI")
+    return {
+        "ec-nri-12-trn": fmt.jpy_tn(quantity(trn, at="nri_12m"), 1),
+        "ec-nri-12-pct": fmt.percent(quantity(pct, at="nri_12m"), 2),
+        "ec-nri-3-trn": fmt.jpy_tn(quantity(trn, at="nri_3m"), 2),
+        "ec-per-month": fmt.jpy_tn(model.per_month_jpy_trn, 2),
+        "ec-gdp": fmt.jpy_tn(model.gdp_jpy_trn, 0),
+        "ec-model-shown": fmt.percent(model.loss_pct_of_gdp(shown_months), 2),
+        "ec-daiwa": fmt.percent(quantity(pct, at="daiwa_re_12m"), 1),
+        "ec-daiwa-metals": fmt.percent(quantity(pct, at="daiwa_re_metals_12m"), 1),
+        "ec-mizuho": fmt.percent(quantity(pct, at="mizuho_12m"), 2),
+    }
+
+
+def cost_curve(model: LinearLoss, months: int) -> pd.DataFrame:
+    """The book's line, month by month up to `months`."""
+    curve = pd.DataFrame({"months": range(1, months + 1)})
+    return curve.assign(loss_pct=[model.loss_pct_of_gdp(m) for m in curve["months"]], label="Book model through NRI's points")
+
+
+def published_estimates(estimates: pd.DataFrame) -> pd.DataFrame:
+    """The published estimates with a share of GDP, as points (with their sources)."""
+    published = estimates.dropna(subset=["gdp_loss_pct"]).reset_index(drop=True)
+    return published.assign(months=published["duration_months"], loss_pct=published["gdp_loss_pct"], label=published["publisher"])
+
+
+def diversification_list(actions: pd.DataFrame) -> pd.DataFrame:
+    """Japan's actions as the page lists them, with the amount and its unit in words."""
+    def amount(value, unit) -> str:
+        if pd.isna(value):
+            return "amount not stated"
+        return f"{fmt.number(value, 0 if float(value).is_integer() else 1)} {unit}"
+
+    return actions.assign(amount=[amount(a, u) for a, u in zip(actions["amount"], actions["unit"].fillna(""))])

@@ -1,0 +1,184 @@
+"""The investment chapter (chapters/investment.md): the $550 billion US–Japan memorandum.
+
+The facts its prose glues (the terms, the sum in yen on the days the text names, the
+model's illustrative projects, the other partners' pledges, the projects named so far),
+the checks that guard its sentences, and the tables behind its figures. Every function
+takes the tables the page loads; the cash-flow model itself is `booklib.mou_waterfall`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from booklib import formats as fmt
+from booklib.formats import Quantity, quantity
+from booklib.mou_waterfall import Split, waterfall
+from booklib.prose import require
+
+# The day the text says the memorandum was signed ("signed on 4 September 2025").
+SIGNING_DAY = "2025-09-04"
+# The project lists, by the first letter of project_id, and the words the chart shows for them.
+STAGES = {"P": "Interest list (28 Oct 2025)", "F": "First tranche (Feb 2026)", "S": "Second tranche (Mar 2026)"}
+
+
+def _term(terms: pd.DataFrame, term: str, unit: str | None = None) -> str:
+    """The value of one row of mou_terms (as text), checking the unit the row states."""
+    row = terms.set_index("term").loc[term]
+    if unit is not None and row["unit"] != unit:
+        raise ValueError(f"mou_terms {term}: unit {row['unit']!r}, expected {unit!r}")
+    return row["value"]
+
+
+def split_of(terms: pd.DataFrame) -> Split:
+    """The cash-flow split the memorandum sets (US:Japan before and after recovery)."""
+    return Split.from_terms(_term(terms, "cash_flow_split_before_recovery"), _term(terms, "cash_flow_split_after_recovery"))
+
+
+def split_sources(terms: pd.DataFrame) -> list[str]:
+    """The sources of the two split terms, for the returns figure."""
+    from booklib import sources_of
+
+    return sources_of(terms[terms["term"].isin(["cash_flow_split_before_recovery", "cash_flow_split_after_recovery"])])
+
+
+def terms_table(terms: pd.DataFrame) -> pd.DataFrame:
+    """The terms as the page shows them: the columns a reader needs, words for the term names."""
+    shown = terms[["term_id", "term", "value", "unit", "clause"]]
+    return shown.assign(term=shown["term"].str.replace("_", " "))
+
+
+def terms_facts(terms: pd.DataFrame, pledges: pd.DataFrame) -> dict[str, str]:
+    """The sum, the tariff it bought, the selection deadline, the funding window and the split."""
+    japan = pledges[pledges["partner"] == "Japan"].set_index("partner")
+    return {
+        "mou-total": fmt.usd_bn(float(_term(terms, "total_amount", "USD bn")), 0),
+        "mou-tariff": fmt.percent(quantity(japan["tariff_rate_obtained_pct"], at="Japan")),
+        "mou-deadline": fmt.day(_term(terms, "deadline", "date")),
+        "mou-funding-days": fmt.days(int(_term(terms, "funding_deadline_days", "days"))),
+        "mou-split-before": _term(terms, "cash_flow_split_before_recovery"),
+        "mou-split-after": _term(terms, "cash_flow_split_after_recovery"),
+    }
+
+
+def yen_facts(terms: pd.DataFrame, rates: pd.DataFrame, pledges: pd.DataFrame, projects: pd.DataFrame) -> dict[str, str]:
+    """The dollar sum in yen, and the rate, on the day of the deal, of the signing and of the
+    first projects; checks that the press's round "80 trillion yen" matches only the first."""
+    deal = pledges.loc[pledges["partner"] == "Japan", "announced_date"].min()
+    first_projects = projects.loc[projects["project_id"].str[0] == "F", "announced_date"].min()
+    days = {"deal": deal, "signing": pd.Timestamp(SIGNING_DAY), "first projects": first_projects}
+    total = float(_term(terms, "total_amount", "USD bn"))
+    by_day = rates.set_index("date")["jpy_per_usd"]
+    rate = {name: quantity(by_day, at=day) for name, day in days.items()}
+    yen = {name: Quantity(total * r.value, "billion yen", f"mou_terms.total_amount × {r.origin}") for name, r in rate.items()}
+    trillions = {name: round(amount.value / 1000) for name, amount in yen.items()}
+    require(trillions["deal"] == 80 and list(trillions.values()).count(80) == 1,
+            'the round "80 trillion yen" of the press matches only the July rate')
+    return {
+        "mou-rate-deal": fmt.yen_per_usd(rate["deal"]),
+        "mou-yen-deal": fmt.jpy_tn(yen["deal"]),
+        "mou-rate-signing": fmt.yen_per_usd(rate["signing"]),
+        "mou-yen-signing": fmt.jpy_tn(yen["signing"]),
+        "mou-rate-first-projects": fmt.yen_per_usd(rate["first projects"]),
+        "mou-yen-first-projects": fmt.jpy_tn(yen["first projects"]),
+    }
+
+
+def return_scenarios(terms: pd.DataFrame, invested: float, years: int, gross_returns_pct: list[float]) -> pd.DataFrame:
+    """Illustrative projects, not data: `invested` funded by Japan and a level annual cash flow for
+    `years` years sized so that the project earns each gross return; for each, Japan's return,
+    its share of the cash and the (fractional) year it recovers its funding, under the MOU split."""
+    split, rows = split_of(terms), []
+    for pct in gross_returns_pct:
+        gross = pct / 100
+        annual = invested * gross / (1 - (1 + gross) ** -years)
+        result = waterfall(invested, [annual] * years, split=split)
+        rows.append({
+            "gross_return_pct": float(pct),
+            "japan_return_pct": 100 * result.japan_irr if result.japan_irr is not None else None,
+            "japan_share_of_cash_pct": 100 * result.cash["to_japan"].sum() / result.cash["project_cash"].sum(),
+            "recovery_year": result.crossing_year,
+        })
+    return pd.DataFrame(rows)
+
+
+def scenario_facts(scenarios: pd.DataFrame, shown_gross_pct: float, years: int) -> dict[str, str]:
+    """The scenario the text describes; checks that Japan's return stays below the project's."""
+    require(bool((scenarios["japan_return_pct"] < scenarios["gross_return_pct"]).all()),
+            "Japan's return under the split stays below the project's own return")
+    shown = scenarios.set_index("gross_return_pct").loc[float(shown_gross_pct)]
+    require(pd.notna(shown["recovery_year"]) and shown["recovery_year"] <= years,
+            "the project the text describes pays Japan back within its life")
+    return {
+        "mou-shown-gross": fmt.percent(shown_gross_pct),
+        "mou-shown-japan": fmt.percent(shown["japan_return_pct"], 1),
+        "mou-shown-share": fmt.percent(shown["japan_share_of_cash_pct"]),
+        "mou-shown-recovery": fmt.number(shown["recovery_year"], 1),
+        "mou-years": fmt.number(years, 0),
+    }
+
+
+def return_lines(scenarios: pd.DataFrame) -> pd.DataFrame:
+    """The returns figure's two lines, long: Japan's return under the split, the project's own."""
+    japan = scenarios[["gross_return_pct"]].assign(series="Japan's return under the MOU split", return_pct=scenarios["japan_return_pct"])
+    project = scenarios[["gross_return_pct"]].assign(series="The project's own return", return_pct=scenarios["gross_return_pct"])
+    return pd.concat([japan, project], ignore_index=True)
+
+
+def latest_pledges(pledges: pd.DataFrame) -> pd.DataFrame:
+    """Each partner's latest pledge, with the tariff it obtained in words."""
+    latest = pledges.sort_values("announced_date").groupby("partner").tail(1)
+    tariff = [fmt.percent(quantity(latest["tariff_rate_obtained_pct"], at=i)) if pd.notna(r) else "none attached"
+              for i, r in latest["tariff_rate_obtained_pct"].items()]
+    return latest.assign(tariff=tariff)
+
+
+def pledge_facts(latest: pd.DataFrame, gdp: pd.DataFrame) -> dict[str, str]:
+    """The EU's and Korea's pledges, and Japan's and the EU's as a share of their GDP; checks
+    that both obtained Japan's rate and that only those two have a dollar GDP figure."""
+    by_partner = latest.set_index("partner")
+    pledge, tariff = by_partner["investment_commitment_usd_bn"], by_partner["tariff_rate_obtained_pct"]
+    require(tariff["European Union"] == tariff["Japan"] == tariff["South Korea"],
+            "the EU and Korea pledged for the same tariff rate as Japan")
+    in_dollars = gdp.dropna(subset=["gdp_usd_bn"]).set_index("partner")["gdp_usd_bn"]
+    require(sorted(in_dollars.index) == ["European Union", "Japan"],
+            "a dollar GDP figure was read for Japan and the EU only")
+    return {
+        "mou-eu-pledge": fmt.usd_bn(quantity(pledge, at="European Union"), 0),
+        "mou-korea-pledge": fmt.usd_bn(quantity(pledge, at="South Korea"), 0),
+        "mou-gdp-share-japan": fmt.share(pledge["Japan"] / in_dollars["Japan"]),
+        "mou-gdp-share-eu": fmt.share(pledge["European Union"] / in_dollars["European Union"]),
+    }
+
+
+def projects_by_stage(projects: pd.DataFrame) -> pd.DataFrame:
+    """The named projects with the stage (interest list, first or second tranche) in words."""
+    from booklib import label_values
+
+    return projects.assign(stage=label_values(projects["project_id"].str[0], STAGES))
+
+
+def project_facts(projects: pd.DataFrame) -> dict[str, str]:
+    """How many projects the interest list named and for how much, how many the tranches
+    selected; checks that most of the interest list is power generation and grids and that
+    no project shows money disbursed."""
+    interest = projects[projects["project_id"].str[0] == "P"]
+    energy = interest["sector"].str.startswith("energy")
+    require(interest.loc[energy, "amount_usd_bn"].sum() > interest["amount_usd_bn"].sum() / 2,
+            "most of the interest list is in power generation and grids")
+    require(set(projects["status"]) <= {"interest", "selected"}, "no document read shows money disbursed")
+    return {
+        "mou-interest-total": fmt.usd_bn(quantity(interest["amount_usd_bn"], how="sum"), 0),
+        "mou-interest-count": fmt.count(len(interest)),
+        "mou-tranche-count": fmt.count(len(projects) - len(interest)),
+    }
+
+
+def project_bars(projects: pd.DataFrame) -> pd.DataFrame:
+    """The projects figure's rows: those with an amount, the columns the chart shows."""
+    return projects.dropna(subset=["amount_usd_bn"])[["project", "sector", "company", "amount_usd_bn", "stage"]]
+
+
+def fdi_table(fdi: pd.DataFrame) -> pd.DataFrame:
+    """Japan's direct-investment position in the US as the page lists it, by year."""
+    shown = fdi.sort_values("year")[["year", "value_usd_bn", "basis", "country_attribution", "verified"]]
+    return shown.rename(columns={"value_usd_bn": "billion US$"})

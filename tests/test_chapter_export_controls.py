@@ -1,0 +1,130 @@
+"""The export-controls chapter's code (bookchapters.export_controls) on the real data: the
+glued values the text shows, and each guarded sentence failing when the data contradict it.
+Fast tier: builds nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from bookchapters import export_controls as ec
+from booklib import load
+from booklib.prose import ProseError
+from test_chapter_investment import page_parameters
+
+P = page_parameters("chapters/export_controls.md")
+
+
+@pytest.fixture(scope="module")
+def measures():
+    return load("export_control_measures").sort_values("effective_date")
+
+
+@pytest.fixture(scope="module")
+def shares():
+    return ec.china_shares(load("japan_rare_earth_imports"))
+
+
+@pytest.fixture(scope="module")
+def monthly():
+    return ec.magnet_months(load("china_rare_earth_exports"))
+
+
+@pytest.fixture(scope="module")
+def estimates():
+    return load("rare_earth_gdp_scenarios")
+
+
+def test_measure_facts(measures):
+    facts = ec.measure_facts(measures)
+    assert (facts["ec-count"], facts["ec-china-count"], facts["ec-sme-kinds"]) == ("24", "18", "23")
+    assert facts["ec-sme-date"] == "23 July 2023"
+    assert facts["ec-ree7-date"] == "4 April 2025"
+    assert facts["ec-suspension-date"] == "7 November 2025"
+    assert (facts["ec-japan-military-date"], facts["ec-dcs-date"]) == ("6 January 2026", "7 January 2026")
+
+
+@pytest.mark.parametrize("measure_id, column, value, sentence", [
+    ("us_2022_acs", "effective_date", "2023-10-07", "measures from 2022"),
+    ("cn_2025_no18_7ree", "status", "suspended", "April 2025 licensing"),
+    ("cn_2025_no57_5ree", "status", "in_force", "October 2025 expansion was suspended"),
+    ("cn_2026_dcs_antidumping", "effective_date", "2026-02-07", "in January 2026"),
+    ("jp_2023_sme23", "items", "advanced semiconductor manufacturing equipment", "kinds of chip-making equipment"),
+])
+def test_each_sentence_on_the_measures_can_fail(measures, measure_id, column, value, sentence):
+    doctored = measures.copy()
+    doctored.loc[doctored["measure_id"] == measure_id, column] = value
+    if column == "effective_date":
+        doctored[column] = doctored[column].astype("datetime64[ns]")
+    with pytest.raises(ProseError, match=sentence):
+        ec.measure_facts(doctored)
+
+
+def test_timeline_and_list(measures):
+    sides = ec.timeline(measures)
+    assert set(sides["side"]) == {"China's measures", "Japan's and US measures"}
+    listed = ec.measures_list(measures)
+    assert listed["effective"].iloc[0] == "2022-10-07" and not listed["status"].str.contains("_").any()
+
+
+def test_share_facts(shares):
+    assert shares["note"].notna().all()
+    assert ec.share_facts(shares) == {"ec-share-2010": "82 %", "ec-share-2024": "72 %", "ec-share-2024-low": "60 %"}
+
+
+def test_the_dependence_summary_can_fail(shares):
+    no_fall = shares.copy()
+    no_fall.loc[(no_fall["year"] == 2024) & (no_fall["period"] == "2024") & (no_fall["qualifier"] == "exact"), "value"] = 85.0
+    with pytest.raises(ProseError, match="two-thirds to seven-tenths"):
+        ec.share_facts(no_fall)
+    not_four_fifths = shares.copy()
+    not_four_fifths.loc[(not_four_fifths["year"] == 2010) & (not_four_fifths["qualifier"] == "exact"), "value"] = 95.0
+    with pytest.raises(ProseError, match="four-fifths"):
+        ec.share_facts(not_four_fifths)
+
+
+def test_magnet_facts(monthly):
+    assert set(monthly["destination"]) == {"World", "United States", "Japan"}
+    assert ec.magnet_facts(monthly) == {"ec-magnets-jan": "6,357", "ec-magnets-may": "1,238", "ec-magnets-japan-months": "4"}
+
+
+def test_the_magnet_sentences_can_fail(monthly):
+    no_fall = monthly.copy()
+    no_fall.loc[(no_fall["period"] == "2025-05") & (no_fall["destination"] == "World"), "value"] = 7000.0
+    with pytest.raises(ProseError, match="fell from January to May"):
+        ec.magnet_facts(no_fall)
+    few_world = monthly[(monthly["destination"] != "World") | monthly["period"].isin(["2025-01", "2025-05"])]
+    with pytest.raises(ProseError, match="only some months"):
+        ec.magnet_facts(few_world)
+
+
+def test_cost_facts(estimates):
+    model = ec.cost_model(estimates)
+    facts = ec.cost_facts(estimates, model, P["SHOWN_MONTHS"])
+    assert facts == {
+        "ec-nri-12-trn": "¥2.6 trillion", "ec-nri-12-pct": "0.43 %", "ec-nri-3-trn": "¥0.66 trillion",
+        "ec-per-month": "¥0.22 trillion", "ec-gdp": "¥605 trillion", "ec-model-shown": "0.22 %",
+        "ec-daiwa": "1.3 %", "ec-daiwa-metals": "3.2 %", "ec-mizuho": "0.88 %",
+    }
+    curve = ec.cost_curve(model, P["CURVE_MONTHS"])
+    assert len(curve) == P["CURVE_MONTHS"] and curve["loss_pct"].is_monotonic_increasing
+    assert set(ec.published_estimates(estimates)["label"]) == {"Nomura Research Institute", "Daiwa Institute of Research", "Mizuho Research & Technologies"}
+
+
+def test_the_cost_sentences_can_fail(estimates):
+    model = ec.cost_model(estimates)
+    with pytest.raises(ProseError, match="within NRI's estimated durations"):
+        ec.cost_facts(estimates, model, 18)
+    off_line = estimates.copy()
+    off_line.loc[off_line["scenario_id"] == "nri_3m", "gdp_loss_jpy_trn"] = 1.2
+    with pytest.raises(ProseError, match="line through the origin"):
+        ec.cost_facts(off_line, ec.cost_model(off_line), P["SHOWN_MONTHS"])
+    modest = estimates.copy()
+    modest.loc[modest["scenario_id"] == "mizuho_12m", "gdp_loss_pct"] = 0.5
+    with pytest.raises(ProseError, match="far larger costs"):
+        ec.cost_facts(modest, model, P["SHOWN_MONTHS"])
+
+
+def test_diversification_amounts():
+    listed = ec.diversification_list(load("diversification"))
+    assert listed["amount"].iloc[0] == "100 JPY bn"
+    assert "amount not stated" in set(listed["amount"])

@@ -1,0 +1,152 @@
+"""The investment chapter's code (bookchapters.investment) on the real data: the glued
+values the text shows, and each guarded sentence failing when the data contradict it.
+Fast tier: builds nothing."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import pandas as pd
+import pytest
+
+from bookchapters import investment as inv
+from booklib import load
+from booklib.prose import ProseError
+from conftest import REPO
+
+
+def page_parameters(page: str) -> dict:
+    """The named values (UPPER_CASE = literal) the page's cells set, e.g. the model's scenario."""
+    cells = re.findall(r"^```\{code-cell\}[^\n]*\n(.*?)^```", (REPO / page).read_text(encoding="utf-8"), re.M | re.S)
+    found = {}
+    for cell in cells:
+        code = "\n".join(line for line in cell.splitlines() if not line.startswith(":"))
+        for node in ast.parse(code).body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and getattr(node.targets[0], "id", "").isupper():
+                found[node.targets[0].id] = ast.literal_eval(node.value)
+    return found
+
+
+P = page_parameters("chapters/investment.md")
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return {name: load(name) for name in ["mou_terms", "exchange_rates", "investment_pledges", "mou_projects", "gdp", "japan_fdi_position_us"]}
+
+
+@pytest.fixture(scope="module")
+def scenarios(tables):
+    return inv.return_scenarios(tables["mou_terms"], P["INVESTED"], P["YEARS"], P["GROSS_RETURNS_PCT"])
+
+
+def test_terms_facts(tables):
+    facts = inv.terms_facts(tables["mou_terms"], tables["investment_pledges"])
+    assert facts["mou-total"] == "$550 billion"
+    assert facts["mou-tariff"] == "15 %"
+    assert facts["mou-deadline"] == "19 January 2029"
+    assert facts["mou-funding-days"] == "45 days"
+    assert (facts["mou-split-before"], facts["mou-split-after"]) == ("50:50", "90:10")
+
+
+def test_a_term_in_another_unit_is_refused(tables):
+    terms = tables["mou_terms"].copy()
+    terms.loc[terms["term"] == "funding_deadline_days", "unit"] = "business days"
+    with pytest.raises(ValueError, match="funding_deadline_days"):
+        inv.terms_facts(terms, tables["investment_pledges"])
+
+
+def test_yen_on_the_three_days(tables):
+    facts = inv.yen_facts(tables["mou_terms"], tables["exchange_rates"], tables["investment_pledges"], tables["mou_projects"])
+    assert facts == {
+        "mou-rate-deal": "146.36 yen", "mou-yen-deal": "¥80.5 trillion",
+        "mou-rate-signing": "148.63 yen", "mou-yen-signing": "¥81.7 trillion",
+        "mou-rate-first-projects": "153.57 yen", "mou-yen-first-projects": "¥84.5 trillion",
+    }
+
+
+def test_80_trillion_must_match_only_the_july_rate(tables):
+    rates = tables["exchange_rates"].copy()
+    rates.loc[rates["date"] == "2025-09-04", "jpy_per_usd"] = 146.0  # the signing day's sum rounds to 80 too
+    with pytest.raises(ProseError, match="80 trillion yen"):
+        inv.yen_facts(tables["mou_terms"], rates, tables["investment_pledges"], tables["mou_projects"])
+
+
+def test_the_scenario_the_text_describes(scenarios):
+    assert P["SHOWN_GROSS_PCT"] in P["GROSS_RETURNS_PCT"]
+    facts = inv.scenario_facts(scenarios, P["SHOWN_GROSS_PCT"], P["YEARS"])
+    assert facts == {"mou-shown-gross": "8 %", "mou-shown-japan": "0.0 %", "mou-shown-share": "49 %",
+                     "mou-shown-recovery": "19.6", "mou-years": "20"}
+
+
+def test_japan_return_must_stay_below_the_projects(scenarios):
+    doctored = scenarios.assign(japan_return_pct=scenarios["gross_return_pct"] + 1)
+    with pytest.raises(ProseError, match="below the project's own return"):
+        inv.scenario_facts(doctored, P["SHOWN_GROSS_PCT"], P["YEARS"])
+
+
+def test_the_described_project_must_pay_japan_back(scenarios):
+    doctored = scenarios.assign(recovery_year=None)
+    with pytest.raises(ProseError, match="pays Japan back"):
+        inv.scenario_facts(doctored, P["SHOWN_GROSS_PCT"], P["YEARS"])
+
+
+def test_return_lines_are_two_series(scenarios):
+    lines = inv.return_lines(scenarios)
+    assert len(lines) == 2 * len(scenarios)
+    assert list(lines.columns) == ["gross_return_pct", "series", "return_pct"]
+
+
+def test_pledge_facts(tables):
+    latest = inv.latest_pledges(tables["investment_pledges"])
+    assert latest["partner"].is_unique
+    assert set(latest["tariff"]) == {"15 %", "none attached"}
+    facts = inv.pledge_facts(latest, tables["gdp"])
+    assert facts == {"mou-eu-pledge": "$600 billion", "mou-korea-pledge": "$350 billion",
+                     "mou-gdp-share-japan": "13 %", "mou-gdp-share-eu": "3 %"}
+
+
+def test_eu_and_korea_must_have_japans_rate(tables):
+    latest = inv.latest_pledges(tables["investment_pledges"])
+    latest.loc[latest["partner"] == "South Korea", "tariff_rate_obtained_pct"] = 25.0
+    with pytest.raises(ProseError, match="same tariff rate"):
+        inv.pledge_facts(latest, tables["gdp"])
+
+
+def test_only_japan_and_the_eu_have_a_dollar_gdp(tables):
+    latest = inv.latest_pledges(tables["investment_pledges"])
+    gdp = tables["gdp"].copy()
+    gdp.loc[gdp["partner"] == "South Korea", "gdp_usd_bn"] = 1875.0
+    with pytest.raises(ProseError, match="Japan and the EU only"):
+        inv.pledge_facts(latest, gdp)
+
+
+def test_project_facts(tables):
+    projects = inv.projects_by_stage(tables["mou_projects"])
+    assert projects["stage"].notna().all()
+    assert inv.project_facts(projects) == {"mou-interest-total": "$456 billion", "mou-interest-count": "19", "mou-tranche-count": "5"}
+    assert list(inv.project_bars(projects).columns) == ["project", "sector", "company", "amount_usd_bn", "stage"]
+
+
+def test_most_of_the_interest_list_must_be_energy(tables):
+    projects = tables["mou_projects"].copy()
+    projects.loc[projects["sector"].str.startswith("energy"), "amount_usd_bn"] = 1.0
+    with pytest.raises(ProseError, match="power generation and grids"):
+        inv.project_facts(projects)
+
+
+def test_no_money_may_be_disbursed(tables):
+    projects = tables["mou_projects"].copy()
+    projects.loc[projects["project_id"] == "F01", "status"] = "disbursed"
+    with pytest.raises(ProseError, match="money disbursed"):
+        inv.project_facts(projects)
+
+
+def test_tables_shown(tables):
+    assert inv.terms_table(tables["mou_terms"])["term"].str.contains("_").sum() == 0
+    fdi = inv.fdi_table(tables["japan_fdi_position_us"])
+    assert "billion US$" in fdi.columns and fdi["year"].is_monotonic_increasing
+    assert inv.split_sources(tables["mou_terms"])
+    assert isinstance(inv.split_of(tables["mou_terms"]).japan_after, float)
+    assert pd.api.types.is_float_dtype(inv.return_scenarios(tables["mou_terms"], 100.0, 20, [8])["gross_return_pct"])
