@@ -17,8 +17,6 @@ from booklib.formats import quantity
 from booklib.prose import require
 from booklib.rare_earth_scenarios import LinearLoss
 
-# A tooltip's month (a Vega time format): the magnets are monthly figures.
-MONTH_TOOLTIP = "%b %Y"
 # The two sides of the timeline, by who imposed the measure.
 SIDES = {"China": "China's measures", "Japan": "Japan's and US measures", "United States": "Japan's and US measures"}
 # NRI's two estimates (three months, one year), through which the book draws its line.

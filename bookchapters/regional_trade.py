@@ -1,7 +1,7 @@
 """The regional-trade chapter (chapters/regional_trade.md): Japan's partners, the agreements,
 RCEP's tariff cuts, China–Japan–Korea trade, China–Japan trade during the row, China–ASEAN and
 the Belt and Road. Also the regional facts the front page (intro.md, finding 6) repeats:
-`key_finding_facts`.
+`front_page_facts`.
 
 Each function takes the tables the page loads and returns formatted facts (literal keys) or
 the tidy frame a figure draws; the `require` calls guard the sentences the text makes.
@@ -20,12 +20,6 @@ from booklib.prose import require
 
 PARTNERS = ["China", "United States", "ASEAN", "Korea", "EU"]
 EXPORTS_IMPORTS = ["exports", "imports"]
-
-
-def in_unit_of(column: pd.Series, value: float) -> fmt.Quantity:
-    """A value computed from `column` (a sum, a difference) with the column's unit, so a
-    formatter scales and checks it as it would a value read from the table."""
-    return fmt.Quantity(float(value), column.attrs["units"][column.name], f"{column.attrs.get('table', '?')}.{column.name} (computed)")
 
 
 def _year(value) -> str:
@@ -66,13 +60,13 @@ def partner_facts(trade: pd.DataFrame) -> dict[str, str]:
         "rt-first-china-year": _year(china_ahead[china_ahead].index.min()),
         "rt-china-ahead-since": _year(latest_run(china_ahead)[0]),
         "rt-last-both-year": _year(both.index.max()),
-        "rt-china-total-last": fmt.jpy_tn(in_unit_of(value, both["China"].iloc[-1])),
-        "rt-us-total-last": fmt.jpy_tn(in_unit_of(value, both["United States"].iloc[-1])),
+        "rt-china-total-last": fmt.jpy_tn(fmt.in_unit_of(value, both["China"].iloc[-1])),
+        "rt-us-total-last": fmt.jpy_tn(fmt.in_unit_of(value, both["United States"].iloc[-1])),
         "rt-2004-china-hk": fmt.jpy_tn(fmt.quantity(figure, at=(2004, "China_incl_HK", "total_trade"))),
         "rt-2004-us": fmt.jpy_tn(fmt.quantity(figure, at=(2004, "United States", "total_trade"))),
         "rt-us-export-lead-years": f"{lead[0]} to {lead[-1]}" if len(lead) > 1 else _year(lead[0]),
-        "rt-us-exports-last": fmt.jpy_tn(in_unit_of(value, exports[("United States", "exports")].iloc[-1])),
-        "rt-china-exports-last": fmt.jpy_tn(in_unit_of(value, exports[("China", "exports")].iloc[-1])),
+        "rt-us-exports-last": fmt.jpy_tn(fmt.in_unit_of(value, exports[("United States", "exports")].iloc[-1])),
+        "rt-china-exports-last": fmt.jpy_tn(fmt.in_unit_of(value, exports[("China", "exports")].iloc[-1])),
         "rt-exports-last-year": _year(exports.index.max()),
     }
 
@@ -317,7 +311,7 @@ def cjk_facts(cjk: pd.DataFrame, events: pd.DataFrame) -> dict[str, str]:
         "rt-jk-peak-year": _year(kita.idxmax()),
         "rt-jk-years": f"{fmt.count(len(kita))} years from {kita.index.min()} to {kita.index.max()}",
         "rt-ck-kosis-first-year": _year(korea_china.index.min()),
-        "rt-ck-kosis-first": fmt.usd_bn(in_unit_of(usd, korea_china.iloc[0]), 0),
+        "rt-ck-kosis-first": fmt.usd_bn(fmt.in_unit_of(usd, korea_china.iloc[0]), 0),
         "rt-ck-kosis-peak-year": _year(korea_china.idxmax()),
         "rt-ck-kosis-peak": fmt.usd_bn(fmt.quantity(korea_china, how="max"), 0),
         "rt-ck-kosis-last-year": _year(korea_china.index.max()),
@@ -474,12 +468,12 @@ def bri_facts(bri: pd.DataFrame) -> dict[str, str]:
     require(total["2025"] > 1.5 * total["2024"], "2025 far exceeded 2024")
     return {
         "rt-bri-h1-headline": fmt.usd_bn(fmt.quantity(headline, at=("2025-H1", "headline_total")), 0),
-        "rt-bri-h1-contracts": fmt.usd_bn(in_unit_of(usd, by_period.loc["2025-H1", "construction_contracts"])),
-        "rt-bri-h1-investments": fmt.usd_bn(in_unit_of(usd, by_period.loc["2025-H1", "investments"])),
-        "rt-bri-h1-sum": fmt.usd_bn(in_unit_of(usd, total["2025-H1"])),
-        "rt-bri-2024-sum": fmt.usd_bn(in_unit_of(usd, total["2024"])),
-        "rt-bri-2025-sum": fmt.usd_bn(in_unit_of(usd, total["2025"])),
-        "rt-bri-h2": fmt.usd_bn(in_unit_of(usd, second_half)),
+        "rt-bri-h1-contracts": fmt.usd_bn(fmt.in_unit_of(usd, by_period.loc["2025-H1", "construction_contracts"])),
+        "rt-bri-h1-investments": fmt.usd_bn(fmt.in_unit_of(usd, by_period.loc["2025-H1", "investments"])),
+        "rt-bri-h1-sum": fmt.usd_bn(fmt.in_unit_of(usd, total["2025-H1"])),
+        "rt-bri-2024-sum": fmt.usd_bn(fmt.in_unit_of(usd, total["2024"])),
+        "rt-bri-2025-sum": fmt.usd_bn(fmt.in_unit_of(usd, total["2025"])),
+        "rt-bri-h2": fmt.usd_bn(fmt.in_unit_of(usd, second_half)),
     }
 
 
@@ -496,7 +490,7 @@ def bri_description(bri: pd.DataFrame) -> str:
 
 # --- The front page -----------------------------------------------------------------------------
 
-def key_finding_facts(trade: pd.DataFrame, reported: pd.DataFrame, events: pd.DataFrame) -> dict[str, str]:
+def front_page_facts(trade: pd.DataFrame, reported: pd.DataFrame, events: pd.DataFrame) -> dict[str, str]:
     """The regional facts of the front page's sixth key finding, from the chapter's own code:
     China ahead in two-way trade since a year, the US the larger export market since a year
     (required), the month the row began, and China's record month of imports from Japan.

@@ -4,11 +4,8 @@ Each function takes the tables the page loads and returns the facts its prose gl
 (formatted text under literal keys) or the tidy frame behind one of its figures. The
 `require` calls guard the sentences the text makes, in the build and in the tests.
 
-The front page (intro.md) repeats some of these facts in its key findings; it picks
-them from the same functions: `effective_facts` (tar-eff-before, tar-eff-peak,
-tar-eff-latest, tar-eff-multiple), `mix_facts` (tar-hs87-share), `measure_facts`
-(tar-autos15-rate, tar-autos15-date, tar-s122-rate, tar-s122-start), `tic_facts`
-(tar-tic-mar25, tar-tic-apr25) and `yield_facts` (tar-yield-april-peak).
+The front page (intro.md) repeats some of these facts in its key findings:
+`front_page_facts` picks them from the same functions under the keys it pastes.
 """
 
 from __future__ import annotations
@@ -34,8 +31,6 @@ VEHICLES = "motor_vehicles_and_parts_hs87"
 # size of the sale it claims (both are the article's numbers, not data).
 CLAIMED_YIELD_PCT = 4.8
 CLAIMED_SALE_USD_BN = 50.0
-# Month-and-year labels for a tooltip over monthly data (a Vega time format).
-MONTH_FORMAT = "%b %Y"
 # The events of the court section, by their id in the events table.
 COURT_EVENTS = {"cit": "tariff_06", "cafc": "tariff_12", "argued": "tariff_18", "ruling": "tariff_20"}
 
@@ -54,9 +49,9 @@ def percent_as_given(value) -> str:
     return fmt.percent(value, digits=0 if float(value).is_integer() else 1)
 
 
-def iso_day(value) -> str:
-    """A date in a data table as the data file writes it (2025-04-05); a missing date: never."""
-    return "never" if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+def iso_day_or_never(value) -> str:
+    """A date in the measures table as the data file writes it (2025-04-05); a missing date: never."""
+    return "never" if pd.isna(value) else fmt.iso_day(value)
 
 
 def category_color(field: str, colors: dict[str, str], title: str | None = None) -> alt.Color:
@@ -101,7 +96,7 @@ def measures_table(measures: pd.DataFrame) -> pd.DataFrame:
     """The measures as the page's table shows them, in the order of the data file."""
     shown = measures.reset_index()
     return pd.DataFrame({
-        "effective": shown["effective_date"].map(iso_day),
+        "effective": shown["effective_date"].map(iso_day_or_never),
         "partner": shown["partner"],
         "scope": shown["scope"].str.replace("_", " "),
         "rate": shown["rate_pct"].map(percent_as_given),
@@ -343,4 +338,29 @@ def court_facts(events: pd.DataFrame, measures: pd.DataFrame) -> dict[str, str]:
         "tar-ruling-collection-end": fmt.day(measures.loc["M28_ieepa_terminated", "effective_date"]),
         "tar-s122-days": fmt.days(s122_days),
         "tar-232-in-force": fmt.count(len(in_force_232)),
+    }
+
+
+def front_page_facts(measures: pd.DataFrame, mix: pd.DataFrame, path: pd.DataFrame,
+                    treasury: pd.DataFrame, yields: pd.DataFrame) -> dict[str, str]:
+    """The front page's findings 1–4 (cars, the average tariff, the ruling, Treasuries): the
+    chapter's own facts under the keys the front page pastes; `measures` indexed by measure_id."""
+    rates = measure_facts(measures)
+    cars = mix_facts(import_mix(mix))
+    average = effective_facts(path, measures)
+    holdings = tic_facts(tic_holdings(treasury))
+    bond_yield = yield_facts(yields)
+    return {
+        "kf-hs87-share": cars["tar-hs87-share"],
+        "kf-autos15-rate": rates["tar-autos15-rate"],
+        "kf-autos15-date": rates["tar-autos15-date"],
+        "kf-eff-multiple": average["tar-eff-multiple"],
+        "kf-eff-before": average["tar-eff-before"],
+        "kf-eff-peak": average["tar-eff-peak"],
+        "kf-eff-latest": average["tar-eff-latest"],
+        "kf-s122-start": rates["tar-s122-start"],
+        "kf-s122-rate": rates["tar-s122-rate"],
+        "kf-tic-mar": holdings["tar-tic-mar25"],
+        "kf-tic-apr": holdings["tar-tic-apr25"],
+        "kf-yield-peak": bond_yield["tar-yield-april-peak"],
     }

@@ -29,12 +29,7 @@ def figure_description(events: pd.DataFrame) -> str:
             f"from {fmt.month(events['date'].min())} to {fmt.month(events['date'].max())}.")
 
 
-def iso_day(dates: pd.Series) -> pd.Series:
-    """Dates as ISO text (2025-08-07), the form a list sorted by date shows."""
-    return dates.map(lambda date: date.date().isoformat())
-
-
 def event_list(events: pd.DataFrame) -> pd.DataFrame:
     """The events in date order, with ISO dates and themes in words, for the list under the chart."""
     events = events.sort_values("date", kind="stable")
-    return events.assign(date=iso_day(events["date"]), theme=events["theme"].str.replace("_", " "))
+    return events.assign(date=events["date"].map(fmt.iso_day), theme=events["theme"].str.replace("_", " "))

@@ -17,7 +17,8 @@ _EXPORTS = {
     "load": "booklib.data",
     "sources_of": "booklib.data",
     "split_ids": "booklib.data",
-    "glue_number": "booklib.prose",
+    "glue_facts": "booklib.prose",
+    "require": "booklib.prose",
     "glue_text": "booklib.prose",
 }
 __all__ = sorted(_EXPORTS)

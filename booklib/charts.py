@@ -46,6 +46,8 @@ def label_values(values: pd.Series, labels: dict) -> pd.Series:
 
 
 TOOLTIP_DATE_FORMAT = "%d %b %Y"
+# For monthly data: tooltips(frame, {"month": ("End of", MONTH_FORMAT)}).
+MONTH_FORMAT = "%b %Y"
 
 
 def tooltips(data: pd.DataFrame, titles: dict[str, str | tuple[str, str]]) -> list[alt.Tooltip]:

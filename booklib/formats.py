@@ -57,6 +57,15 @@ def quantity(column: pd.Series, at=None, how: str | None = None) -> Quantity:
     return Quantity(_number(value, column.name), units[column.name], f"{column.attrs.get('table', '?')}.{column.name}")
 
 
+def in_unit_of(column: pd.Series, value: float) -> Quantity:
+    """A value computed from `column` (a sum, a difference) in the column's unit, so that a
+    formatter checks and scales it as it would a value read from the table."""
+    units = column.attrs.get("units")
+    if units is None or column.name not in units:
+        raise UnitError(f"column {column.name!r} has no recorded unit: take it from a table returned by load()")
+    return Quantity(_number(value, column.name), units[column.name], f"{column.attrs.get('table', '?')}.{column.name} (computed)")
+
+
 def _number(value, what) -> float:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         raise ValueError(f"{what}: refusing to format a missing value")
@@ -224,6 +233,11 @@ def _date(value) -> dt.date:
     if value is None or value is pd.NaT or value is pd.NA:
         raise ValueError("refusing to format a missing date")
     return pd.Timestamp(value).date()
+
+
+def iso_day(value) -> str:
+    """A date as a data table writes it: 2025-08-07 (the same in every language)."""
+    return _date(value).isoformat()
 
 
 def day(value) -> str:

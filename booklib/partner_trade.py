@@ -36,7 +36,7 @@ def reported_record(changes: pd.DataFrame, reporter: str, flow: str, partner: st
     the value, its period and the month it is a record since, as the prose writes them, and the
     last month any figure of the table covers. The caller names the flow its text describes, and
     an error says so if the record is another one."""
-    from booklib.prose import format_period
+    from booklib import formats as fmt
 
     records = changes[changes["highest_since"].notna()]
     if len(records) != 1:
@@ -47,7 +47,7 @@ def reported_record(changes: pd.DataFrame, reporter: str, flow: str, partner: st
         raise ValueError(f"the text describes {(reporter, flow, partner)}, but the record is {found}")
     return {
         "value": record["value"],
-        "period": format_period(record["period_start"], record["period_end"]),
-        "record_since": f"{record['highest_since']:%B %Y}",
-        "figures_end": f"{changes['period_end'].max():%B %Y}",
+        "period": fmt.period(record["period_start"], record["period_end"]),
+        "record_since": fmt.month(record["highest_since"]),
+        "figures_end": fmt.month(changes["period_end"].max()),
     }

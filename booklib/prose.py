@@ -1,23 +1,13 @@
 """Glue numbers into the prose, so text and data never drift apart.
 
-A chapter computes a value from a loaded table and calls `glue_number`; the
-Markdown shows it with {glue:text}`key`. A missing key fails the strict build.
+A chapter's code computes its facts (formatted by `booklib.formats`) under literal
+keys and glues them with `glue_facts`; the Markdown shows each with {glue:text}`key`.
+A missing key fails the strict build.
 """
 
 from __future__ import annotations
 
 import math
-
-
-def format_number(value: float, fmt: str = "{:,.1f}") -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        raise ValueError("refusing to glue a missing value")
-    return fmt.format(value)
-
-
-def glue_number(key: str, value: float, fmt: str = "{:,.1f}") -> str:
-    """Glue `value` formatted with `fmt` (e.g. '{:,.0f}', '{:.1%}') under `key`."""
-    return glue_text(key, format_number(value, fmt))
 
 
 class ProseError(AssertionError):
@@ -159,23 +149,3 @@ def figure_pages(chapters_dir, relative_to: str = "") -> dict[str, str]:
         for label in re.findall(r"^```\{glue:figure\}[^\n]*\n:name: ([\w-]+)", source.read_text(encoding="utf-8"), re.M):
             found[label] = page
     return found
-
-
-def format_day(timestamp) -> str:
-    """A date as the prose writes it: 7 August 2025."""
-    return f"{timestamp:%-d %B %Y}"
-
-
-def format_period(start, end) -> str:
-    """A span of whole months as the prose writes it: 2025, December 2025, January–February 2026."""
-    import pandas as pd
-
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
-    if start.day != 1 or end != end + pd.offsets.MonthEnd(0) or end < start:
-        raise ValueError(f"not a span of whole months: {start:%Y-%m-%d} to {end:%Y-%m-%d}")
-    if start.year == end.year and (start.month, end.month) == (1, 12):
-        return str(start.year)
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start:%B %Y}"
-    first = f"{start:%B}" if start.year == end.year else f"{start:%B %Y}"
-    return f"{first}–{end:%B %Y}"

@@ -72,13 +72,13 @@ def test_every_pasted_key_is_a_literal_in_the_code():
 
 
 def test_no_glue_key_is_built_at_run_time():
-    """glue_text/glue_number/book_figure take a literal key, and facts dicts have literal keys."""
+    """glue_text/book_figure take a literal key, and facts dicts have literal keys."""
     built = []
     sources = {f"{page.name} cells": "\n".join("\n".join(cell) for cell in cell_bodies(page)) for page in pages_with_code()}
     sources |= {path.name: path.read_text(encoding="utf-8") for folder in CODE_DIRS for path in folder.rglob("*.py")}
     for where, code in sources.items():
         for node in ast.walk(ast.parse(code)):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in ("glue_text", "glue_number", "glue"):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in ("glue_text", "glue"):
                 if node.args and not isinstance(node.args[0], ast.Constant):
                     built.append(f"{where}: {ast.unparse(node)[:80]}")
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "book_figure":

@@ -47,7 +47,7 @@ def test_the_us_export_lead_is_required(trade, reported, events):
     with pytest.raises(ProseError, match="larger market for Japan's exports"):
         rt.partner_facts(doctored)
     with pytest.raises(ProseError, match="larger market for Japan's exports"):
-        rt.key_finding_facts(doctored, reported, events)
+        rt.front_page_facts(doctored, reported, events)
 
 
 def test_shares_and_the_shared_chart(trade):
@@ -113,8 +113,8 @@ def test_the_directions_of_the_row_changes_are_required(reported, events):
         rt.row_facts(faster, events)
 
 
-def test_key_finding_facts_for_the_front_page(trade, reported, events):
-    assert rt.key_finding_facts(trade, reported, events) == {
+def test_front_page_facts_for_the_front_page(trade, reported, events):
+    assert rt.front_page_facts(trade, reported, events) == {
         "kf-china-ahead-since": "2007",
         "kf-us-export-lead-since": "2023",
         "kf-row-began": "November 2025",

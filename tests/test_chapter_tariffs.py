@@ -161,16 +161,12 @@ def test_timeline_and_courts(measures):
 
 
 def test_the_facts_the_front_page_repeats(path, measures):
-    """intro.md's key findings pick these keys from the chapter's functions instead of recomputing them."""
-    facts = (tar.effective_facts(path, measures) | tar.measure_facts(measures)
-             | tar.mix_facts(tar.import_mix(load("us_imports_japan_by_hs2")))
-             | tar.tic_facts(tar.tic_holdings(load("treasury_holdings"))) | tar.yield_facts(load("us_treasury_yield")))
-    picked = {key: facts[key] for key in ["tar-eff-before", "tar-eff-peak", "tar-eff-latest", "tar-eff-multiple",
-                                          "tar-hs87-share", "tar-autos15-rate", "tar-autos15-date", "tar-s122-rate",
-                                          "tar-s122-start", "tar-tic-mar25", "tar-tic-apr25", "tar-yield-april-peak"]}
-    assert picked == {
-        "tar-eff-before": "1.5 %", "tar-eff-peak": "18.6 %", "tar-eff-latest": "13.7 %", "tar-eff-multiple": "9",
-        "tar-hs87-share": "34 %", "tar-autos15-rate": "15 %", "tar-autos15-date": "16 September 2025",
-        "tar-s122-rate": "10 %", "tar-s122-start": "24 February 2026", "tar-tic-mar25": "$1,130.8 billion",
-        "tar-tic-apr25": "$1,134.5 billion", "tar-yield-april-peak": "4.48 %",
+    """intro.md's key findings take these from the chapter's own functions instead of recomputing them."""
+    assert tar.front_page_facts(
+        measures, load("us_imports_japan_by_hs2"), path, load("treasury_holdings"), load("us_treasury_yield")
+    ) == {
+        "kf-hs87-share": "34 %", "kf-autos15-rate": "15 %", "kf-autos15-date": "16 September 2025",
+        "kf-eff-multiple": "9", "kf-eff-before": "1.5 %", "kf-eff-peak": "18.6 %", "kf-eff-latest": "13.7 %",
+        "kf-s122-start": "24 February 2026", "kf-s122-rate": "10 %", "kf-tic-mar": "$1,130.8 billion",
+        "kf-tic-apr": "$1,134.5 billion", "kf-yield-peak": "4.48 %",
     }

@@ -38,10 +38,6 @@ def test_figure_description(events):
     assert timeline.figure_description(events) == "Timeline of 107 events by theme, from January 2005 to September 2026."
 
 
-def test_iso_day_writes_unpadded_dates_padded():
-    assert timeline.iso_day(pd.Series(pd.to_datetime(["2025-08-07", "2026-11-22"]))).tolist() == ["2025-08-07", "2026-11-22"]
-
-
 def test_event_list_is_in_date_order_with_themes_in_words(events):
     listed = timeline.event_list(events.sample(frac=1, random_state=0))
     assert listed["date"].tolist() == sorted(listed["date"])

@@ -61,6 +61,7 @@ def test_quantity_says_which_value_it_needs(measures):
         (lambda: fmt.days(45), "45 days"),
         (lambda: fmt.days(1), "1 day"),
         (lambda: fmt.day(dt.date(2025, 8, 7)), "7 August 2025"),
+        (lambda: fmt.iso_day(pd.Timestamp("2025-08-07")), "2025-08-07"),
         (lambda: fmt.month(pd.Timestamp("2025-12-01")), "December 2025"),
         (lambda: fmt.period("2026-01-01", "2026-02-28"), "January–February 2026"),
         (lambda: fmt.period("2025-01-01", "2025-12-31"), "2025"),
@@ -106,3 +107,11 @@ def test_number_refuses_to_drop_a_unit(measures):
 def test_period_refuses_a_span_that_is_not_whole_months():
     with pytest.raises(ValueError, match="not a span of whole months"):
         fmt.period("2026-01-15", "2026-02-28")
+
+
+def test_a_value_computed_from_a_column_keeps_its_unit():
+    exports = load("japan_exports_to_us_by_product")["value_jpy_bn"]
+    total = fmt.in_unit_of(exports, exports.sum())
+    assert (total.unit, total.origin) == ("billion yen", "japan_exports_to_us_by_product.value_jpy_bn (computed)")
+    with pytest.raises(fmt.UnitError):
+        fmt.usd_bn(total)

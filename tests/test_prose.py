@@ -5,7 +5,7 @@ import re
 import pandas as pd
 import pytest
 
-from booklib.prose import FilterableTable, format_number, markdown_list, markdown_table
+from booklib.prose import FilterableTable, markdown_list, markdown_table
 
 FRAME = pd.DataFrame({"id": ["C1", "C2"], "verdict": ["supported", "contradicted"], "text": ["a | b", "c"]})
 
@@ -27,13 +27,6 @@ def test_filterable_table_has_html_with_scoped_script_and_markdown_fallback():
     assert re.search(r"<script>\(function \(\) \{.*\}\)\(\);</script>", html, re.S)
     assert "src=" not in html
     assert bundle["text/markdown"].startswith("| id | verdict | text |")
-
-
-def test_missing_values_are_refused_in_prose():
-    import pytest
-
-    with pytest.raises(ValueError):
-        format_number(float("nan"))
 
 
 def test_filterable_table_links_figures_and_escapes_text():
@@ -70,18 +63,6 @@ def test_dollar_amounts_are_not_math():
 def test_filterable_table_can_fall_back_to_a_list_for_the_pdf():
     bundle = FilterableTable(FRAME, "t", pdf_template="{id}: {verdict}")._repr_mimebundle_()
     assert bundle["text/markdown"] == "- C1: supported\n- C2: contradicted"
-
-
-def test_periods_of_whole_months_are_named_and_others_refused():
-    from booklib.prose import format_period
-
-    assert format_period("2025-01-01", "2025-12-31") == "2025"
-    assert format_period("2025-12-01", "2025-12-31") == "December 2025"
-    assert format_period("2026-01-01", "2026-02-28") == "January–February 2026"
-    assert format_period("2025-12-01", "2026-01-31") == "December 2025–January 2026"
-    for start, end in [("2026-01-02", "2026-01-31"), ("2026-01-01", "2026-02-27"), ("2026-02-01", "2026-01-31")]:
-        with pytest.raises(ValueError, match="not a span of whole months"):
-            format_period(start, end)
 
 
 def test_glue_facts_refuses_a_value_that_is_not_formatted_text():
