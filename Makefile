@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Strict build: warnings (broken refs, missing citations or glue keys) are errors.
 STRICT := --warningiserror --nitpick --keep-going
 
-.PHONY: book html pdf test check bench bib clean help
+.PHONY: book html pdf test check lab bench bib clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -17,6 +17,15 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
+# Localhost only; root is allowed (CI and these machines run as root); no extension manager (it asks PyPI).
+LAB_OPTIONS := --ServerApp.ip=127.0.0.1 --allow-root --LabApp.extension_manager=readonly
+# JupyterLab for `make lab`: pinned, with the book's settings (chapters open as notebooks, no update checks).
+$(VENV)/.lab-installed: requirements-lab.txt lab/overrides.json $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-lab.txt
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp lab/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	touch $@
+
 book: html  ## Set up .venv and build the HTML book into _build/html
 
 html: $(VENV)/.installed
@@ -25,11 +34,14 @@ html: $(VENV)/.installed
 pdf: $(VENV)/.installed  ## Build the whole book as one PDF into _build/latex (needs TeX: see .ci/run)
 	$(BIN)/jupyter-book build . --builder pdflatex $(STRICT)
 
-test: pdf html  ## Build the PDF and the HTML book (which links the PDF), then run every test
+test: pdf html $(VENV)/.lab-installed  ## Build the PDF and the HTML book (which links the PDF), then run every test
 	$(BIN)/python -m pytest -q
 
+lab: $(VENV)/.lab-installed  ## Open the chapters as notebooks in JupyterLab, on localhost (run `make book` first for the data cache)
+	$(BIN)/jupyter lab $(LAB_OPTIONS) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/chapters/tariffs.md
+
 check: $(VENV)/.installed  ## Fast tier, no book build: library, data, chapter-code tests (seconds)
-	$(BIN)/python -m pytest -q -m "not book and not pdf and not browser"
+	$(BIN)/python -m pytest -q -m "not book and not pdf and not browser and not lab"
 
 bench: $(VENV)/.installed  ## Measure build times, page weights and chart render times into bench/results/
 	$(BIN)/python scripts/bench.py

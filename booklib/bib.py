@@ -59,6 +59,13 @@ def _entry(row, year: str) -> str:
     return f"@misc{{{row.bib_key},\n{body}\n}}\n"
 
 
+def citation_labels(sources: pd.DataFrame | None = None) -> dict[str, str]:
+    """{bib_key: "Publisher, 2025a"}: a citation as the book's author-year style prints it."""
+    entries = (sources if sources is not None else load("sources")).drop_duplicates("bib_key")
+    years = _year_labels(entries)
+    return {key: f"{publisher}, {years[key]}" for key, publisher in zip(entries["bib_key"], entries["publisher"])}
+
+
 def render(sources: pd.DataFrame) -> str:
     header = "% Generated from data/sources.csv by `python -m booklib.bib`; do not edit by hand.\n\n"
     entries = sources.drop_duplicates("bib_key").sort_values("bib_key")

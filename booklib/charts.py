@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
-from booklib.data import load
+from booklib.data import building_page, load
 
 # A fixed colour per economy, so a reader learns them once for the whole book.
 ECONOMY_COLORS = {
@@ -35,6 +35,8 @@ FONT = "Helvetica, Arial, sans-serif"
 WIDTH = 500
 HEIGHT = 300
 PNG_SCALE = 2
+# The Vega-Lite output JupyterLab 4 renders with its bundled Vega (no network).
+VEGALITE_MIME = "application/vnd.vegalite.v5+json"
 
 
 def label_values(values: pd.Series, labels: dict) -> pd.Series:
@@ -138,10 +140,14 @@ class BookFigure:
         return vlc.vegalite_to_png(self.spec, scale=PNG_SCALE)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
+        text = f"<book figure {self.name}: {self.description}>"
+        if building_page() is None:
+            # In Jupyter: its own Vega-Lite renderer draws the chart, interactive and offline.
+            return {VEGALITE_MIME: self.spec, "image/png": base64.b64encode(self.png()).decode("ascii"), "text/plain": text}
         return {
             "text/html": self.html(),
             "image/png": base64.b64encode(self.png()).decode("ascii"),
-            "text/plain": f"<book figure {self.name}: {self.description}>",
+            "text/plain": text,
         }
 
 
@@ -178,7 +184,7 @@ def book_figure(
     _check_tooltips(name, spec)
     _check_columns_used(name, spec, data)
     figure = BookFigure(spec, name, data, list(sources), description)
-    if glue:
+    if glue and building_page() is not None:
         from IPython.display import Markdown
         from myst_nb import glue as myst_glue
 

@@ -105,8 +105,13 @@ def load(table: str, directory: Path | None = None) -> pd.DataFrame:
     return _load(table, directory)
 
 
+def building_page() -> str | None:
+    """The page a book build is executing (set by booklib.sphinx_ext), or None outside a build."""
+    return os.environ.get("BOOKLIB_PAGE")
+
+
 def _check_declared(table: str) -> None:
-    page, declared = os.environ.get("BOOKLIB_PAGE"), os.environ.get("BOOKLIB_PAGE_READS")
+    page, declared = building_page(), os.environ.get("BOOKLIB_PAGE_READS")
     if page is None or declared is None or table == "sources":
         return  # outside a build, or the sources every figure cites
     if declared != "*" and table not in declared.split(","):

@@ -30,8 +30,19 @@ def glue_facts(facts: dict[str, str]) -> dict[str, str]:
     return facts
 
 
+# Facts glued by a run outside a book build (a notebook in Jupyter, a headless re-run): kept here,
+# so that the run can be compared with the built page.
+RECORDED: dict[str, str] = {}
+
+
 def glue_text(key: str, text: str) -> str:
-    """Glue a short text (a date, a name) that comes from the data."""
+    """Glue a short text (a date, a name) that comes from the data. Outside a book build there is
+    nothing to paste it into: it is recorded in RECORDED instead (the cell shows what it returns)."""
+    from booklib.data import building_page
+
+    if building_page() is None:
+        RECORDED[key] = text
+        return text
     from myst_nb import glue
 
     glue(key, text, display=False)

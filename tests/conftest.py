@@ -56,12 +56,14 @@ def toc_pages() -> list[str]:
     return pages
 
 
-SLOW_MODULES = {"test_build": "book", "test_cache": "book", "test_pdf": "pdf", "test_browser": "browser"}
+SLOW_MODULES = {"test_build": "book", "test_cache": "book", "test_pdf": "pdf", "test_browser": "browser",
+                "test_rerun": "book", "test_lab": "lab"}
 
 
 def pytest_collection_modifyitems(items):
     """Mark the slow tiers, so `make check` (-m "not book and not pdf and not browser") skips
-    them: whole modules that build or drive a browser, and any test using the built book."""
+    them: whole modules that build, re-run notebooks, start JupyterLab or drive a browser, and any
+    test using the built book."""
     for item in items:
         marker = SLOW_MODULES.get(item.module.__name__.rpartition(".")[2])
         if marker:

@@ -1,0 +1,62 @@
+"""A chapter's downloaded notebook re-runs headless in a checkout and computes the page's numbers."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from conftest import REPO, toc_pages
+
+CHAPTERS = [page for page in toc_pages() if page.startswith("chapters/") and "/appendix/" not in page]
+MAX_NOTEBOOK_BYTES = 2_000_000
+LEFTOVER_MYST = re.compile(r"\{(glue:\w+|numref|ref|cite:\w+|download)\}`|```\{")
+PRINT_FACTS = "import json\nfrom booklib.prose import RECORDED\nprint(json.dumps(RECORDED))"
+
+
+def downloaded(built_html, page: str) -> dict:
+    return json.loads((built_html / "_sources" / f"{page}.ipynb").read_text(encoding="utf-8"))
+
+
+def page_facts(built_html, page: str) -> dict[str, str]:
+    """The text facts the built page pasted (figures and Markdown source lines left aside)."""
+    glued = json.loads((built_html.parent / "jupyter_execute" / f"{page}.glue.json").read_text(encoding="utf-8"))
+    return {key: ast.literal_eval("".join(item["data"]["text/plain"])) for key, item in glued.items()
+            if set(item["data"]) == {"text/plain"}}
+
+
+def rerun(notebook: dict, cwd) -> dict[str, str]:
+    """Run All, headless, in `cwd`; return the facts the run glued."""
+    run = nbformat.reads(json.dumps(notebook), as_version=4)
+    nbformat.validate(run)
+    run.cells.append(nbformat.v4.new_code_cell(PRINT_FACTS))
+    NotebookClient(run, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
+    return json.loads("".join(output["text"] for output in run.cells[-1].outputs if output["output_type"] == "stream"))
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_each_chapter_page_offers_its_notebook(built_html, page):
+    html = (built_html / f"{page}.html").read_text(encoding="utf-8")
+    assert f'href="../_sources/{page}.ipynb"' in html, "the page's download menu has no .ipynb"
+    size = (built_html / "_sources" / f"{page}.ipynb").stat().st_size
+    assert size < MAX_NOTEBOOK_BYTES, f"{page}.ipynb is {size:,} bytes"
+    notebook = downloaded(built_html, page)
+    prose = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
+    assert not LEFTOVER_MYST.findall(prose), f"MyST the notebook cannot show: {sorted(set(LEFTOVER_MYST.findall(prose)))}"
+    figures = re.findall(r'<figure[^>]*id="(fig-[\w-]+)"', html)
+    assert all(f"attachment:{label}.png" in prose for label in figures), "a figure of the page is missing"
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_the_downloaded_notebook_reruns_and_reproduces_the_pages_numbers(built_html, page):
+    facts = rerun(downloaded(built_html, page), REPO / "chapters")
+    assert facts == page_facts(built_html, page)
+
+
+def test_it_also_reruns_from_the_repository_root(built_html):
+    page = CHAPTERS[0]
+    assert rerun(downloaded(built_html, page), REPO) == page_facts(built_html, page)
