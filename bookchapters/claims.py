@@ -14,7 +14,7 @@ import pandas as pd
 
 from booklib import formats as fmt
 from booklib.data import MIN_SEARCH_QUERIES, SEARCH_LANGUAGES, search_queries, search_record_problem
-from booklib.prose import require
+from booklib.prose import markdown_list, require
 
 # The four verdicts in the order the text explains them, with their colours in the figure.
 VERDICTS = ["supported", "partly supported", "contradicted", "unverifiable"]
@@ -114,6 +114,21 @@ def search_records(claims: pd.DataFrame) -> pd.DataFrame:
             "unsettled": unsettled.strip(),
         })
     return pd.DataFrame(rows, columns=["claim_id", "claim", "queries", "closest", "unsettled"])
+
+
+def search_record_list(claims: pd.DataFrame):
+    """The search records as one bullet per claim. In HTML they fold into a <details> element
+    (raw HTML, which the PDF drops, so the PDF prints the list open)."""
+    from IPython.display import Markdown
+
+    records = search_records(claims)
+    listing = markdown_list(records, SEARCH_RECORD_TEMPLATE).data
+    fold = (
+        '<details class="admonition hide above-output">\n<summary aria-label="Toggle the search records">'
+        f'<p class="collapsed admonition-title">Show the {fmt.count(len(records))} search records</p>'
+        '<p class="expanded admonition-title">Hide the search records</p></summary>\n\n'
+    )
+    return Markdown(fold + listing + "\n\n</details>")
 
 
 def article_label(article_source_id: str, sources: pd.DataFrame) -> str:

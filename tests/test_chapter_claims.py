@@ -128,3 +128,10 @@ def test_search_records_list_every_unverifiable_claim_with_its_languages_and_lin
     targets = records["closest"].str.findall(r"\]\((https?://[^)\s]+)\)").explode()
     assert len(targets) >= len(records) and not targets.str.contains(r"[.,;]$").any(), "no punctuation swallowed into a link"
     assert (records["unsettled"].str.len() > 20).all()
+
+
+def test_the_search_record_list_folds_in_html_and_lists_every_record(claims):
+    listing = ledger.search_record_list(claims).data
+    assert listing.startswith('<details class="admonition hide above-output">') and listing.endswith("</details>")
+    assert "Show the 17 search records" in listing
+    assert listing.count("\n- **C0") == 17 and "- **C004-06** Experts estimate" in listing
