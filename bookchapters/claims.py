@@ -1,16 +1,20 @@
 """The claims ledger (chapters/claims.md): the verdict counts its prose glues, the checks
-that guard its sentences about the five seed articles, the tally behind the verdicts
-figure and the ledger table. The front page's finding on the articles reuses the
-ledger's counts through `front_page_facts`.
+that guard its sentences about the five seed articles and about the search behind each
+unverifiable verdict, the tally behind the verdicts figure, the ledger table and the list
+of search records. The front page's finding on the articles reuses the ledger's counts
+through `front_page_facts`.
 """
 
 from __future__ import annotations
+
+import re
 
 import altair as alt
 import pandas as pd
 
 from booklib import formats as fmt
-from booklib.prose import require
+from booklib.data import MIN_SEARCH_QUERIES, SEARCH_LANGUAGES, search_queries, search_record_problem
+from booklib.prose import markdown_list, require
 
 # The four verdicts in the order the text explains them, with their colours in the figure.
 VERDICTS = ["supported", "partly supported", "contradicted", "unverifiable"]
@@ -19,6 +23,11 @@ VERDICT_COLORS = ["#009e73", "#9ccf8f", "#c8102e", "#8c8c8c"]
 DRAMATIC_ARTICLE = "seed_000"
 # The articles on China's export controls and the commentary on the investment memorandum.
 ACCURATE_ARTICLES = ["seed_002", "seed_003", "seed_004"]
+# The claims the text names as settled by arithmetic against published totals.
+ARITHMETIC_CLAIMS = ["C000-25", "C000-21"]
+# One bullet per unverifiable claim in the list of search records.
+SEARCH_RECORD_TEMPLATE = "**{claim_id}** {claim} *Searched:* {queries}. *Closest:* {closest} *Not settled:* {unsettled}"
+LANGUAGE_NAMES = {**SEARCH_LANGUAGES, "ko": "Korean"}
 
 
 def ledger_facts(claims: pd.DataFrame) -> dict[str, str]:
@@ -32,11 +41,14 @@ def ledger_facts(claims: pd.DataFrame) -> dict[str, str]:
         "cl-contradicted": fmt.count(counts.get("contradicted", 0)),
         "cl-unverifiable": fmt.count(counts.get("unverifiable", 0)),
         "cl-with-figure": fmt.count((claims["figure"].fillna("") != "").sum()),
+        "cl-min-queries": fmt.count(MIN_SEARCH_QUERIES),
     }
 
 
 def front_page_facts(claims: pd.DataFrame) -> dict[str, str]:
-    """Finding 5 of the front page: the ledger's own counts of claims, contradicted and unverifiable."""
+    """Finding 5 of the front page: the ledger's own counts of claims, contradicted and unverifiable
+    (the last 'remain unsettled after a search in English, Chinese and Japanese')."""
+    check_search_records(claims)
     ledger = ledger_facts(claims)
     return {
         "kf-claims": ledger["cl-count"],
@@ -58,6 +70,65 @@ def check_articles(claims: pd.DataFrame) -> None:
     require(not (accurate & (claims["verdict"] == "contradicted")).any(),
             "the articles on export controls and the investment commentary are accurate on dated events "
             f"(no claim of {', '.join(ACCURATE_ARTICLES)} is contradicted)")
+
+
+def check_search_records(claims: pd.DataFrame) -> None:
+    """Guard the sentences of the method about searching and about arithmetic."""
+    unverifiable = claims[claims["verdict"] == "unverifiable"]
+    problems = {row.claim_id: search_record_problem(row.search_record) for row in unverifiable.itertuples()}
+    require(not any(problems.values()),
+            f"every unverifiable claim was searched with at least {MIN_SEARCH_QUERIES} distinct queries in "
+            f"{_and(list(SEARCH_LANGUAGES.values()))}, and its record names the closest documents "
+            f"({ {k: v for k, v in problems.items() if v} })")
+    settled = claims.set_index("claim_id").loc[ARITHMETIC_CLAIMS]
+    require(((settled["verdict"] == "contradicted") & settled["evidence"].str.startswith("Arithmetic")).all(),
+            f"{' and '.join(ARITHMETIC_CLAIMS)} are contradicted by arithmetic against published totals, which their evidence shows")
+
+
+def _and(words: list[str]) -> str:
+    """English, Chinese and Japanese."""
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+
+
+def _links(text: str) -> str:
+    """Bare URLs as short Markdown links named by their site, so a record wraps on a phone."""
+    def link(match: re.Match) -> str:
+        url = match.group(0).rstrip(").,;")
+        site = re.sub(r"^www\.", "", url.split("/")[2])
+        return f"[{site}]({url})" + match.group(0)[len(url):]
+    return re.sub(r"https?://[^\s,;]+", link, text)
+
+
+def search_records(claims: pd.DataFrame) -> pd.DataFrame:
+    """One row per unverifiable claim: its queries by language, the closest documents
+    (with links) and why they do not settle it, for `markdown_list` with SEARCH_RECORD_TEMPLATE."""
+    rows = []
+    for row in claims[claims["verdict"] == "unverifiable"].itertuples():
+        record = row.search_record
+        closest, _, unsettled = record.partition("Closest:")[2].partition("Not settled:")
+        rows.append({
+            "claim_id": row.claim_id,
+            "claim": row.claim,
+            "queries": "; ".join(f"{LANGUAGE_NAMES.get(lang, lang)} \u201c{text}\u201d" for lang, text in search_queries(record)),
+            "closest": _links(closest.strip()),
+            "unsettled": unsettled.strip(),
+        })
+    return pd.DataFrame(rows, columns=["claim_id", "claim", "queries", "closest", "unsettled"])
+
+
+def search_record_list(claims: pd.DataFrame):
+    """The search records as one bullet per claim. In HTML they fold into a <details> element
+    (raw HTML, which the PDF drops, so the PDF prints the list open)."""
+    from IPython.display import Markdown
+
+    records = search_records(claims)
+    listing = markdown_list(records, SEARCH_RECORD_TEMPLATE).data
+    fold = (
+        '<details class="admonition hide above-output">\n<summary aria-label="Toggle the search records">'
+        f'<p class="collapsed admonition-title">Show the {fmt.count(len(records))} search records</p>'
+        '<p class="expanded admonition-title">Hide the search records</p></summary>\n\n'
+    )
+    return Markdown(fold + listing + "\n\n</details>")
 
 
 def article_label(article_source_id: str, sources: pd.DataFrame) -> str:

@@ -21,6 +21,13 @@ import pandas as pd
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_KINDS_WITHOUT_URL = {"seed_article"}
+# The claims ledger: an unverifiable claim records its search, at least this many distinct
+# queries, in each of these languages, tagged `[en] "..."` (other tags, such as ko, are allowed).
+SEARCH_LANGUAGES = {"en": "English", "zh": "Chinese", "ja": "Japanese"}
+MIN_SEARCH_QUERIES = 4
+_SEARCH_QUERY = re.compile(r'\[([a-z]{2})\] "([^"]+)"')
+_SCRIPT = {"zh": re.compile(r"[\u4e00-\u9fff]"), "ja": re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]"),
+           "ko": re.compile(r"[\uac00-\ud7af]")}
 
 _INTEGER = re.compile(r"-?\d+")
 _NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
@@ -299,6 +306,51 @@ def _key_problems(root: Path, res: dict, frame: pd.DataFrame) -> list[Problem]:
                     )
     if res["name"] == "sources":
         problems += _source_rule_problems(path, frame)
+    if res["name"] == "claims":
+        problems += _claim_rule_problems(root, path, frame)
+    return problems
+
+
+def search_queries(record) -> list[tuple[str, str]]:
+    """The (language, query) pairs of a claim's search record: `Queries: [en] "..."; [zh] "..."`."""
+    return _SEARCH_QUERY.findall(record) if isinstance(record, str) else []
+
+
+def search_record_problem(record) -> str | None:
+    """Why a search record does not show the search an unverifiable verdict needs, or None."""
+    if not isinstance(record, str) or not record:
+        return ("is empty, but an unverifiable claim records its search: 'Queries:' in "
+                f"{', '.join(SEARCH_LANGUAGES.values())}, 'Closest:' documents with URLs, 'Not settled:' why")
+    queries = search_queries(record)
+    distinct = {text for _, text in queries}
+    if len(distinct) < MIN_SEARCH_QUERIES:
+        return f"names {len(distinct)} distinct queries; an unverifiable claim needs at least {MIN_SEARCH_QUERIES}"
+    missing = [name for tag, name in SEARCH_LANGUAGES.items() if tag not in {lang for lang, _ in queries}]
+    if missing:
+        return f"has no query in {', '.join(missing)}"
+    for lang, text in queries:
+        if lang in _SCRIPT and not _SCRIPT[lang].search(text):
+            return f"the [{lang}] query {text!r} is not written in that language's script"
+    closest = record.partition("Closest:")[2].partition("Not settled:")[0]
+    if not re.search(r"https?://\S+", closest):
+        return "names no closest document with its URL ('Closest: ... https://...')"
+    if not record.partition("Not settled:")[2].strip():
+        return "does not say why the closest documents do not settle the claim ('Not settled: ...')"
+    return None
+
+
+def _claim_rule_problems(root: Path, path: Path, frame: pd.DataFrame) -> list[Problem]:
+    """The ledger's two rules: an unverifiable verdict shows its search; any other verdict
+    cites at least one document that is not a seed article."""
+    kinds = _load("sources", root).set_index("source_id")["kind"]
+    problems = []
+    for number, (verdict, sources, record) in enumerate(zip(frame["verdict"], frame["source_id"], frame["search_record"]), start=1):
+        if verdict == "unverifiable":
+            reason = search_record_problem(record)
+            if reason:
+                problems.append(Problem(path, number, "search_record", reason))
+        elif all(kinds.get(s) == "seed_article" for s in split_ids(sources)):
+            problems.append(Problem(path, number, "source_id", f"verdict {verdict!r} cites only seed articles; cite a document that shows it"))
     return problems
 
 

@@ -17,8 +17,8 @@ def claims():
 def test_ledger_facts_are_the_counts_the_text_shows(claims):
     facts = ledger.ledger_facts(claims)
     assert facts == {
-        "cl-count": "103", "cl-articles": "5", "cl-supported": "50", "cl-partly-supported": "20",
-        "cl-contradicted": "10", "cl-unverifiable": "23", "cl-with-figure": "15",
+        "cl-count": "103", "cl-articles": "5", "cl-supported": "50", "cl-partly-supported": "25",
+        "cl-contradicted": "11", "cl-unverifiable": "17", "cl-with-figure": "16", "cl-min-queries": "4",
     }
 
 
@@ -79,4 +79,59 @@ def test_verdict_tally_counts_each_claim_once_per_view(claims):
 def test_ledger_table_has_no_missing_figure(claims):
     table = ledger.ledger_table(claims)
     assert list(table.columns) == ["claim_id", "article", "theme", "claim", "verdict", "evidence", "source_id", "figure"]
-    assert table["figure"].notna().all() and (table["figure"] != "").sum() == 15
+    assert table["figure"].notna().all() and (table["figure"] != "").sum() == 16
+
+
+def test_the_search_records_bear_out_the_method(claims):
+    ledger.check_search_records(claims)
+
+
+@pytest.mark.parametrize("doctor, message", [
+    (lambda r: r.replace('[zh] "', '[en] "'), "has no query in Chinese"),
+    (lambda r: r.split(" Closest:")[0], "names no closest document"),
+    (lambda r: r.replace("https://", "see "), "names no closest document"),
+    (lambda r: r.split(" Not settled:")[0], "does not say why"),
+    (lambda r: r.replace('[ja] "サムスン 半導体 パッケージング 工場 西安 移転 検討"', '[ja] "Samsung packaging Xian"'), "not written in that language's script"),
+    (lambda r: r.replace('[en] "Samsung Suzhou chip packaging test plant China Xi\'an NAND fab 2025 investment"', ""), "names 3 distinct queries"),
+])
+def test_a_search_record_short_of_the_protocol_breaks_the_method(claims, doctor, message):
+    doctored = claims.copy()
+    row = doctored.index[doctored["claim_id"] == "C000-29"][0]
+    doctored.loc[row, "search_record"] = doctor(doctored.loc[row, "search_record"])
+    with pytest.raises(ProseError, match="at least 4 distinct queries in English, Chinese and Japanese") as error:
+        ledger.check_search_records(doctored)
+    assert message in str(error.value) and "C000-29" in str(error.value)
+
+
+def test_a_claim_said_to_be_settled_by_arithmetic_must_show_it(claims):
+    doctored = claims.copy()
+    doctored.loc[doctored["claim_id"] == "C000-25", "evidence"] = "No source found."
+    with pytest.raises(ProseError, match="contradicted by arithmetic against published totals"):
+        ledger.check_search_records(doctored)
+
+
+def test_the_front_page_refuses_unsearched_unverifiable_claims(claims):
+    doctored = claims.copy()
+    doctored.loc[doctored["verdict"] == "unverifiable", "search_record"] = ""
+    with pytest.raises(ProseError, match="every unverifiable claim was searched"):
+        ledger.front_page_facts(doctored)
+
+
+def test_search_records_list_every_unverifiable_claim_with_its_languages_and_links(claims):
+    records = ledger.search_records(claims)
+    assert records["claim_id"].tolist() == claims.loc[claims["verdict"] == "unverifiable", "claim_id"].tolist()
+    c004 = records.set_index("claim_id").loc["C004-06"]
+    assert c004["queries"].startswith("English \u201cKorea rare earth separation plant")
+    assert "Chinese \u201c" in c004["queries"] and "Japanese \u201c" in c004["queries"] and "Korean \u201c" in c004["queries"]
+    assert "[livedoor.com](https://news.livedoor.com/topics/detail/30524544/)" not in c004["closest"]
+    assert "[news.livedoor.com](https://news.livedoor.com/topics/detail/30524544/)" in c004["closest"]
+    targets = records["closest"].str.findall(r"\]\((https?://[^)\s]+)\)").explode()
+    assert len(targets) >= len(records) and not targets.str.contains(r"[.,;]$").any(), "no punctuation swallowed into a link"
+    assert (records["unsettled"].str.len() > 20).all()
+
+
+def test_the_search_record_list_folds_in_html_and_lists_every_record(claims):
+    listing = ledger.search_record_list(claims).data
+    assert listing.startswith('<details class="admonition hide above-output">') and listing.endswith("</details>")
+    assert "Show the 17 search records" in listing
+    assert listing.count("\n- **C0") == 17 and "- **C004-06** Experts estimate" in listing

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import re
+import shutil
 
-from booklib import load, split_ids
+import pytest
+
+from booklib import DataError, load, split_ids
+from booklib.data import MIN_SEARCH_QUERIES, SEARCH_LANGUAGES, search_queries
 from conftest import REPO
 
 
@@ -36,3 +41,53 @@ def test_every_claim_id_cited_in_a_chapter_exists():
     for chapter in (REPO / "chapters").rglob("*.md"):
         cited = set(re.findall(r"\bC\d{3}-\d{2}\b", chapter.read_text(encoding="utf-8")))
         assert cited <= known, f"{chapter.name} cites unknown claims {sorted(cited - known)}"
+
+
+def test_every_unverifiable_claim_carries_its_search_record():
+    """The issue's rule: queries in English, Chinese and Japanese (at least four, distinct), the closest
+    documents with their URLs and why they do not settle the claim; the other verdicts leave it empty."""
+    claims = load("claims")
+    for row in claims.itertuples():
+        if row.verdict != "unverifiable":
+            assert not isinstance(row.search_record, str), f"{row.claim_id}: a search record on a '{row.verdict}' claim"
+            continue
+        queries = search_queries(row.search_record)
+        assert len({q for _, q in queries}) >= MIN_SEARCH_QUERIES, row.claim_id
+        assert set(SEARCH_LANGUAGES) <= {lang for lang, _ in queries}, row.claim_id
+        assert re.search(r"Closest: .*https?://", row.search_record), row.claim_id
+        assert re.search(r"Not settled: \S", row.search_record), row.claim_id
+
+
+def copy_of_the_data(tmp_path, claim_id: str, **changes) -> tuple:
+    """The book's data in tmp_path with one claim's cells changed."""
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    path = data / "claims.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    row = next(r for r in rows if r["claim_id"] == claim_id)
+    row.update(changes)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return data, rows.index(row) + 1
+
+
+def test_the_loader_refuses_an_unverifiable_claim_without_its_search(tmp_path):
+    data, number = copy_of_the_data(tmp_path, "C000-29", search_record="")
+    with pytest.raises(DataError, match=rf"row {number} .*column 'search_record': is empty, but an unverifiable claim records its search"):
+        load("claims", data)
+
+
+def test_the_loader_refuses_a_search_without_japanese(tmp_path):
+    record = load("claims").set_index("claim_id").loc["C000-29", "search_record"].replace('[ja] "', '[en] "')
+    data, number = copy_of_the_data(tmp_path, "C000-29", search_record=record)
+    with pytest.raises(DataError, match=rf"row {number} .*has no query in Japanese"):
+        load("claims", data)
+
+
+def test_the_loader_refuses_a_verdict_resting_on_seed_articles_only(tmp_path):
+    data, number = copy_of_the_data(tmp_path, "C000-25", source_id="seed_000")
+    with pytest.raises(DataError, match=rf"row {number} .*column 'source_id': verdict 'contradicted' cites only seed articles"):
+        load("claims", data)
