@@ -36,7 +36,7 @@ def estimates():
 
 def test_measure_facts(measures):
     facts = ec.measure_facts(measures)
-    assert (facts["ec-count"], facts["ec-china-count"], facts["ec-sme-kinds"]) == ("24", "18", "23")
+    assert (facts["ec-count"], facts["ec-china-count"], facts["ec-sme-kinds"]) == ("25", "19", "23")
     assert facts["ec-sme-date"] == "23 July 2023"
     assert facts["ec-ree7-date"] == "4 April 2025"
     assert facts["ec-suspension-date"] == "7 November 2025"
