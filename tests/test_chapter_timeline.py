@@ -43,3 +43,5 @@ def test_event_list_is_in_date_order_with_themes_in_words(events):
     assert listed["date"].tolist() == sorted(listed["date"])
     assert listed["date"].iloc[0] == "2005-01-26"
     assert "_" not in "".join(listed["theme"])
+    several = listed.set_index("event_id").loc["tariff_29", "source_id"]
+    assert several.startswith("wh_2026_07_23_s301_memo; wh_2026_02_20_s122; ") and ";;" not in several
