@@ -31,7 +31,7 @@ def _month(date) -> str:
 def measure_facts(measures: pd.DataFrame) -> dict[str, str]:
     """How many measures, how many China's, and the dates the text gives; checks what the
     text says of them (from 2022, the April 2025 licensing still in force, the October
-    expansion suspended, the measures aimed at Japan in January 2026)."""
+    expansion suspended, the measures aimed at Japan in January 2026, the listing of June 2026)."""
     by_id = measures.set_index("measure_id")
     effective = by_id["effective_date"]
     require(effective.min().year == 2022, "the table holds measures from 2022")
@@ -40,6 +40,9 @@ def measure_facts(measures: pd.DataFrame) -> dict[str, str]:
     require(by_id.loc["cn_2025_no57_5ree", "status"] == "suspended", "the October 2025 expansion was suspended")
     require(all(_month(effective[m]) == "2026-01" for m in ["cn_2026_no1_japan_military", "cn_2026_dcs_antidumping"]),
             "China aimed its military end-user ban and the dichlorosilane investigation at Japan in January 2026")
+    june = by_id.loc["cn_2026_06_japan_control_list"]
+    require(june["target"] == "Japan" and june["kind"] == "entity_listing" and _month(june["effective_date"]) == "2026-06",
+            "China put more Japanese entities on its export control list in June 2026")
     kinds = re.search(r"(\d+) types", by_id.loc["jp_2023_sme23", "items"])
     require(kinds is not None, "Japan's 2023 controls name a number of kinds of chip-making equipment")
     return {
@@ -51,6 +54,7 @@ def measure_facts(measures: pd.DataFrame) -> dict[str, str]:
         "ec-suspension-date": fmt.day(effective["cn_2025_no70_suspension"]),
         "ec-japan-military-date": fmt.day(effective["cn_2026_no1_japan_military"]),
         "ec-dcs-date": fmt.day(effective["cn_2026_dcs_antidumping"]),
+        "ec-june-list-date": fmt.day(effective["cn_2026_06_japan_control_list"]),
     }
 
 

@@ -66,9 +66,18 @@ def day_month_x(field: str) -> alt.X:
 
 # The tariff path ---------------------------------------------------------------------------
 
+# The Section 232 measures of 2026 that cap Japanese goods at the deal's rate, as the text lists them.
+CAPPED_232_2026 = ["M18_metals_annex1c_japan", "M26_pharma_232_2026", "M34_drones_232_japan", "M27_polysilicon_232"]
+
+
 def measure_facts(measures: pd.DataFrame) -> dict[str, str]:
     """The rates and dates of the measures the text lists; `measures` indexed by measure_id."""
     rate, effective = measures["rate_pct"], measures["effective_date"]
+    require(bool((rate[CAPPED_232_2026] == rate["M08_eo14345_allin"]).all())
+            and bool((measures.loc[CAPPED_232_2026, "partner"] == "Japan").all()),
+            "the Section 232 proclamations of 2026 cap Japanese goods at the deal's rate")
+    require(measures.loc["M27_polysilicon_232", "status"] == "threatened",
+            "the polysilicon tariff had not started on the latest document")
     return {
         "tar-measure-count": fmt.count(len(measures)),
         "tar-baseline-rate": fmt.percent(quantity(rate, at="M01_baseline_10")),
@@ -89,6 +98,12 @@ def measure_facts(measures: pd.DataFrame) -> dict[str, str]:
         "tar-s122-end": fmt.day(measures.loc["M29_s122_10", "end_date"]),
         "tar-s301-rate": fmt.percent(quantity(rate, at="M33_s301_forcedlabor_final"), 1),
         "tar-s301-date": fmt.day(effective["M33_s301_forcedlabor_final"]),
+        "tar-s301-announced": fmt.day(measures.loc["M33_s301_forcedlabor_final", "announced_date"]),
+        "tar-metals-2026-date": fmt.day(effective["M17_metals_annex_2026"]),
+        "tar-metals-ic-date": fmt.day(effective["M18_metals_annex1c_japan"]),
+        "tar-pharma-date": fmt.day(effective["M26_pharma_232_2026"]),
+        "tar-drones-date": fmt.day(effective["M34_drones_232_japan"]),
+        "tar-poly-date": fmt.day(effective["M27_polysilicon_232"]),
     }
 
 

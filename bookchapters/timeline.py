@@ -30,6 +30,8 @@ def figure_description(events: pd.DataFrame) -> str:
 
 
 def event_list(events: pd.DataFrame) -> pd.DataFrame:
-    """The events in date order, with ISO dates and themes in words, for the list under the chart."""
+    """The events in date order, with ISO dates and themes in words, for the list under the chart;
+    several source ids are separated by "; " so that a long list can wrap on a narrow screen."""
     events = events.sort_values("date", kind="stable")
-    return events.assign(date=events["date"].map(fmt.iso_day), theme=events["theme"].str.replace("_", " "))
+    return events.assign(date=events["date"].map(fmt.iso_day), theme=events["theme"].str.replace("_", " "),
+                         source_id=events["source_id"].str.replace(";", "; "))

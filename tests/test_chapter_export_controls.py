@@ -36,11 +36,12 @@ def estimates():
 
 def test_measure_facts(measures):
     facts = ec.measure_facts(measures)
-    assert (facts["ec-count"], facts["ec-china-count"], facts["ec-sme-kinds"]) == ("24", "18", "23")
+    assert (facts["ec-count"], facts["ec-china-count"], facts["ec-sme-kinds"]) == ("25", "19", "23")
     assert facts["ec-sme-date"] == "23 July 2023"
     assert facts["ec-ree7-date"] == "4 April 2025"
     assert facts["ec-suspension-date"] == "7 November 2025"
     assert (facts["ec-japan-military-date"], facts["ec-dcs-date"]) == ("6 January 2026", "7 January 2026")
+    assert facts["ec-june-list-date"] == "29 June 2026"
 
 
 @pytest.mark.parametrize("measure_id, column, value, sentence", [
@@ -49,6 +50,7 @@ def test_measure_facts(measures):
     ("cn_2025_no57_5ree", "status", "in_force", "October 2025 expansion was suspended"),
     ("cn_2026_dcs_antidumping", "effective_date", "2026-02-07", "in January 2026"),
     ("jp_2023_sme23", "items", "advanced semiconductor manufacturing equipment", "kinds of chip-making equipment"),
+    ("cn_2026_06_japan_control_list", "target", "United States", "Japanese entities on its export control list in June 2026"),
 ])
 def test_each_sentence_on_the_measures_can_fail(measures, measure_id, column, value, sentence):
     doctored = measures.copy()

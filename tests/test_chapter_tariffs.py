@@ -32,6 +32,20 @@ def test_measure_facts(measures):
     assert facts["tar-autos15-date"] == "16 September 2025"
     assert facts["tar-s122-start"] == "24 February 2026"
     assert facts["tar-measure-count"] == str(len(measures))
+    assert (facts["tar-s301-announced"], facts["tar-metals-ic-date"]) == ("23 July 2026", "8 June 2026")
+    assert (facts["tar-drones-date"], facts["tar-poly-date"]) == ("3 September 2026", "4 December 2026")
+
+
+@pytest.mark.parametrize("measure_id, column, value, sentence", [
+    ("M34_drones_232_japan", "rate_pct", 25.0, "cap Japanese goods at the deal's rate"),
+    ("M18_metals_annex1c_japan", "partner", "all", "cap Japanese goods at the deal's rate"),
+    ("M27_polysilicon_232", "status", "in_force", "polysilicon tariff had not started"),
+])
+def test_each_sentence_on_the_2026_caps_can_fail(measures, measure_id, column, value, sentence):
+    doctored = measures.copy()
+    doctored.loc[measure_id, column] = value
+    with pytest.raises(ProseError, match=sentence):
+        tar.measure_facts(doctored)
 
 
 def test_measures_table_writes_rates_as_given(measures):
@@ -148,12 +162,12 @@ def test_bond_flow_facts():
 def test_timeline_and_courts(measures):
     events = load("events")
     tariff = tar.tariff_events(events)
-    assert tar.timeline_facts(tariff)["tar-event-count"] == "31"
-    assert tar.timeline_description(tariff).startswith("Timeline of 31 tariff events from March 2025")
+    assert tar.timeline_facts(tariff)["tar-event-count"] == "35"
+    assert tar.timeline_description(tariff).startswith("Timeline of 35 tariff events from March 2025")
     facts = tar.court_facts(events, measures)
     assert facts["tar-scotus-date"] == "20 February 2026"
     assert facts["tar-s122-days"] == "150 days"
-    assert facts["tar-232-in-force"] == "10"
+    assert facts["tar-232-in-force"] == "11"
     extended = measures.copy()
     extended.loc["M29_s122_10", "end_date"] = pd.Timestamp("2026-08-30")
     with pytest.raises(ProseError, match="150 days"):

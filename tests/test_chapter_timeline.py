@@ -17,7 +17,7 @@ def events():
 
 def test_timeline_facts_are_the_count_and_span_the_text_shows(events):
     assert timeline.timeline_facts(events) == {
-        "timeline-count": "107", "timeline-first": "26 January 2005", "timeline-last": "29 September 2026",
+        "timeline-count": "115", "timeline-first": "26 January 2005", "timeline-last": "29 September 2026",
     }
 
 
@@ -35,7 +35,7 @@ def test_an_unknown_theme_breaks_the_four_themes(events):
 
 
 def test_figure_description(events):
-    assert timeline.figure_description(events) == "Timeline of 107 events by theme, from January 2005 to September 2026."
+    assert timeline.figure_description(events) == "Timeline of 115 events by theme, from January 2005 to September 2026."
 
 
 def test_event_list_is_in_date_order_with_themes_in_words(events):
@@ -43,3 +43,5 @@ def test_event_list_is_in_date_order_with_themes_in_words(events):
     assert listed["date"].tolist() == sorted(listed["date"])
     assert listed["date"].iloc[0] == "2005-01-26"
     assert "_" not in "".join(listed["theme"])
+    several = listed.set_index("event_id").loc["tariff_29", "source_id"]
+    assert several.startswith("wh_2026_07_23_s301_memo; wh_2026_02_20_s122; ") and ";;" not in several
