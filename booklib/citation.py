@@ -446,14 +446,14 @@ def check_manifest(manifest: dict, current: dict[str, set[str]]) -> list[tuple[s
         else:
             moves.append((old_page, old_anchor, new_page, new_anchor))
     moved = {(p, a) for p, a, _, _ in moves}
-    for page, anchors in manifest["anchors"].items():
-        for anchor in anchors:
-            if anchor in current.get(page, set()) or (page, anchor) in moved:
-                continue
-            problems.append(f"anchor {page}#{anchor} is in anchors.yml but no longer in the book; "
-                            "restore it or map it to its new anchor under moved:")
+    gone = [f"{page}#{anchor}" for page, anchors in manifest["anchors"].items() for anchor in anchors
+            if anchor not in current.get(page, set()) and (page, anchor) not in moved]
+    if gone:
+        problems.append(f"{len(gone)} anchor(s) in anchors.yml no longer in the book: {', '.join(gone)}. Restore each, "
+                        "or map it under moved: to its new address ('page#old': 'page#new'); `make anchors` after a "
+                        "build records anchors that are new")
     if problems:
-        raise CitationError("; ".join(problems))
+        raise CitationError("\n".join(problems))
     return moves
 
 

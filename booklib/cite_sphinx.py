@@ -63,7 +63,8 @@ def setup_citations(app) -> None:
     app.add_node(exec_table_placeholder)
     app.connect("builder-inited", _check_editions)
     app.connect("env-get-outdated", _outdated_by_citation_files)
-    app.connect("source-read", _add_generated_text)
+    # Before the citation box of booklib.sphinx_ext (priority 500), so the box stays last.
+    app.connect("source-read", _add_generated_text, priority=400)
     app.connect("doctree-read", _collect_citables)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
@@ -283,7 +284,7 @@ def page_citables(app, docname: str) -> dict[str, citation.Citable]:
                 title = f"Table {c['ordinal']} of {where}"
             item = citation.Citable("table", title, number, docname, anchor)
         else:
-            title = c["title"] if len(c["title"]) <= 120 else c["title"][:120].rsplit(" ", 1)[0] + "…"
+            title = c["title"].rstrip(". ") if len(c["title"]) <= 120 else c["title"][:120].rsplit(" ", 1)[0] + "…"
             item = citation.Citable("claim", title, c.get("number", ""), docname, anchor)
         out[anchor] = item
     return out

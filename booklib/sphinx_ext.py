@@ -88,8 +88,8 @@ def _add_citation_box(app, docname: str, source: list[str]) -> None:
         source[0] += (
             "\n\n:::{admonition} This edition\n:class: note book-edition\n\n"
             f"Version {info['version']}, built {info['built']}. To cite the whole report: {info['authors']} "
-            f"({info['year']}). *{info['title']}*, version {info['version']}. Citation metadata: "
-            f"`CITATION.cff`; what changed in each edition: {{doc}}`Revisions </{cite_sphinx.REVISIONS_DOC}>`."
+            f"({info['year']}). *{info['title']}*, version {info['version']}. What changed in each edition: "
+            f"{{doc}}`Revisions </{cite_sphinx.REVISIONS_DOC}>`."
             f"{download}\n\n{cite_sphinx.front_page_links(app)}\n{last_change}\n:::\n"
         )
     elif not docname.endswith("bibliography"):
