@@ -206,20 +206,16 @@ def formats(ed: dict, item: Citable, baseurl: str = "") -> dict[str, str]:
 
 
 def control_html(ed: dict, item: Citable, baseurl: str = "") -> str:
-    """A disclosure with the citation in each format and a copy button for each (book-cite.js)."""
+    """A disclosure with the citation in each format; book-cite.js adds a copy button to each
+    when it is first opened (without scripts the text is there to select)."""
     import html
 
     what = {"book": "the book", "page": "this page"}.get(item.kind, f"this {item.kind}")
     parts = [f'<details class="book-cite" data-cite-anchor="{html.escape(item.anchor)}">'
              f'<summary title="{html.escape(item.label())}">Cite {what}</summary><div class="book-cite-body">']
     for fmt, text in formats(ed, item, baseurl).items():
-        name = FORMATS[fmt]
-        parts.append(
-            f'<div class="book-cite-format"><div class="book-cite-head"><span>{name}</span>'
-            f'<button type="button" class="book-cite-copy" data-cite-format="{fmt}" '
-            f'aria-label="Copy the {name} citation of {html.escape(item.label())}">Copy {name}</button></div>'
-            f'<pre class="book-cite-{fmt}">{html.escape(text.rstrip())}</pre></div>'
-        )
+        parts.append(f'<pre class="book-cite-{fmt}" data-cite-format="{fmt}" data-cite-name="{FORMATS[fmt]}">'
+                     f'{html.escape(text.rstrip(), quote=False)}</pre>')
     parts.append('<p class="book-cite-status" role="status" aria-live="polite"></p></div></details>')
     return "".join(parts)
 

@@ -94,6 +94,7 @@ def _check_editions(app) -> None:
 
 
 def _stamp(app) -> str:
+    """What every page shows: the citation files and the build date."""
     import hashlib
 
     root = _root(app)
@@ -101,21 +102,33 @@ def _stamp(app) -> str:
     for name in WATCHED:
         path = root / name
         digest.update(path.read_bytes() if path.exists() else b"-")
-    digest.update((citation.git(root, "rev-parse", "HEAD") or "").encode())
-    digest.update((citation.git(root, "status", "--porcelain") or "").encode())
     digest.update(citation.build_day().isoformat().encode())
     return digest.hexdigest()
 
 
+def _page_stamps(app, env) -> dict[str, str]:
+    """What one page shows from git: when it last changed (and, for Revisions, the computed changes)."""
+    stamps = {d: last_change_sentence(app, d) for d in env.found_docs}
+    if REVISIONS_DOC in stamps:
+        try:
+            stamps[REVISIONS_DOC] += citation.revisions_markdown(_root(app))
+        except citation.CitationError as error:
+            raise CitationBuildError(str(error)) from None
+    return stamps
+
+
 def _outdated_by_citation_files(app, env, added, changed, removed) -> list[str]:
-    """Every page when the citation files, the build date or git's state changed: each page
-    shows its version, build date and last change (their execution cache is kept)."""
-    stamp = _stamp(app)
-    previous, env.booklib_citation_stamp = getattr(env, "booklib_citation_stamp", None), stamp
-    if previous == stamp:
-        return []
+    """Every page when the citation files or the build date changed (each page shows its version
+    and build date); a page whose last change (from git) changed; Revisions when its computed
+    changes did. Their execution cache is kept."""
+    stamp, pages = _stamp(app), _page_stamps(app, env)
+    previous = getattr(env, "booklib_citation_stamp", None)
+    previous_pages = getattr(env, "booklib_page_stamps", {})
+    env.booklib_citation_stamp, env.booklib_page_stamps = stamp, pages
     # previous None: an environment made before this extension (or a fresh one: then all are added).
-    return sorted(d for d in env.found_docs if d not in added and d not in changed)
+    if previous != stamp:
+        return sorted(d for d in env.found_docs if d not in added and d not in changed)
+    return sorted(d for d, s in pages.items() if previous_pages.get(d) != s and d not in added and d not in changed)
 
 
 # --- text added to pages when they are read --------------------------------------------------

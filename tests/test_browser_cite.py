@@ -32,6 +32,7 @@ def test_a_figure_citation_opens_and_copies_by_keyboard(built_html, browser):
         summary.focus()
         page.keyboard.press("Enter")
         assert control.evaluate("d => d.open"), "Enter on the summary does not open the citation"
+        control.locator("button.book-cite-copy").first.wait_for()
         page.keyboard.press("Tab")
         focused = page.evaluate("document.activeElement.getAttribute('data-cite-format')")
         assert focused == "text", f"Tab from the summary reaches {focused!r}, not the first copy button"
@@ -42,6 +43,7 @@ def test_a_figure_citation_opens_and_copies_by_keyboard(built_html, browser):
         assert "Fig" not in expected or "Figure" in expected
         for fmt in ("bibtex", "ris", "csl"):
             control.locator(f'button[data-cite-format="{fmt}"]').click()
+            control.locator(".book-cite-status").filter(has_text=control.locator(f"pre.book-cite-{fmt}").get_attribute("data-cite-name") + " copied").wait_for()
             copied = page.evaluate("navigator.clipboard.readText()")
             assert copied == control.locator(f"pre.book-cite-{fmt}").text_content() + "\n", fmt
         assert not problems, problems
@@ -60,6 +62,7 @@ def test_a_claim_row_can_be_linked_and_cited(built_html, browser):
         assert row.count() == 1
         row.locator("details.book-cite summary").click()
         row.locator('button[data-cite-format="text"]').click()
+        row.locator(".book-cite-status").filter(has_text="copied").wait_for()
         copied = page.evaluate("navigator.clipboard.readText()")
         assert "Claim C000-01" in copied and "claims.html#claim-c000-01" in copied
         page.fill("#filter-claims-ledger", "2026-11")  # the build date is in every citation, not in a claim
