@@ -131,12 +131,15 @@ def as_bibtex(ed: dict, item: Citable, baseurl: str = "") -> str:
     if not published:
         note += f". Page {url} ({NOT_PUBLISHED})"
     fields = [("author", authors)]
+    # Titles in an extra pair of braces keep their capitals in BibTeX styles that lower-case titles.
     if item.kind == "book":
         entry = "techreport"
-        fields += [("title", _bibtex_escape(ed["title"])), ("institution", authors), ("type", "Open research report")]
+        fields += [("title", f"{{{_bibtex_escape(ed['title'])}}}"), ("institution", authors), ("type", "Open research report")]
     else:
-        entry = "inbook"
-        fields += [("title", _bibtex_escape(item.label())), ("booktitle", _bibtex_escape(ed["title"]))]
+        # incollection: a titled part of a titled whole, which classic BibTeX and biblatex both print.
+        entry = "incollection"
+        fields += [("title", f"{{{_bibtex_escape(item.label())}}}"), ("booktitle", f"{{{_bibtex_escape(ed['title'])}}}"),
+                   ("publisher", authors)]
         if item.kind in ("chapter", "section") and item.number:
             fields.append(("chapter", item.number))
     fields += [("year", ed["year"]), ("edition", ed["version"]), ("version", ed["version"]), ("date", ed["released"])]

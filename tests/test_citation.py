@@ -66,12 +66,25 @@ def test_bibtex_parses_with_pybtex_and_keeps_the_fields(ed):
     for base in (BASE, ""):
         bib = parse_string(citation.as_bibtex(ed, FIGURE, base) + citation.as_bibtex(ed, Citable("book", ed["title"]), base), "bibtex")
         part, book = bib.entries.values()
-        assert part.type == "inbook" and book.type == "techreport"
-        assert part.fields["title"] == "Figure 1.1: Headline additional US tariff by partner"
-        assert part.fields["booktitle"] == "Japan between Washington and Beijing, 2025--2026"
+        assert part.type == "incollection" and book.type == "techreport"
+        assert part.fields["title"] == "{Figure 1.1: Headline additional US tariff by partner}"
+        assert part.fields["booktitle"] == "{Japan between Washington and Beijing, 2025--2026}"
         assert part.fields["year"] == ed["year"] and part.fields["edition"] == ed["version"]
         assert str(part.persons["author"][0]) == "{The Japan between Washington and Beijing project}"
         assert (part.fields.get("url") == BASE + "chapters/tariffs.html#fig-tar-headline") == bool(base)
+
+
+@pytest.mark.skipif(not shutil.which("bibtex"), reason="needs BibTeX (TeX, installed by .ci/run)")
+def test_bibtex_itself_reads_every_kind_of_entry_without_a_warning(ed, tmp_path):
+    items = [Citable("book", ed["title"])] + [Citable(kind, "The $550 billion & more", "1.2", "chapters/x", f"a-{kind}")
+                                              for kind in ("chapter", "section", "figure", "table", "claim")]
+    for base in (BASE, ""):
+        (tmp_path / "refs.bib").write_text("".join(citation.as_bibtex(ed, i, base) for i in items), encoding="utf-8")
+        (tmp_path / "t.aux").write_text("\\citation{*}\n\\bibstyle{plain}\n\\bibdata{refs}\n", encoding="utf-8")
+        done = subprocess.run(["bibtex", "t"], cwd=tmp_path, capture_output=True, text=True)
+        log = (tmp_path / "t.blg").read_text(encoding="utf-8")
+        assert done.returncode == 0 and "Warning" not in log and "error" not in log.lower(), log
+        assert (tmp_path / "t.bbl").read_text(encoding="utf-8").count("\\bibitem") == len(items)
 
 
 def test_bibtex_escapes_what_latex_would_read_as_commands(ed):
@@ -79,7 +92,7 @@ def test_bibtex_escapes_what_latex_would_read_as_commands(ed):
 
     item = Citable("section", "The $550 billion memorandum & 90 % to the US", "2", "chapters/investment", "investment")
     entry = next(iter(parse_string(citation.as_bibtex(ed, item), "bibtex").entries.values()))
-    assert entry.fields["title"] == r"Section 2: The \$550 billion memorandum \& 90 \% to the US"
+    assert entry.fields["title"] == r"{Section 2: The \$550 billion memorandum \& 90 \% to the US}"
 
 
 def test_ris_parses_with_rispy(ed):
@@ -387,7 +400,7 @@ def test_small_book_without_base_url(tmp_path, monkeypatch):
         assert f'href="{href}"' in front and (out / href).is_file(), href
     from pybtex.database import parse_file
 
-    assert next(iter(parse_file(out / "cite" / "book.bib").entries.values())).fields["title"].startswith("Japan between")
+    assert next(iter(parse_file(out / "cite" / "book.bib").entries.values())).fields["title"].startswith("{Japan between")
     anchors = json.loads((tmp_path / "doctrees" / "booklib-anchors.json").read_text())
     assert anchors["chapters/one"] == ["one", "one-first", "tbl-rates-csv", "fig-one", "tbl-one-first-2", "claim-c1"]
     assert "Table: rates.csv: Rates" not in page and "“Table: " not in page
@@ -505,7 +518,7 @@ def test_front_page_offers_the_citation_files_and_the_data_release(built_html):
     from pybtex.database import parse_file
 
     (entry,) = parse_file(built_html / "cite" / "book.bib").entries.values()
-    assert entry.fields["title"] == ed["title"].replace("\u2013", "--") and entry.fields["edition"] == ed["version"]
+    assert entry.fields["title"] == "{" + ed["title"].replace("\u2013", "--") + "}" and entry.fields["edition"] == ed["version"]
     (ris,) = parse_ris((built_html / "cite" / "book.ris").read_text(encoding="utf-8"))
     assert ris["title"] == ed["title"]
     assert json.loads((built_html / "cite" / "book.json").read_text(encoding="utf-8"))[0]["title"] == ed["title"]
