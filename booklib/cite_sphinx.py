@@ -144,7 +144,9 @@ def _add_generated_text(app, docname: str, source: list[str]) -> None:
         source[0] += (
             "\n\n```{raw} html\n<p class=\"book-release-link\">All tables, <code>datapackage.json</code>, "
             f"<code>sources.csv</code> and a manifest of checksums in one file: <a href=\"{zip_path}\" download>"
-            f"the data release, version {_edition(app)['version']} (.zip)</a>.</p>\n```\n"
+            f"the data release, version {_edition(app)['version']} (.zip)</a>; "
+            f"<a href=\"{posixpath.relpath('chapters/appendix/reproducibility.html', posixpath.dirname(docname))}#reproducibility-checksums\">"
+            "how to check its checksums</a>.</p>\n```\n"
         )
 
 
@@ -160,7 +162,8 @@ def front_page_links(app) -> str:
         "<a href=\"cite/book.bib\" download>BibTeX (.bib)</a> · <a href=\"cite/book.ris\" download>RIS (.ris)</a> · "
         "<a href=\"cite/book.json\" download>CSL-JSON (.json)</a> · <a href=\"CITATION.cff\">CITATION.cff</a>. "
         f"Data: <a href=\"data/{citation.release_name(ed)}\" download>the data release, version {ed['version']} "
-        "(.zip: every table, the sources, a manifest with SHA-256 checksums)</a>.</p>\n```\n"
+        "(.zip: every table, the sources, a manifest with SHA-256 checksums)</a>; "
+        "<a href=\"chapters/appendix/reproducibility.html#reproducibility-checksums\">how to check it</a>.</p>\n```\n"
     )
 
 

@@ -528,6 +528,9 @@ def test_front_page_offers_the_citation_files_and_the_data_release(built_html):
         assert f'href="{href}"' in front, href
     dictionary = (built_html / "chapters" / "appendix" / "data_dictionary.html").read_text(encoding="utf-8")
     assert f'href="../../data/{zip_name}"' in dictionary
+    assert 'href="reproducibility.html#reproducibility-checksums"' in dictionary
+    assert 'href="chapters/appendix/reproducibility.html#reproducibility-checksums"' in front
+    assert 'id="reproducibility-checksums"' in (built_html / "chapters" / "appendix" / "reproducibility.html").read_text(encoding="utf-8")
 
 
 def test_data_release_of_the_book_checks_out(built_html):

@@ -38,7 +38,8 @@ def clone(target: Path) -> Path:
 
 
 def environment(root: Path) -> dict:
-    epoch = subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%ct"], capture_output=True, text=True).stdout.strip()
+    # From the clone, not the repository, which may gain a commit while the test runs.
+    epoch = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True).stdout.strip()
     env = {**os.environ, "SOURCE_DATE_EPOCH": epoch or "0", "FORCE_SOURCE_DATE": "1", "PYTHONPATH": str(root)}
     env.pop("BOOKLIB_DATA_DIR", None)
     return env
@@ -52,11 +53,12 @@ def digests(folder: Path) -> dict[str, str]:
 def build_twice(tmp_path: Path, builder: str, output: str) -> tuple[dict, dict]:
     root = clone(tmp_path / "book")
     runs = []
-    for _ in range(2):
+    for number in range(2):
         shutil.rmtree(root / "_build", ignore_errors=True)
         subprocess.run([JUPYTER_BOOK, "build", str(root), "--builder", builder, *STRICT], check=True, cwd=root,
                        env=environment(root), capture_output=True)
         runs.append(digests(root / "_build" / output))
+        shutil.copytree(root / "_build" / output, tmp_path / f"build-{number + 1}")  # to compare by hand
     return runs[0], runs[1]
 
 
@@ -74,4 +76,5 @@ def test_two_clean_builds_give_byte_identical_html(tmp_path):
 @pytest.mark.skipif(not shutil.which("xelatex"), reason="needs TeX (installed by .ci/run)")
 def test_two_clean_builds_give_a_byte_identical_pdf(tmp_path):
     first, second = build_twice(tmp_path, "pdflatex", "latex")
-    assert "book.pdf" in first and first["book.pdf"] == second["book.pdf"], "the PDF differs between two clean builds"
+    assert "book.pdf" in first
+    assert first["book.pdf"] == second["book.pdf"], f"the PDF differs between two clean builds; so do {differences(first, second)}"
