@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Strict build: warnings (broken refs, missing citations or glue keys) are errors.
 STRICT := --warningiserror --nitpick --keep-going
 
-.PHONY: book html pdf test check lab bench bib clean help
+.PHONY: book html pdf test check lab bench bib anchors clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -31,8 +31,11 @@ book: html  ## Set up .venv and build the HTML book into _build/html
 html: $(VENV)/.installed
 	$(BIN)/jupyter-book build . --builder html $(STRICT)
 
+# Reproducible PDF: its dates come from the last commit, not the day of the build.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+
 pdf: $(VENV)/.installed  ## Build the whole book as one PDF into _build/latex (needs TeX: see .ci/run)
-	$(BIN)/jupyter-book build . --builder pdflatex $(STRICT)
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) FORCE_SOURCE_DATE=1 $(BIN)/jupyter-book build . --builder pdflatex $(STRICT)
 
 test: pdf html $(VENV)/.lab-installed  ## Build the PDF and the HTML book (which links the PDF), then run every test
 	$(BIN)/python -m pytest -q
@@ -48,6 +51,9 @@ bench: $(VENV)/.installed  ## Measure build times, page weights and chart render
 
 bib: $(VENV)/.installed  ## Regenerate references.bib from data/sources.csv
 	$(BIN)/python -m booklib.bib
+
+anchors: $(VENV)/.installed  ## Rewrite anchors.yml (the anchors a reader may cite) from the last HTML build
+	$(BIN)/python -m booklib.citation anchors
 
 clean:  ## Remove the build and its execution cache (keeps .venv)
 	rm -rf _build

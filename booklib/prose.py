@@ -85,15 +85,32 @@ class FilterableTable:
     """
 
     def __init__(self, frame, name: str, figure_column: str | None = None, figure_pages: dict | None = None,
-                 pdf_template: str | None = None):
+                 pdf_template: str | None = None, anchor_column: str | None = None, anchor_prefix: str = "",
+                 cite_title_column: str | None = None):
         """`figure_column` holds figure labels; they become links to `figure_pages[label]` (a page
         path relative to this one) in HTML and {numref} references in the PDF. With
-        `pdf_template`, the PDF shows one bullet per row instead of a table (long text wraps)."""
+        `pdf_template`, the PDF shows one bullet per row instead of a table (long text wraps).
+        With `anchor_column` (unique values, e.g. claim ids), each HTML row gets the id
+        `anchor_prefix + value` (lower case), so a reader can link to it and cite it: the book's
+        Sphinx extension fills the last column with the row's cite control, titled by the value
+        and `cite_title_column`."""
         self.frame = frame
         self.name = name
         self.figure_column = figure_column
         self.figure_pages = figure_pages or {}
         self.pdf_template = pdf_template
+        self.anchor_column = anchor_column
+        self.anchor_prefix = anchor_prefix
+        self.cite_title_column = cite_title_column
+        if anchor_column is not None:
+            values = frame[anchor_column].astype(str)
+            if values.duplicated().any() or (values.str.strip() == "").any():
+                raise ValueError(f"table {name}: {anchor_column} must be unique and non-empty to anchor rows")
+
+    def row_anchor(self, value) -> str:
+        import re
+
+        return re.sub(r"[^a-z0-9]+", "-", f"{self.anchor_prefix}{value}".lower()).strip("-")
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         markdown = self.frame
@@ -120,10 +137,28 @@ class FilterableTable:
 
         columns = list(self.frame.columns)
         head = "".join(f"<th>{html_lib.escape(str(c))}</th>" for c in columns)
+        if self.anchor_column is not None:
+            head += '<th class="book-cite-head">cite</th>'
+
+        def open_row(row) -> str:
+            if self.anchor_column is None:
+                return "<tr>"
+            values = dict(zip(columns, row))
+            number = cell(values[self.anchor_column])
+            title = cell(values[self.cite_title_column]) if self.cite_title_column else ""
+            return (f'<tr id="{self.row_anchor(number)}" data-cite-number="{html_lib.escape(number)}" '
+                    f'data-cite-title="{html_lib.escape(title)}">')
+
+        def close_row(row) -> str:
+            if self.anchor_column is None:
+                return "</tr>"
+            anchor = self.row_anchor(cell(dict(zip(columns, row))[self.anchor_column]))
+            return f'<td class="book-cite-cell" data-cite-row="{anchor}"></td></tr>'
+
         rows = "".join(
-            "<tr>" + "".join(
+            open_row(row) + "".join(
                 f"<td>{link(cell(v)) if c == self.figure_column else html_lib.escape(cell(v))}</td>" for c, v in zip(columns, row)
-            ) + "</tr>"
+            ) + close_row(row)
             for row in self.frame.astype(object).itertuples(index=False)
         )
         box = f"filter-{self.name}"
@@ -140,7 +175,8 @@ class FilterableTable:
             'input.addEventListener("input", function () {'
             "var words = input.value.toLowerCase().split(/\\s+/).filter(Boolean), shown = 0;"
             "rows.forEach(function (row) {"
-            "var text = row.textContent.toLowerCase();"
+            'var text = Array.prototype.map.call(row.querySelectorAll("td:not(.book-cite-cell)"), '
+            "function (td) { return td.textContent; }).join(\" \").toLowerCase();"
             "var keep = words.every(function (w) { return text.indexOf(w) >= 0; });"
             'row.style.display = keep ? "" : "none"; if (keep) shown += 1; });'
             'count.textContent = words.length ? shown + " shown" : ""; });'

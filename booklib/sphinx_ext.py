@@ -5,8 +5,10 @@
   scope (a bare bundle clashes with Sphinx's underscore.js: "Identifier '_' has
   already been declared"). Only pages that hold charts load it, once.
 - Drops sphinx-thebe's page assets (live kernels are not offered offline).
-- Ends every page with a "How to cite" box and shows the edition on the front
-  page, all generated from CITATION.cff (one place, not typed per chapter).
+- Ends every page with a "How to cite" box (and when the page last changed) and
+  shows the edition on the front page, all generated from CITATION.cff (one
+  place, not typed per chapter); cite controls, citation files, the anchors
+  manifest, revisions and the data release are booklib.cite_sphinx.
 - Re-executes a page when a data table it reads changes. A page declares its
   tables in its front matter (`booklib: reads: [...]`); `load()` refuses any
   other. myst-nb's cache is keyed on code cells only, so a hidden cell with the
@@ -44,43 +46,41 @@ def setup(app):
     app.connect("source-read", _declare_page_data)
     app.connect("source-read", _add_citation_box)
     app.add_css_file(f"{STATIC_DIR_NAME}/book-charts.css")
+    _setup_citations(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
 
 
 def edition() -> dict:
-    """Title, authors, version and build date of the book, from CITATION.cff."""
-    import datetime as dt
+    """Title, authors, version and build date of the book, from CITATION.cff (see booklib.citation)."""
+    from booklib import citation
 
-    import yaml
-
-    cff = yaml.safe_load((LIBRARY_DIR.parent / "CITATION.cff").read_text(encoding="utf-8"))
-    built = os.environ.get("SOURCE_DATE_EPOCH")
-    day = dt.datetime.fromtimestamp(int(built), dt.timezone.utc).date() if built else dt.date.today()
-    return {
-        "title": cff["title"],
-        "authors": "; ".join(a.get("name") or f"{a['family-names']}, {a['given-names']}" for a in cff["authors"]),
-        "version": str(cff["version"]),
-        "built": day.isoformat(),
-        "year": str(day.year),
-    }
+    info = citation.edition()
+    return {**info, "authors": info["authors_text"]}
 
 
-def citation_box(docname: str, source: str, info: dict) -> str:
-    """MyST for the box that ends a page: author, title, version, date, address with anchor."""
+def citation_box(docname: str, source: str, info: dict, last_change: str = "") -> str:
+    """MyST for the box that ends a page: author, title, version, date, address with anchor,
+    where to find the other formats, and when the page last changed."""
     heading = re.search(r"^# (.+)$", source, re.M)
     label = re.search(r"^\(([\w-]+)\)=\s*$", source, re.M)
     if not heading:
         return ""
     anchor = f"#{label.group(1)}" if label else ""
     return (
-        "\n\n:::{admonition} How to cite this chapter\n:class: tip book-cite\n\n"
+        "\n\n:::{admonition} How to cite this chapter\n:class: tip book-cite-box\n\n"
         f"{info['authors']} ({info['year']}). \"{heading.group(1).strip()}\". In *{info['title']}*, "
-        f"version {info['version']}, built {info['built']}. `{docname}.html{anchor}`\n:::\n"
+        f"version {info['version']}, built {info['built']}. `{docname}.html{anchor}`\n\n"
+        "The *Cite* control under each heading, figure and table gives its citation as text, BibTeX, RIS "
+        "and CSL-JSON.\n\n"
+        f"{last_change}\n:::\n"
     )
 
 
 def _add_citation_box(app, docname: str, source: list[str]) -> None:
+    from booklib import cite_sphinx
+
     info = edition()
+    last_change = cite_sphinx.last_change_sentence(app, docname)
     if docname == app.config.root_doc:
         pdf = Path(app.outdir).parent / "latex" / "book.pdf"
         # A leading slash makes the path relative to the source folder.
@@ -88,11 +88,19 @@ def _add_citation_box(app, docname: str, source: list[str]) -> None:
         source[0] += (
             "\n\n:::{admonition} This edition\n:class: note book-edition\n\n"
             f"Version {info['version']}, built {info['built']}. To cite the whole report: {info['authors']} "
-            f"({info['year']}). *{info['title']}*, version {info['version']}. Citation metadata: "
-            f"`CITATION.cff`.{download}\n:::\n"
+            f"({info['year']}). *{info['title']}*, version {info['version']}. What changed in each edition: "
+            f"{{doc}}`Revisions </{cite_sphinx.REVISIONS_DOC}>`."
+            f"{download}\n\n{cite_sphinx.front_page_links(app)}\n{last_change}\n:::\n"
         )
     elif not docname.endswith("bibliography"):
-        source[0] += citation_box(docname, source[0], info)
+        source[0] += citation_box(docname, source[0], info, last_change)
+
+
+def _setup_citations(app) -> None:
+    """Cite controls, citation files, anchors manifest, revisions, data release: booklib.cite_sphinx."""
+    from booklib import cite_sphinx
+
+    cite_sphinx.setup_citations(app)
 
 
 def _drop_thebe_assets(app) -> None:

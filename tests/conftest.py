@@ -57,7 +57,7 @@ def toc_pages() -> list[str]:
 
 
 SLOW_MODULES = {"test_build": "book", "test_cache": "book", "test_pdf": "pdf", "test_browser": "browser",
-                "test_rerun": "book", "test_lab": "lab"}
+                "test_rerun": "book", "test_lab": "lab", "test_browser_cite": "browser", "test_reproducible": "book"}
 
 
 def pytest_collection_modifyitems(items):
