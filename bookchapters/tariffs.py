@@ -364,3 +364,99 @@ def front_page_facts(measures: pd.DataFrame, mix: pd.DataFrame, path: pd.DataFra
         "kf-tic-apr": holdings["tar-tic-apr25"],
         "kf-yield-peak": bond_yield["tar-yield-april-peak"],
     }
+
+
+# The scenario explorer of the effective rate -------------------------------------------------
+# Each control edits the schedule the model reads (rows of tariff_schedule_japan); "enacted"
+# leaves it as the data give it. The model then recomputes the path: nothing is computed in
+# the browser, which only picks among these paths.
+
+CARS, METALS, AFTER_RULING = "M12_autos_232", "M14_steel_232_25", ("M29_s122_10", "M33_s301_forcedlabor_final")
+RECIPROCAL = "M08_eo14345_allin"
+MODEL_SERIES = "Book model (additional to 2024 duties)"
+# The scenarios the page's table lists, by (cars, metals, ruling).
+TABLE_SCENARIOS = [("enacted", "enacted", "enacted"), ("kept_25", "enacted", "enacted"), ("enacted", "kept_25", "enacted"),
+                   ("enacted", "enacted", "no_ruling"), ("enacted", "enacted", "nothing"), ("none", "none", "enacted")]
+
+
+def _rate(schedule: pd.DataFrame, measure: str, regime: str, which: str = "first") -> pd.Series:
+    rows = schedule[(schedule["measure_id"] == measure) & (schedule["regime"] == regime)].sort_values("effective_date")
+    return rows.iloc[0] if which == "first" else rows.iloc[-1]
+
+
+def scenario_choices(schedule: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """The explorer's menus: for each control, its choices in words, from the schedule's own rates and dates."""
+    car_add, car_floor = _rate(schedule, CARS, "add"), _rate(schedule, CARS, "floor")
+    metal_first, metal_last = _rate(schedule, METALS, "add"), _rate(schedule, METALS, "add", "last")
+    s122, s301 = _rate(schedule, AFTER_RULING[0], "add"), _rate(schedule, AFTER_RULING[1], "floor")
+    allin = _rate(schedule, RECIPROCAL, "floor")
+    pct = percent_as_given
+    return {
+        "cars": {"enacted": f"As enacted: {pct(car_add.rate_pct)} added, {pct(car_floor.rate_pct)} all-in from {fmt.day(car_floor.effective_date)}",
+                 "kept_25": f"{pct(car_add.rate_pct)} added throughout (no deal for cars)",
+                 "none": "No Section 232 car tariff"},
+        "metals": {"enacted": f"As enacted: {pct(metal_first.rate_pct)}, {pct(metal_last.rate_pct)} from {fmt.day(metal_last.effective_date)}",
+                   "kept_25": f"{pct(metal_first.rate_pct)} throughout",
+                   "none": "No Section 232 metals tariff"},
+        "ruling": {"enacted": f"As enacted: Section 122 {pct(s122.rate_pct)}, then Section 301 {pct(s301.rate_pct)} all-in",
+                   "no_ruling": f"No ruling: the IEEPA {pct(allin.rate_pct)} all-in rate stays",
+                   "nothing": "IEEPA struck down, nothing replaces it"},
+    }
+
+
+def scenario_schedule(schedule: pd.DataFrame, cars: str, metals: str, ruling: str) -> pd.DataFrame:
+    """The schedule with the measures a scenario changes: cars and metals ("enacted", "kept_25":
+    the first rate stays, "none"), and what follows the ruling ("enacted", "no_ruling": the
+    reciprocal all-in rate is never struck down and nothing replaces it, "nothing": struck down
+    and not replaced)."""
+    measure, regime, rate = schedule["measure_id"], schedule["regime"], schedule["rate_pct"]
+    drop = pd.Series(False, index=schedule.index)
+    first_metal = _rate(schedule, METALS, "add").rate_pct
+    drop |= {"enacted": False, "kept_25": (measure == CARS) & (regime == "floor"), "none": measure == CARS}[cars]
+    drop |= {"enacted": False, "kept_25": (measure == METALS) & (rate != first_metal), "none": measure == METALS}[metals]
+    replaced = measure.isin(AFTER_RULING)
+    ruling_day = schedule.loc[replaced, "effective_date"].min()
+    struck = (measure == RECIPROCAL) & (regime == "none") & (schedule["effective_date"] == ruling_day)
+    drop |= {"enacted": False, "no_ruling": replaced | struck, "nothing": replaced}[ruling]
+    return schedule[~drop]
+
+
+def scenario_grid(schedule: pd.DataFrame, imports: pd.DataFrame, tracker: pd.DataFrame, end) -> pd.DataFrame:
+    """Every scenario's path of the additional rate (the model on the edited schedule, on the
+    dates the real schedule changes), and the tracker's rows, which no control changes."""
+    from booklib.tariff_model import change_dates, effective_rate, import_weights
+
+    dates, mix, rows = change_dates(schedule, "2025-01-01", end), import_weights(imports), []
+    choices = scenario_choices(schedule)
+    for cars in choices["cars"]:
+        for metals in choices["metals"]:
+            for ruling in choices["ruling"]:
+                path = effective_rate(scenario_schedule(schedule, cars, metals, ruling), mix, dates)
+                rows.append(effective_series(path, tracker.iloc[:0]).assign(cars=cars, metals=metals, ruling=ruling))
+    return pd.concat([*rows, effective_series(path, tracker).query("series != @MODEL_SERIES")], ignore_index=True)
+
+
+def scenario_table(grid: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataFrame:
+    """A few scenarios as the page's table lists them: the peak and the latest additional rate."""
+    words, rows = scenario_choices(schedule), []
+    for cars, metals, ruling in TABLE_SCENARIOS:
+        path = grid[(grid["cars"] == cars) & (grid["metals"] == metals) & (grid["ruling"] == ruling)]
+        rows.append({"cars": words["cars"][cars], "steel and aluminium": words["metals"][metals],
+                     "after the ruling": words["ruling"][ruling],
+                     "peak": fmt.percent(path["additional_pct"].max(), 1),
+                     "latest": fmt.percent(path.sort_values("date")["additional_pct"].iloc[-1], 1)})
+    return pd.DataFrame(rows)
+
+
+def effective_explorer(grid: pd.DataFrame, schedule: pd.DataFrame, cited: pd.DataFrame):
+    """The explorer's controls over `grid` (from `scenario_grid`), checked: the grid covers every
+    choice, and the default (the measures as enacted) draws `cited`, the figure the text describes
+    (`effective_series` of the model's path and the tracker)."""
+    from booklib.explorer import Control, Explorer
+
+    choices = scenario_choices(schedule)
+    controls = [Control(column, label, "select", tuple(choices[column]), tuple(choices[column].values()))
+                for column, label in [("cars", "Cars and parts"), ("metals", "Steel and aluminium"), ("ruling", "After the ruling")]]
+    explorer = Explorer("fig-tar-effective", grid, controls, {"cars": "enacted", "metals": "enacted", "ruling": "enacted"})
+    explorer.check_default(cited, on=["series", "date"], values=["additional_pct"])
+    return explorer
