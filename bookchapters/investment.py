@@ -231,12 +231,14 @@ def return_explorer(grid: pd.DataFrame, cited: pd.DataFrame, years: int):
 
 
 def return_table(grid: pd.DataFrame, shown_gross_pct: float, years: list[int]) -> pd.DataFrame:
-    """Japan's return and share of the cash for the project the text describes, by life and deemed return."""
+    """Japan's return a year and, in brackets, its share of the cash, for the project the text
+    describes: one row per deemed allocation amount, one column per life in `years`."""
     japan = grid[(grid["series"] == JAPAN_SERIES) & (grid["gross_return_pct"] == float(shown_gross_pct)) & grid["life_years"].isin(years)]
     words = dict(zip(DEEMED_RETURNS_PCT, deemed_labels()))
-    return pd.DataFrame({
-        "life (years)": japan["life_years"].astype(int).map(fmt.count),
-        "deemed allocation amount": japan["deemed_pct"].map(words),
-        "Japan's return (a year)": japan["return_pct"].map(lambda v: fmt.percent(v, 1)),
-        "Japan's share of the cash": japan["share_pct"].map(fmt.percent),
-    })
+    cells = japan.assign(
+        amount=japan["deemed_pct"].map(words),
+        life=japan["life_years"].astype(int).map(lambda life: f"{fmt.count(life)} years"),
+        cell=[f"{fmt.percent(r, 1)} ({fmt.percent(s)})" for r, s in zip(japan["return_pct"], japan["share_pct"])],
+    )
+    table = cells.pivot(index="amount", columns="life", values="cell").reindex(index=list(words.values()))
+    return table[[f"{fmt.count(life)} years" for life in years]].rename_axis("deemed allocation amount").rename_axis(None, axis=1).reset_index()

@@ -374,6 +374,7 @@ def front_page_facts(measures: pd.DataFrame, mix: pd.DataFrame, path: pd.DataFra
 CARS, METALS, AFTER_RULING = "M12_autos_232", "M14_steel_232_25", ("M29_s122_10", "M33_s301_forcedlabor_final")
 RECIPROCAL = "M08_eo14345_allin"
 MODEL_SERIES = "Book model (additional to 2024 duties)"
+CONTROL_LABELS = {"cars": "Cars and parts", "metals": "Steel and aluminium", "ruling": "IEEPA tariffs and their replacement"}
 # The scenarios the page's table lists, by (cars, metals, ruling).
 TABLE_SCENARIOS = [("enacted", "enacted", "enacted"), ("kept_25", "enacted", "enacted"), ("enacted", "kept_25", "enacted"),
                    ("enacted", "enacted", "no_ruling"), ("enacted", "enacted", "nothing"), ("none", "none", "enacted")]
@@ -392,15 +393,15 @@ def scenario_choices(schedule: pd.DataFrame) -> dict[str, dict[str, str]]:
     allin = _rate(schedule, RECIPROCAL, "floor")
     pct = percent_as_given
     return {
-        "cars": {"enacted": f"As enacted: {pct(car_add.rate_pct)} added, {pct(car_floor.rate_pct)} all-in from {fmt.day(car_floor.effective_date)}",
+        "cars": {"enacted": f"As enacted ({pct(car_add.rate_pct)} added, {pct(car_floor.rate_pct)} all-in from {fmt.day(car_floor.effective_date)})",
                  "kept_25": f"{pct(car_add.rate_pct)} added throughout (no deal for cars)",
                  "none": "No Section 232 car tariff"},
-        "metals": {"enacted": f"As enacted: {pct(metal_first.rate_pct)}, {pct(metal_last.rate_pct)} from {fmt.day(metal_last.effective_date)}",
+        "metals": {"enacted": f"As enacted ({pct(metal_first.rate_pct)}, {pct(metal_last.rate_pct)} from {fmt.day(metal_last.effective_date)})",
                    "kept_25": f"{pct(metal_first.rate_pct)} throughout",
                    "none": "No Section 232 metals tariff"},
-        "ruling": {"enacted": f"As enacted: Section 122 {pct(s122.rate_pct)}, then Section 301 {pct(s301.rate_pct)} all-in",
-                   "no_ruling": f"No ruling: the IEEPA {pct(allin.rate_pct)} all-in rate stays",
-                   "nothing": "IEEPA struck down, nothing replaces it"},
+        "ruling": {"enacted": f"As enacted (struck down; Section 122 {pct(s122.rate_pct)}, then Section 301 {pct(s301.rate_pct)} all-in)",
+                   "no_ruling": f"Never struck down (the {pct(allin.rate_pct)} all-in rate stays)",
+                   "nothing": "Struck down, nothing replaces them"},
     }
 
 
@@ -437,12 +438,14 @@ def scenario_grid(schedule: pd.DataFrame, imports: pd.DataFrame, tracker: pd.Dat
 
 
 def scenario_table(grid: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataFrame:
-    """A few scenarios as the page's table lists them: the peak and the latest additional rate."""
+    """A few scenarios as the page's table lists them (each by what it changes from the measures
+    as enacted): the peak and the latest additional rate."""
     words, rows = scenario_choices(schedule), []
     for cars, metals, ruling in TABLE_SCENARIOS:
         path = grid[(grid["cars"] == cars) & (grid["metals"] == metals) & (grid["ruling"] == ruling)]
-        rows.append({"cars": words["cars"][cars], "steel and aluminium": words["metals"][metals],
-                     "after the ruling": words["ruling"][ruling],
+        changed = [f"{CONTROL_LABELS[column]}: {words[column][choice]}"
+                   for column, choice in zip(CONTROL_LABELS, (cars, metals, ruling)) if choice != "enacted"]
+        rows.append({"scenario": "; ".join(changed) or "All measures as enacted",
                      "peak": fmt.percent(path["additional_pct"].max(), 1),
                      "latest": fmt.percent(path.sort_values("date")["additional_pct"].iloc[-1], 1)})
     return pd.DataFrame(rows)
@@ -456,7 +459,7 @@ def effective_explorer(grid: pd.DataFrame, schedule: pd.DataFrame, cited: pd.Dat
 
     choices = scenario_choices(schedule)
     controls = [Control(column, label, "select", tuple(choices[column]), tuple(choices[column].values()))
-                for column, label in [("cars", "Cars and parts"), ("metals", "Steel and aluminium"), ("ruling", "After the ruling")]]
+                for column, label in CONTROL_LABELS.items()]
     explorer = Explorer("fig-tar-effective", grid, controls, {"cars": "enacted", "metals": "enacted", "ruling": "enacted"})
     explorer.check_default(cited, on=["series", "date"], values=["additional_pct"])
     return explorer

@@ -14,7 +14,7 @@ from bookchapters import LATEST_DOCUMENT
 from bookchapters import export_controls as ec
 from bookchapters import investment as inv
 from bookchapters import tariffs as tar
-from test_browser import CHROMIUM, browser, serve  # noqa: F401  (the fixture is used by name)
+from test_browser import browser, only_the_site, pytestmark, serve  # noqa: F401  (browser: a fixture; pytestmark: skip without Chromium)
 from test_chapter_investment import page_parameters
 
 PAGES = {"fig-tar-effective": "chapters/tariffs.html", "fig-mou-returns": "chapters/investment.html", "fig-ec-cost": "chapters/export_controls.html"}
@@ -38,15 +38,7 @@ def open_page(browser, site):  # noqa: F811
     """Open a chapter offline; yields the page and the problems seen (requests outside the site, errors)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     problems: list[str] = []
-
-    def only_local(route):
-        if route.request.url.startswith(site):
-            route.continue_()
-        else:
-            problems.append(f"request outside the site: {route.request.url}")
-            route.abort()
-
-    context.route("**/*", only_local)
+    only_the_site(context, site, problems)
 
     def opener(figure: str):
         page = context.new_page()

@@ -196,5 +196,8 @@ def test_a_deemed_return_never_lowers_japans_share(grid):
 
 def test_the_return_table(grid):
     table = inv.return_table(grid, P["SHOWN_GROSS_PCT"], P["TABLE_LIVES"])
-    assert len(table) == len(P["TABLE_LIVES"]) * len(inv.DEEMED_RETURNS_PCT)
+    assert list(table.columns) == ["deemed allocation amount", *[f"{life} years" for life in P["TABLE_LIVES"]]]
+    assert len(table) == len(inv.DEEMED_RETURNS_PCT)
     assert table.iloc[0]["deemed allocation amount"] == "Japan's funding only"
+    facts = inv.scenario_facts(inv.return_scenarios(load("mou_terms"), P["INVESTED"], P["YEARS"], P["GROSS_RETURNS_PCT"]), P["SHOWN_GROSS_PCT"], P["YEARS"])
+    assert table.iloc[0][f"{P['YEARS']} years"] == f"{facts['mou-shown-japan']} ({facts['mou-shown-share']})"

@@ -235,8 +235,8 @@ def test_the_choices_change_the_path_where_they_should(grid, schedule):
 
 def test_the_menus_words_come_from_the_schedule(schedule):
     words = tar.scenario_choices(schedule)
-    assert words["cars"]["enacted"] == "As enacted: 25 % added, 15 % all-in from 16 September 2025"
-    assert words["ruling"]["enacted"] == "As enacted: Section 122 10 %, then Section 301 12.5 % all-in"
+    assert words["cars"]["enacted"] == "As enacted (25 % added, 15 % all-in from 16 September 2025)"
+    assert words["ruling"]["enacted"] == "As enacted (struck down; Section 122 10 %, then Section 301 12.5 % all-in)"
     assert set(words) == {"cars", "metals", "ruling"} and all(len(w) == 3 for w in words.values())
 
 
@@ -244,6 +244,8 @@ def test_the_scenario_table(grid, schedule, path):
     table = tar.scenario_table(grid, schedule)
     assert len(table) == len(tar.TABLE_SCENARIOS)
     first = table.iloc[0]
+    assert first["scenario"] == "All measures as enacted"
+    assert table.iloc[-1]["scenario"] == "Cars and parts: No Section 232 car tariff; Steel and aluminium: No Section 232 metals tariff"
     rate = path["effective_rate_pct"]
     assert first["latest"] == tar.fmt.percent(rate.iloc[-1] - rate.iloc[0], 1)
     assert first["peak"] == tar.fmt.percent(rate.max() - rate.iloc[0], 1)
