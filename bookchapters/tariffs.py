@@ -33,6 +33,8 @@ CLAIMED_YIELD_PCT = 4.8
 CLAIMED_SALE_USD_BN = 50.0
 # The events of the court section, by their id in the events table.
 COURT_EVENTS = {"cit": "tariff_06", "cafc": "tariff_12", "argued": "tariff_18", "ruling": "tariff_20"}
+# The two series of the effective-rate figure (both additional to the duties paid in 2024, as its axis says).
+MODEL_SERIES, TRACKER_SERIES = "Book model", "tradewartracker estimate"
 
 
 # Generic helpers (candidates for booklib) -------------------------------------------------
@@ -226,9 +228,9 @@ def effective_series(path: pd.DataFrame, tracker: pd.DataFrame) -> pd.DataFrame:
     """The model's rate above the duties paid before 2025 beside the tracker's (`tracker`: from
     `tracker_rows`), as two named step series."""
     model = pd.DataFrame({"date": path["date"], "additional_pct": path["effective_rate_pct"] - path["effective_rate_pct"].iloc[0],
-                          "series": "Book model (additional to 2024 duties)"})
+                          "series": MODEL_SERIES})
     published = pd.DataFrame({"date": tracker["as_of_date"], "additional_pct": tracker["rate_pct"],
-                              "series": "tradewartracker (additional)"})
+                              "series": TRACKER_SERIES})
     return pd.concat([model, published])
 
 
@@ -373,11 +375,11 @@ def front_page_facts(measures: pd.DataFrame, mix: pd.DataFrame, path: pd.DataFra
 
 CARS, METALS, AFTER_RULING = "M12_autos_232", "M14_steel_232_25", ("M29_s122_10", "M33_s301_forcedlabor_final")
 RECIPROCAL = "M08_eo14345_allin"
-MODEL_SERIES = "Book model (additional to 2024 duties)"
 CONTROL_LABELS = {"cars": "Cars and parts", "metals": "Steel and aluminium", "ruling": "IEEPA tariffs and their replacement"}
 # The scenarios the page's table lists, by (cars, metals, ruling).
 TABLE_SCENARIOS = [("enacted", "enacted", "enacted"), ("kept_25", "enacted", "enacted"), ("enacted", "kept_25", "enacted"),
-                   ("enacted", "enacted", "no_ruling"), ("enacted", "enacted", "nothing"), ("none", "none", "enacted")]
+                   ("enacted", "enacted", "no_ruling"), ("enacted", "enacted", "s122_only"), ("enacted", "enacted", "nothing"),
+                   ("none", "none", "enacted")]
 
 
 def _rate(schedule: pd.DataFrame, measure: str, regime: str, which: str = "first") -> pd.Series:
@@ -400,6 +402,7 @@ def scenario_choices(schedule: pd.DataFrame) -> dict[str, dict[str, str]]:
                    "kept_25": f"{pct(metal_first.rate_pct)} throughout",
                    "none": "No Section 232 metals tariff"},
         "ruling": {"enacted": f"As enacted (struck down; Section 122 {pct(s122.rate_pct)}, then Section 301 {pct(s301.rate_pct)} all-in)",
+                   "s122_only": f"Struck down; Section 122 {pct(s122.rate_pct)} only, no Section 301 duty",
                    "no_ruling": f"Never struck down (the {pct(allin.rate_pct)} all-in rate stays)",
                    "nothing": "Struck down, nothing replaces them"},
     }
@@ -408,8 +411,8 @@ def scenario_choices(schedule: pd.DataFrame) -> dict[str, dict[str, str]]:
 def scenario_schedule(schedule: pd.DataFrame, cars: str, metals: str, ruling: str) -> pd.DataFrame:
     """The schedule with the measures a scenario changes: cars and metals ("enacted", "kept_25":
     the first rate stays, "none"), and what follows the ruling ("enacted", "no_ruling": the
-    reciprocal all-in rate is never struck down and nothing replaces it, "nothing": struck down
-    and not replaced)."""
+    reciprocal all-in rate is never struck down and nothing replaces it, "s122_only": the Section
+    122 surcharge but no Section 301 duty after it, "nothing": struck down and not replaced)."""
     measure, regime, rate = schedule["measure_id"], schedule["regime"], schedule["rate_pct"]
     drop = pd.Series(False, index=schedule.index)
     first_metal = _rate(schedule, METALS, "add").rate_pct
@@ -418,7 +421,7 @@ def scenario_schedule(schedule: pd.DataFrame, cars: str, metals: str, ruling: st
     replaced = measure.isin(AFTER_RULING)
     ruling_day = schedule.loc[replaced, "effective_date"].min()
     struck = (measure == RECIPROCAL) & (regime == "none") & (schedule["effective_date"] == ruling_day)
-    drop |= {"enacted": False, "no_ruling": replaced | struck, "nothing": replaced}[ruling]
+    drop |= {"enacted": False, "s122_only": measure == AFTER_RULING[1], "no_ruling": replaced | struck, "nothing": replaced}[ruling]
     return schedule[~drop]
 
 

@@ -196,7 +196,7 @@ def scenario_path(grid, cars="enacted", metals="enacted", ruling="enacted") -> p
 
 def test_the_grid_holds_every_scenario_and_the_tracker_once(grid, tracker):
     scenarios = grid.dropna(subset=["cars"]).groupby(["cars", "metals", "ruling"]).size()
-    assert len(scenarios) == 27 and scenarios.nunique() == 1
+    assert len(scenarios) == 3 * 3 * 4 and scenarios.nunique() == 1
     assert (grid["series"] != tar.MODEL_SERIES).sum() == len(tracker)
     assert grid.loc[grid["series"] != tar.MODEL_SERIES, ["cars", "metals", "ruling"]].isna().all().all()
 
@@ -228,6 +228,10 @@ def test_the_choices_change_the_path_where_they_should(grid, schedule):
     nothing = scenario_path(grid, ruling="nothing")
     assert nothing[ruling_day] < enacted[ruling_day]
     assert nothing[nothing.index < ruling_day].tolist() == enacted[enacted.index < ruling_day].tolist()
+    # Section 122 only: as enacted until the Section 301 duty, lower from then on.
+    s122_only, s301_day = scenario_path(grid, ruling="s122_only"), pd.Timestamp("2026-07-24")
+    assert s122_only[s122_only.index < s301_day].tolist() == enacted[enacted.index < s301_day].tolist()
+    assert s122_only[s301_day] < enacted[s301_day]
     # Cars keep 25 %: higher from the deal for cars on; metals kept at 25 %: lower from June 2025.
     assert scenario_path(grid, cars="kept_25")[deal_day] > enacted[deal_day]
     assert scenario_path(grid, metals="kept_25")[pd.Timestamp("2025-06-04")] < enacted[pd.Timestamp("2025-06-04")]
@@ -237,7 +241,7 @@ def test_the_menus_words_come_from_the_schedule(schedule):
     words = tar.scenario_choices(schedule)
     assert words["cars"]["enacted"] == "As enacted (25 % added, 15 % all-in from 16 September 2025)"
     assert words["ruling"]["enacted"] == "As enacted (struck down; Section 122 10 %, then Section 301 12.5 % all-in)"
-    assert set(words) == {"cars", "metals", "ruling"} and all(len(w) == 3 for w in words.values())
+    assert [len(words[control]) for control in ["cars", "metals", "ruling"]] == [3, 3, 4]
 
 
 def test_the_scenario_table(grid, schedule, path):
