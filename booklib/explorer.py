@@ -17,8 +17,10 @@ The PNG of the PDF is the default view; the inputs do not print.
 
 from __future__ import annotations
 
+import html
 import itertools
 import math
+import numbers
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,6 +100,7 @@ class Explorer:
                 raise ValueError(f"figure {name!r}: the default {control.column}={self.default[control.column]!r} "
                                  f"is not a value the control {control.label!r} offers")
         self._check_coverage()
+        self._params = {c.column: c.param(self.default[c.column], f"#{self.controls_id}") for c in self.controls}
 
     def _check_coverage(self) -> None:
         """Every combination of the controls' values has rows in the grid."""
@@ -108,15 +111,6 @@ class Explorer:
             if combination not in found:
                 setting = ", ".join(f"{col}={val!r}" for col, val in zip(columns, combination))
                 raise ValueError(f"figure {self.name!r}: the grid does not cover {setting}, which the controls offer")
-
-    def param(self, column: str) -> alt.Parameter:
-        return self._params[column]
-
-    @property
-    def _params(self) -> dict[str, alt.Parameter]:
-        if not hasattr(self, "_made"):
-            self._made = {c.column: c.param(self.default[c.column], f"#{self.controls_id}") for c in self.controls}
-        return self._made
 
     def chosen(self, *columns: str) -> alt.LogicalAndPredicate:
         """The filter that keeps the rows of the chosen scenario (on `columns`, default every
@@ -177,7 +171,7 @@ class Explorer:
         return chart.add_params(*self._params.values())
 
     def controls_html(self) -> str:
-        labels = "; ".join(c.label for c in self.controls)
+        labels = html.escape("; ".join(c.label for c in self.controls), quote=True)
         return (f'<div class="book-explorer-controls" id="{self.controls_id}" role="group" '
                 f'aria-label="Scenario controls: {labels}"></div>')
 
@@ -187,7 +181,8 @@ class Explorer:
 
 
 def _plain_or_same(value):
-    return _plain(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and not pd.isna(value) else value
+    """A number as `_plain` writes it (so that 6.0 in a grid column with gaps matches 6); anything else as it is."""
+    return _plain(value) if isinstance(value, numbers.Real) and not isinstance(value, bool) and not pd.isna(value) else value
 
 
 class ExplorerFigure(BookFigure):
