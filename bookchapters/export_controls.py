@@ -222,9 +222,11 @@ def curve_reach(explorer, curve_months: int) -> str:
 
 
 def cost_table(grid: pd.DataFrame, months: list[int]) -> pd.DataFrame:
-    """The loss under each estimate for a few durations, as the page's table lists them."""
+    """The loss under each estimate for a few durations, as the page's table lists them; a
+    duration beyond what an estimate covers is marked as an extrapolation in its cells."""
     chosen = grid[grid["months"].isin(months)]
-    table = chosen.pivot(index="series", columns="months", values="loss_pct").reindex(list(dict.fromkeys(grid["series"])))
-    table = table.map(lambda v: fmt.percent(v, 2))
+    cells = chosen.assign(cell=[fmt.percent(loss, 2) + (" (extrapolated)" if marker.endswith("(extrapolated)") else "")
+                                for loss, marker in zip(chosen["loss_pct"], chosen["marker"])])
+    table = cells.pivot(index="series", columns="months", values="cell").reindex(list(dict.fromkeys(grid["series"])))
     table.columns = [f"{fmt.count(m)} months" for m in table.columns]
     return table.rename_axis("estimate").reset_index()

@@ -171,3 +171,6 @@ def test_the_cost_table(cost_grid):
     table = ec.cost_table(cost_grid, P["TABLE_MONTHS"])
     assert list(table.columns) == ["estimate", *[f"{m} months" for m in P["TABLE_MONTHS"]]]
     assert len(table) == 1 + len(ec.OTHER_ESTIMATES)
+    longest = max(P["TABLE_MONTHS"])
+    assert table[f"{longest} months"].str.endswith("(extrapolated)").all() == (longest > 12)
+    assert not table["12 months"].str.contains("extrapolated").any()
