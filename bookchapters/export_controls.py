@@ -15,7 +15,7 @@ import pandas as pd
 from booklib import formats as fmt
 from booklib.formats import quantity
 from booklib.prose import require
-from booklib.rare_earth_scenarios import LinearLoss
+from booklib.rare_earth_scenarios import LinearLoss, ShareLine
 
 # The two sides of the timeline, by who imposed the measure.
 SIDES = {"China": "China's measures", "Japan": "Japan's and US measures", "United States": "Japan's and US measures"}
@@ -166,3 +166,71 @@ def diversification_list(actions: pd.DataFrame) -> pd.DataFrame:
         return f"{fmt.number(value, 0 if float(value).is_integer() else 1)} {unit}"
 
     return actions.assign(amount=[amount(a, u) for a, u in zip(actions["amount"], actions["unit"].fillna(""))])
+
+
+# The scenario explorer of the cost --------------------------------------------------------------
+# The reader chooses whose estimate to follow and the duration; each estimate is read as a line
+# through the origin (the book's reading; the publishers' own models were not read).
+
+BOOK_LINE = "nri_book_line"
+# The estimates the explorer offers after the book's line, by scenario_id: the one-year
+# estimates with a share of GDP, other than NRI's own (which the book's line reads).
+OTHER_ESTIMATES = ["daiwa_re_12m", "daiwa_re_metals_12m", "mizuho_12m"]
+LONGEST_MONTHS = 24
+
+
+def estimate_lines(estimates: pd.DataFrame, model: LinearLoss) -> dict[str, tuple[str, object]]:
+    """Each estimate the explorer offers: its words and its line (the book's line first)."""
+    by_id = estimates.set_index("scenario_id")
+    lines = {BOOK_LINE: ("NRI: the book's line through its two estimates", model)}
+    for scenario in OTHER_ESTIMATES:
+        row = by_id.loc[scenario]
+        what = "rare earths and rare metals" if "rare metals" in row["scenario"] else "rare earths"
+        lines[scenario] = (f"{row['publisher']}: {what}, one year", ShareLine.fit([(int(row["duration_months"]), float(row["gdp_loss_pct"]))]))
+    return lines
+
+
+def cost_grid(estimates: pd.DataFrame, model: LinearLoss) -> pd.DataFrame:
+    """Every scenario the explorer offers: the loss by month of restriction for each estimate,
+    with the words of the marker at that month."""
+    rows = []
+    for scenario, (words, line) in estimate_lines(estimates, model).items():
+        for months in range(1, LONGEST_MONTHS + 1):
+            loss = line.loss_pct_of_gdp(months)
+            marker = f"{fmt.count(months)} {'month' if months == 1 else 'months'}: {fmt.percent(loss, 2)} of GDP"
+            rows.append({"estimate": scenario, "months": months, "loss_pct": loss, "series": words,
+                         "marker": marker + (" (extrapolated)" if line.is_extrapolation(months) else "")})
+    return pd.DataFrame(rows)
+
+
+def cost_explorer(grid: pd.DataFrame, estimates: pd.DataFrame, model: LinearLoss, cited: pd.DataFrame, shown_months: int):
+    """The explorer's controls over `grid` (from `cost_grid`), checked: the grid covers every
+    choice, and the default (the book's line, `shown_months`) draws `cited` (`cost_curve`) up to
+    its last month, as the line layer does (`curve_reach`)."""
+    from booklib.explorer import Control, Explorer
+
+    words = {scenario: text for scenario, (text, _) in estimate_lines(estimates, model).items()}
+    controls = [Control("estimate", "Estimate followed", "select", tuple(words), tuple(words.values())),
+                Control("months", "Duration of the restriction (months)", "range", (1, LONGEST_MONTHS, 1))]
+    explorer = Explorer("fig-ec-cost", grid, controls, {"estimate": BOOK_LINE, "months": shown_months})
+    reach = int(cited["months"].max())
+    drawn = explorer.rows(on=["estimate"]).query("months <= @reach")
+    explorer.check_default(cited, on=["months"], values=["loss_pct"], drawn=drawn)
+    return explorer
+
+
+def curve_reach(explorer, curve_months: int) -> str:
+    """The line layer's filter: the chosen estimate's line to `curve_months`, or further when the
+    chosen duration is longer."""
+    return f"datum.months <= max({curve_months}, {explorer.control('months').param_name})"
+
+
+def cost_table(grid: pd.DataFrame, months: list[int]) -> pd.DataFrame:
+    """The loss under each estimate for a few durations, as the page's table lists them; a
+    duration beyond what an estimate covers is marked as an extrapolation in its cells."""
+    chosen = grid[grid["months"].isin(months)]
+    cells = chosen.assign(cell=[fmt.percent(loss, 2) + (" (extrapolated)" if marker.endswith("(extrapolated)") else "")
+                                for loss, marker in zip(chosen["loss_pct"], chosen["marker"])])
+    table = cells.pivot(index="series", columns="months", values="cell").reindex(list(dict.fromkeys(grid["series"])))
+    table.columns = [f"{fmt.count(m)} months" for m in table.columns]
+    return table.rename_axis("estimate").reset_index()

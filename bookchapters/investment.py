@@ -83,15 +83,17 @@ def yen_facts(terms: pd.DataFrame, rates: pd.DataFrame, pledges: pd.DataFrame, p
     }
 
 
-def return_scenarios(terms: pd.DataFrame, invested: float, years: int, gross_returns_pct: list[float]) -> pd.DataFrame:
+def return_scenarios(terms: pd.DataFrame, invested: float, years: int, gross_returns_pct: list[float],
+                     deemed_return_pct: float = 0.0) -> pd.DataFrame:
     """Illustrative projects, not data: `invested` funded by Japan and a level annual cash flow for
     `years` years sized so that the project earns each gross return; for each, Japan's return,
-    its share of the cash and the (fractional) year it recovers its funding, under the MOU split."""
+    its share of the cash and the (fractional) year it recovers its deemed allocation amount
+    (its funding, plus `deemed_return_pct` a year on what it has not recovered), under the MOU split."""
     split, rows = split_of(terms), []
     for pct in gross_returns_pct:
         gross = pct / 100
         annual = invested * gross / (1 - (1 + gross) ** -years)
-        result = waterfall(invested, [annual] * years, split=split)
+        result = waterfall(invested, [annual] * years, split=split, deemed_return=deemed_return_pct / 100)
         rows.append({
             "gross_return_pct": float(pct),
             "japan_return_pct": 100 * result.japan_irr if result.japan_irr is not None else None,
@@ -182,3 +184,61 @@ def fdi_table(fdi: pd.DataFrame) -> pd.DataFrame:
     """Japan's direct-investment position in the US as the page lists it, by year."""
     shown = fdi.sort_values("year")[["year", "value_usd_bn", "basis", "country_attribution", "verified"]]
     return shown.rename(columns={"value_usd_bn": "billion US$"})
+
+
+# The scenario explorer of Japan's return ------------------------------------------------------
+# The reader chooses the project's life and the deemed allocation amount; the project's own
+# return is the x axis. The deemed returns are illustrative rates, not SOFR plus the MOU's
+# spread, which no document read gives.
+
+LIVES = (10, 30, 5)  # the slider: shortest and longest life in years, and the step
+DEEMED_RETURNS_PCT = (0, 2, 4, 6)
+JAPAN_SERIES = "Japan's return under the MOU split"
+
+
+def deemed_labels() -> tuple[str, ...]:
+    """The menu's words for each deemed return."""
+    return tuple("Japan's funding only" if pct == 0 else f"Funding plus {fmt.percent(pct)} a year on what is not recovered"
+                 for pct in DEEMED_RETURNS_PCT)
+
+
+def return_grid(terms: pd.DataFrame, invested: float, gross_returns_pct: list[float]) -> pd.DataFrame:
+    """Every scenario the explorer offers: Japan's return and share of the cash for each life and
+    deemed return (by gross return), and the project's own return, which no control changes."""
+    low, high, step = LIVES
+    rows = []
+    for years in range(low, high + 1, step):
+        for deemed in DEEMED_RETURNS_PCT:
+            scenarios = return_scenarios(terms, invested, years, gross_returns_pct, deemed)
+            rows.append(scenarios.assign(series=JAPAN_SERIES, return_pct=scenarios["japan_return_pct"],
+                                         share_pct=scenarios["japan_share_of_cash_pct"], life_years=years, deemed_pct=deemed))
+    project = pd.DataFrame({"gross_return_pct": [float(p) for p in gross_returns_pct], "series": "The project's own return",
+                            "return_pct": [float(p) for p in gross_returns_pct]})
+    columns = ["life_years", "deemed_pct", "gross_return_pct", "series", "return_pct", "share_pct"]
+    return pd.concat([*rows, project], ignore_index=True).reindex(columns=columns)
+
+
+def return_explorer(grid: pd.DataFrame, cited: pd.DataFrame, years: int):
+    """The explorer's controls over `grid` (from `return_grid`), checked: the grid covers every
+    choice, and the default (`years` of life, the funding alone) draws `cited` (`return_lines`)."""
+    from booklib.explorer import Control, Explorer
+
+    controls = [Control("life_years", "Life of the project (years)", "range", LIVES),
+                Control("deemed_pct", "Deemed allocation amount", "select", DEEMED_RETURNS_PCT, deemed_labels())]
+    explorer = Explorer("fig-mou-returns", grid, controls, {"life_years": years, "deemed_pct": 0})
+    explorer.check_default(cited, on=["series", "gross_return_pct"], values=["return_pct"])
+    return explorer
+
+
+def return_table(grid: pd.DataFrame, shown_gross_pct: float, years: list[int]) -> pd.DataFrame:
+    """Japan's return a year and, in brackets, its share of the cash, for the project the text
+    describes: one row per deemed allocation amount, one column per life in `years`."""
+    japan = grid[(grid["series"] == JAPAN_SERIES) & (grid["gross_return_pct"] == float(shown_gross_pct)) & grid["life_years"].isin(years)]
+    words = dict(zip(DEEMED_RETURNS_PCT, deemed_labels()))
+    cells = japan.assign(
+        amount=japan["deemed_pct"].map(words),
+        life=japan["life_years"].astype(int).map(lambda life: f"{fmt.count(life)} years"),
+        cell=[f"{fmt.percent(r, 1)} ({fmt.percent(s)})" for r, s in zip(japan["return_pct"], japan["share_pct"])],
+    )
+    table = cells.pivot(index="amount", columns="life", values="cell").reindex(index=list(words.values()))
+    return table[[f"{fmt.count(life)} years" for life in years]].rename_axis("deemed allocation amount").rename_axis(None, axis=1).reset_index()

@@ -33,6 +33,8 @@ CLAIMED_YIELD_PCT = 4.8
 CLAIMED_SALE_USD_BN = 50.0
 # The events of the court section, by their id in the events table.
 COURT_EVENTS = {"cit": "tariff_06", "cafc": "tariff_12", "argued": "tariff_18", "ruling": "tariff_20"}
+# The two series of the effective-rate figure (both additional to the duties paid in 2024, as its axis says).
+MODEL_SERIES, TRACKER_SERIES = "Book model", "tradewartracker estimate"
 
 
 # Generic helpers (candidates for booklib) -------------------------------------------------
@@ -241,9 +243,9 @@ def effective_series(path: pd.DataFrame, tracker: pd.DataFrame) -> pd.DataFrame:
     """The model's rate above the duties paid before 2025 beside the tracker's (`tracker`: from
     `tracker_rows`), as two named step series."""
     model = pd.DataFrame({"date": path["date"], "additional_pct": path["effective_rate_pct"] - path["effective_rate_pct"].iloc[0],
-                          "series": "Book model (additional to 2024 duties)"})
+                          "series": MODEL_SERIES})
     published = pd.DataFrame({"date": tracker["as_of_date"], "additional_pct": tracker["rate_pct"],
-                              "series": "tradewartracker (additional)"})
+                              "series": TRACKER_SERIES})
     return pd.concat([model, published])
 
 
@@ -379,3 +381,103 @@ def front_page_facts(measures: pd.DataFrame, mix: pd.DataFrame, path: pd.DataFra
         "kf-tic-apr": holdings["tar-tic-apr25"],
         "kf-yield-peak": bond_yield["tar-yield-april-peak"],
     }
+
+
+# The scenario explorer of the effective rate -------------------------------------------------
+# Each control edits the schedule the model reads (rows of tariff_schedule_japan); "enacted"
+# leaves it as the data give it. The model then recomputes the path: nothing is computed in
+# the browser, which only picks among these paths.
+
+CARS, METALS, AFTER_RULING = "M12_autos_232", "M14_steel_232_25", ("M29_s122_10", "M33_s301_forcedlabor_final")
+RECIPROCAL = "M08_eo14345_allin"
+CONTROL_LABELS = {"cars": "Cars and parts", "metals": "Steel and aluminium", "ruling": "IEEPA tariffs and their replacement"}
+# The scenarios the page's table lists, by (cars, metals, ruling).
+TABLE_SCENARIOS = [("enacted", "enacted", "enacted"), ("kept_25", "enacted", "enacted"), ("enacted", "kept_25", "enacted"),
+                   ("enacted", "enacted", "no_ruling"), ("enacted", "enacted", "s122_only"), ("enacted", "enacted", "nothing"),
+                   ("none", "none", "enacted")]
+
+
+def _rate(schedule: pd.DataFrame, measure: str, regime: str, which: str = "first") -> pd.Series:
+    rows = schedule[(schedule["measure_id"] == measure) & (schedule["regime"] == regime)].sort_values("effective_date")
+    return rows.iloc[0] if which == "first" else rows.iloc[-1]
+
+
+def scenario_choices(schedule: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """The explorer's menus: for each control, its choices in words, from the schedule's own rates and dates."""
+    car_add, car_floor = _rate(schedule, CARS, "add"), _rate(schedule, CARS, "floor")
+    metal_first, metal_last = _rate(schedule, METALS, "add"), _rate(schedule, METALS, "add", "last")
+    s122, s301 = _rate(schedule, AFTER_RULING[0], "add"), _rate(schedule, AFTER_RULING[1], "floor")
+    allin = _rate(schedule, RECIPROCAL, "floor")
+    pct = percent_as_given
+    return {
+        "cars": {"enacted": f"As enacted ({pct(car_add.rate_pct)} added, {pct(car_floor.rate_pct)} all-in from {fmt.day(car_floor.effective_date)})",
+                 "kept_25": f"{pct(car_add.rate_pct)} added throughout (no deal for cars)",
+                 "none": "No Section 232 car tariff"},
+        "metals": {"enacted": f"As enacted ({pct(metal_first.rate_pct)}, {pct(metal_last.rate_pct)} from {fmt.day(metal_last.effective_date)})",
+                   "kept_25": f"{pct(metal_first.rate_pct)} throughout",
+                   "none": "No Section 232 metals tariff"},
+        "ruling": {"enacted": f"As enacted (struck down; Section 122 {pct(s122.rate_pct)}, then Section 301 {pct(s301.rate_pct)} all-in)",
+                   "s122_only": f"Struck down; Section 122 {pct(s122.rate_pct)} only, no Section 301 duty",
+                   "no_ruling": f"Never struck down (the {pct(allin.rate_pct)} all-in rate stays)",
+                   "nothing": "Struck down, nothing replaces them"},
+    }
+
+
+def scenario_schedule(schedule: pd.DataFrame, cars: str, metals: str, ruling: str) -> pd.DataFrame:
+    """The schedule with the measures a scenario changes: cars and metals ("enacted", "kept_25":
+    the first rate stays, "none"), and what follows the ruling ("enacted", "no_ruling": the
+    reciprocal all-in rate is never struck down and nothing replaces it, "s122_only": the Section
+    122 surcharge but no Section 301 duty after it, "nothing": struck down and not replaced)."""
+    measure, regime, rate = schedule["measure_id"], schedule["regime"], schedule["rate_pct"]
+    drop = pd.Series(False, index=schedule.index)
+    first_metal = _rate(schedule, METALS, "add").rate_pct
+    drop |= {"enacted": False, "kept_25": (measure == CARS) & (regime == "floor"), "none": measure == CARS}[cars]
+    drop |= {"enacted": False, "kept_25": (measure == METALS) & (rate != first_metal), "none": measure == METALS}[metals]
+    replaced = measure.isin(AFTER_RULING)
+    ruling_day = schedule.loc[replaced, "effective_date"].min()
+    struck = (measure == RECIPROCAL) & (regime == "none") & (schedule["effective_date"] == ruling_day)
+    drop |= {"enacted": False, "s122_only": measure == AFTER_RULING[1], "no_ruling": replaced | struck, "nothing": replaced}[ruling]
+    return schedule[~drop]
+
+
+def scenario_grid(schedule: pd.DataFrame, imports: pd.DataFrame, tracker: pd.DataFrame, end) -> pd.DataFrame:
+    """Every scenario's path of the additional rate (the model on the edited schedule, on the
+    dates the real schedule changes), and the tracker's rows, which no control changes."""
+    from booklib.tariff_model import change_dates, effective_rate, import_weights
+
+    dates, mix, rows = change_dates(schedule, "2025-01-01", end), import_weights(imports), []
+    choices = scenario_choices(schedule)
+    for cars in choices["cars"]:
+        for metals in choices["metals"]:
+            for ruling in choices["ruling"]:
+                path = effective_rate(scenario_schedule(schedule, cars, metals, ruling), mix, dates)
+                rows.append(effective_series(path, tracker.iloc[:0]).assign(cars=cars, metals=metals, ruling=ruling))
+    return pd.concat([*rows, effective_series(path, tracker).query("series != @MODEL_SERIES")], ignore_index=True)
+
+
+def scenario_table(grid: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataFrame:
+    """A few scenarios as the page's table lists them (each by what it changes from the measures
+    as enacted): the peak and the latest additional rate."""
+    words, rows = scenario_choices(schedule), []
+    for cars, metals, ruling in TABLE_SCENARIOS:
+        path = grid[(grid["cars"] == cars) & (grid["metals"] == metals) & (grid["ruling"] == ruling)]
+        changed = [f"{CONTROL_LABELS[column]}: {words[column][choice]}"
+                   for column, choice in zip(CONTROL_LABELS, (cars, metals, ruling)) if choice != "enacted"]
+        rows.append({"scenario": "; ".join(changed) or "All measures as enacted",
+                     "peak": fmt.percent(path["additional_pct"].max(), 1),
+                     "latest": fmt.percent(path.sort_values("date")["additional_pct"].iloc[-1], 1)})
+    return pd.DataFrame(rows)
+
+
+def effective_explorer(grid: pd.DataFrame, schedule: pd.DataFrame, cited: pd.DataFrame):
+    """The explorer's controls over `grid` (from `scenario_grid`), checked: the grid covers every
+    choice, and the default (the measures as enacted) draws `cited`, the figure the text describes
+    (`effective_series` of the model's path and the tracker)."""
+    from booklib.explorer import Control, Explorer
+
+    choices = scenario_choices(schedule)
+    controls = [Control(column, label, "select", tuple(choices[column]), tuple(choices[column].values()))
+                for column, label in CONTROL_LABELS.items()]
+    explorer = Explorer("fig-tar-effective", grid, controls, {"cars": "enacted", "metals": "enacted", "ruling": "enacted"})
+    explorer.check_default(cited, on=["series", "date"], values=["additional_pct"])
+    return explorer

@@ -64,21 +64,31 @@ def irr(flows: list[float], low: float = -0.99, high: float = 10.0, tolerance: f
     return (lo + hi) / 2
 
 
-def waterfall(investment: float, cash_flows: list[float], threshold: float | None = None, split: Split = Split()) -> Waterfall:
+def waterfall(investment: float, cash_flows: list[float], threshold: float | None = None, split: Split = Split(),
+              deemed_return: float = 0.0) -> Waterfall:
     """Split each year's project cash between Japan and the US.
 
     `investment` is what Japan funds at year 0; `cash_flows` the project's
     distributable cash in years 1, 2, ...; `threshold` the deemed allocation
     amount Japan must receive before the split turns (default: the investment).
+    `deemed_return` (a year, e.g. 0.04) adds to the threshold a return on what
+    Japan has not yet recovered, as a loan's interest accrues on what is owed: the
+    floating-rate return that reports describe (an assumption of the book: the
+    MOU's definition was read only through one analyst's reading). A whole year's
+    return accrues before that year's cash is paid; 0, the default, is the
+    threshold alone.
     """
     if investment <= 0:
         raise ValueError("investment must be positive")
     if any(c < 0 for c in cash_flows):
         raise ValueError("cash flows must be distributable cash (non-negative)")
-    threshold = investment if threshold is None else threshold
+    if deemed_return < 0:
+        raise ValueError("the deemed return must be non-negative")
+    owed = investment if threshold is None else threshold
     received, crossing, rows = 0.0, None, []
     for year, cash in enumerate(cash_flows, start=1):
-        remaining = max(threshold - received, 0.0)
+        owed *= 1 + deemed_return
+        remaining = max(owed, 0.0)
         if remaining > 0 and cash * split.japan_before >= remaining:
             # Crosses this year: the part of the year's cash that fills the threshold at the
             # first split, the rest at the second.
@@ -90,6 +100,7 @@ def waterfall(investment: float, cash_flows: list[float], threshold: float | Non
         else:
             to_japan = cash * split.japan_after
         received += to_japan
+        owed = 0.0 if crossing is not None else owed - to_japan
         rows.append({"year": year, "project_cash": cash, "to_japan": to_japan, "to_us": cash - to_japan, "japan_cumulative": received})
     cash = pd.DataFrame(rows, columns=["year", "project_cash", "to_japan", "to_us", "japan_cumulative"])
     return Waterfall(

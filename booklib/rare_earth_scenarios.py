@@ -7,7 +7,8 @@ fitted to those points (least squares), so the loss grows in proportion to
 the duration; the GDP denominator is the one the estimate implies (its yen loss
 divided by its share). This is the book's reading of two published numbers,
 not NRI's own model, which was not read; beyond the longest estimated duration
-the line is an extrapolation.
+the line is an extrapolation. `ShareLine` reads the same way an estimate given
+only as a share of GDP, for the scenario explorer's other estimates.
 """
 
 from __future__ import annotations
@@ -40,6 +41,32 @@ class LinearLoss:
 
     def loss_pct_of_gdp(self, months: float) -> float:
         return 100 * self.loss_jpy_trn(months) / self.gdp_jpy_trn
+
+    def is_extrapolation(self, months: float) -> bool:
+        return months > self.longest_estimated_months
+
+
+@dataclass(frozen=True)
+class ShareLine:
+    """The same reading for an estimate given only as a share of GDP (Daiwa's, Mizuho's): a line
+    through the origin fitted (least squares) to (months, loss in percent of GDP) points, so the
+    loss grows in proportion to the duration (for an estimate of one point, the line through
+    it); beyond the longest estimated duration the line is an extrapolation."""
+
+    per_month_pct: float
+    longest_estimated_months: int
+
+    @classmethod
+    def fit(cls, points: list[tuple[int, float]]) -> "ShareLine":
+        if len(points) < 1 or any(m <= 0 or loss < 0 for m, loss in points):
+            raise ValueError("need at least one (positive months, non-negative loss) point")
+        slope = sum(m * loss for m, loss in points) / sum(m * m for m, _ in points)
+        return cls(slope, max(m for m, _ in points))
+
+    def loss_pct_of_gdp(self, months: float) -> float:
+        if months < 0:
+            raise ValueError("duration must be non-negative")
+        return self.per_month_pct * months
 
     def is_extrapolation(self, months: float) -> bool:
         return months > self.longest_estimated_months

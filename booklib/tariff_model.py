@@ -15,6 +15,7 @@ usually called the "pre-substitution" effective rate.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 REGIMES = {"add", "floor", "none"}
@@ -40,14 +41,13 @@ def group_rates(schedule: pd.DataFrame, mix: pd.DataFrame, date) -> pd.Series:
     date = pd.Timestamp(date)
     in_force = schedule[schedule["effective_date"] <= date].sort_values("effective_date", kind="stable")
     latest = in_force.groupby(["measure_id", "product_group"], sort=False).tail(1)
-    rates = {}
-    for group, mfn in zip(mix["product_group"], mix["mfn_rate_pct"]):
-        rows = latest[latest["product_group"] == group]
-        floor = rows.loc[rows["regime"] == "floor", "rate_pct"].max()
-        adds = rows.loc[rows["regime"] == "add", "rate_pct"].sum()
-        base = max(mfn, floor) if pd.notna(floor) else mfn
-        rates[group] = float(base + adds)
-    return pd.Series(rates, name="rate_pct")
+    mfn = mix.set_index("product_group")["mfn_rate_pct"].astype(float)
+    by_regime = latest.assign(rate_pct=latest["rate_pct"].astype(float)).groupby(["regime", "product_group"])["rate_pct"]
+    floors = by_regime.max().get("floor", pd.Series(dtype=float)).reindex(mfn.index)
+    adds = by_regime.sum().get("add", pd.Series(dtype=float)).reindex(mfn.index, fill_value=0.0)
+    # fmax: the higher of the MFN duty and the floor, the MFN duty where there is no floor.
+    rates = np.fmax(mfn, floors) + adds
+    return rates.astype(float).rename("rate_pct").rename_axis(None)
 
 
 def effective_rate(schedule: pd.DataFrame, mix: pd.DataFrame, dates) -> pd.DataFrame:
@@ -74,5 +74,9 @@ def japan_effective_path(end) -> pd.DataFrame:
     from booklib.data import load
 
     schedule = load("tariff_schedule_japan")
-    mix = load("us_imports_japan_by_hs2").rename(columns={"imports_usd_bn": "import_value", "duty_paid_pct_of_value": "mfn_rate_pct"})
-    return effective_rate(schedule, mix, change_dates(schedule, "2025-01-01", end))
+    return effective_rate(schedule, import_weights(load("us_imports_japan_by_hs2")), change_dates(schedule, "2025-01-01", end))
+
+
+def import_weights(imports: pd.DataFrame) -> pd.DataFrame:
+    """The model's import mix from the table `us_imports_japan_by_hs2`: value and MFN duty per group."""
+    return imports.rename(columns={"imports_usd_bn": "import_value", "duty_paid_pct_of_value": "mfn_rate_pct"})

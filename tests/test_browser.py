@@ -43,11 +43,8 @@ def browser():
         chromium.close()
 
 
-def chart_problems(browser, base_url: str, path: str) -> tuple[list[str], int]:
-    """Open a page offline; return (problems, charts drawn)."""
-    context = browser.new_context(offline=False)
-    problems: list[str] = []
-
+def only_the_site(context, base_url: str, problems: list[str]) -> None:
+    """Cut `context` off the network: requests outside `base_url` are aborted and noted in `problems`."""
     def only_local(route):
         if route.request.url.startswith(base_url):
             route.continue_()
@@ -56,6 +53,13 @@ def chart_problems(browser, base_url: str, path: str) -> tuple[list[str], int]:
             route.abort()
 
     context.route("**/*", only_local)
+
+
+def chart_problems(browser, base_url: str, path: str) -> tuple[list[str], int]:
+    """Open a page offline; return (problems, charts drawn)."""
+    context = browser.new_context(offline=False)
+    problems: list[str] = []
+    only_the_site(context, base_url, problems)
     page = context.new_page()
     page.on("console", lambda msg: msg.type == "error" and problems.append(f"console error: {msg.text}"))
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))

@@ -130,3 +130,49 @@ def test_diversification_amounts():
     listed = ec.diversification_list(load("diversification"))
     assert listed["amount"].iloc[0] == "100 JPY bn"
     assert "amount not stated" in set(listed["amount"])
+
+
+# The scenario explorer ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def cost_grid(estimates):
+    return ec.cost_grid(estimates, ec.cost_model(estimates))
+
+
+def test_the_grid_covers_every_estimate_and_month(cost_grid):
+    assert set(cost_grid["estimate"]) == {ec.BOOK_LINE, *ec.OTHER_ESTIMATES}
+    assert cost_grid.groupby("estimate")["months"].apply(sorted).map(lambda m: m == list(range(1, ec.LONGEST_MONTHS + 1))).all()
+
+
+def test_the_default_is_the_figure_the_text_cites(cost_grid, estimates):
+    model = ec.cost_model(estimates)
+    curve = ec.cost_curve(model, P["CURVE_MONTHS"])
+    explorer = ec.cost_explorer(cost_grid, estimates, model, curve, P["SHOWN_MONTHS"])
+    marker = explorer.rows()["marker"].iloc[0]
+    assert marker.endswith(f"{ec.cost_facts(estimates, model, P['SHOWN_MONTHS'])['ec-model-shown']} of GDP")
+    assert ec.curve_reach(explorer, P["CURVE_MONTHS"]) == f"datum.months <= max({P['CURVE_MONTHS']}, choose_months)"
+    with pytest.raises(ValueError, match="fig-ec-cost.*loss_pct"):
+        ec.cost_explorer(cost_grid, estimates, model, curve.assign(loss_pct=curve["loss_pct"] * 1.01), P["SHOWN_MONTHS"])
+
+
+def test_each_line_goes_through_its_published_point(cost_grid, estimates):
+    one_year = cost_grid[cost_grid["months"] == 12].set_index("estimate")["loss_pct"]
+    published = estimates.set_index("scenario_id")["gdp_loss_pct"]
+    for scenario in ec.OTHER_ESTIMATES:
+        assert one_year[scenario] == pytest.approx(published[scenario])
+    assert one_year[ec.BOOK_LINE] == pytest.approx(ec.cost_model(estimates).loss_pct_of_gdp(12))
+
+
+def test_markers_say_where_the_line_is_extrapolated(cost_grid):
+    extrapolated = cost_grid["marker"].str.endswith("(extrapolated)")
+    assert (extrapolated == (cost_grid["months"] > 12)).all()
+    assert cost_grid.loc[cost_grid["months"] == 1, "marker"].str.startswith("1 month:").all()
+
+
+def test_the_cost_table(cost_grid):
+    table = ec.cost_table(cost_grid, P["TABLE_MONTHS"])
+    assert list(table.columns) == ["estimate", *[f"{m} months" for m in P["TABLE_MONTHS"]]]
+    assert len(table) == 1 + len(ec.OTHER_ESTIMATES)
+    longest = max(P["TABLE_MONTHS"])
+    assert table[f"{longest} months"].str.endswith("(extrapolated)").all() == (longest > 12)
+    assert not table["12 months"].str.contains("extrapolated").any()

@@ -150,3 +150,54 @@ def test_tables_shown(tables):
     assert inv.split_sources(tables["mou_terms"])
     assert isinstance(inv.split_of(tables["mou_terms"]).japan_after, float)
     assert pd.api.types.is_float_dtype(inv.return_scenarios(tables["mou_terms"], 100.0, 20, [8])["gross_return_pct"])
+
+
+# The scenario explorer ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def grid(tables):
+    return inv.return_grid(tables["mou_terms"], P["INVESTED"], P["GROSS_RETURNS_PCT"])
+
+
+def test_the_grid_covers_every_life_and_deemed_amount(grid):
+    japan = grid[grid["series"] == inv.JAPAN_SERIES]
+    low, high, step = inv.LIVES
+    assert set(japan["life_years"]) == set(range(low, high + 1, step))
+    assert set(japan["deemed_pct"]) == set(inv.DEEMED_RETURNS_PCT)
+    assert len(japan) == len(set(japan["life_years"])) * len(inv.DEEMED_RETURNS_PCT) * len(P["GROSS_RETURNS_PCT"])
+
+
+def test_the_default_is_the_figure_the_text_cites(grid, scenarios):
+    explorer = inv.return_explorer(grid, inv.return_lines(scenarios), P["YEARS"])
+    shown = explorer.rows().query("series == @inv.JAPAN_SERIES and gross_return_pct == @P['SHOWN_GROSS_PCT']").iloc[0]
+    facts = inv.scenario_facts(scenarios, P["SHOWN_GROSS_PCT"], P["YEARS"])
+    assert inv.fmt.percent(shown["return_pct"], 1) == facts["mou-shown-japan"]
+    assert inv.fmt.percent(shown["share_pct"]) == facts["mou-shown-share"]
+    with pytest.raises(ValueError, match="fig-mou-returns"):
+        inv.return_explorer(grid, inv.return_lines(scenarios.assign(japan_return_pct=scenarios["japan_return_pct"] + 1)), P["YEARS"])
+
+
+@pytest.mark.parametrize("years, deemed_pct, gross_pct", [(10, 0, 8), (30, 4, 12), (25, 6, 2)])
+def test_grid_values_are_the_waterfalls(grid, tables, years, deemed_pct, gross_pct):
+    from booklib.mou_waterfall import waterfall
+
+    gross = gross_pct / 100
+    annual = P["INVESTED"] * gross / (1 - (1 + gross) ** -years)
+    result = waterfall(P["INVESTED"], [annual] * years, split=inv.split_of(tables["mou_terms"]), deemed_return=deemed_pct / 100)
+    row = grid[(grid["life_years"] == years) & (grid["deemed_pct"] == deemed_pct) & (grid["gross_return_pct"] == gross_pct)].iloc[0]
+    assert row["return_pct"] == pytest.approx(100 * result.japan_irr)
+    assert row["share_pct"] == pytest.approx(100 * result.cash["to_japan"].sum() / result.cash["project_cash"].sum())
+
+
+def test_a_deemed_return_never_lowers_japans_share(grid):
+    japan = grid[grid["series"] == inv.JAPAN_SERIES].set_index(["life_years", "gross_return_pct", "deemed_pct"])["share_pct"].unstack()
+    assert (japan.diff(axis=1).iloc[:, 1:] >= -1e-9).all().all()
+
+
+def test_the_return_table(grid):
+    table = inv.return_table(grid, P["SHOWN_GROSS_PCT"], P["TABLE_LIVES"])
+    assert list(table.columns) == ["deemed allocation amount", *[f"{life} years" for life in P["TABLE_LIVES"]]]
+    assert len(table) == len(inv.DEEMED_RETURNS_PCT)
+    assert table.iloc[0]["deemed allocation amount"] == "Japan's funding only"
+    facts = inv.scenario_facts(inv.return_scenarios(load("mou_terms"), P["INVESTED"], P["YEARS"], P["GROSS_RETURNS_PCT"]), P["SHOWN_GROSS_PCT"], P["YEARS"])
+    assert table.iloc[0][f"{P['YEARS']} years"] == f"{facts['mou-shown-japan']} ({facts['mou-shown-share']})"

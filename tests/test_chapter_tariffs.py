@@ -184,3 +184,86 @@ def test_the_facts_the_front_page_repeats(path, measures):
         "kf-s122-start": "24 February 2026", "kf-s122-rate": "10 %", "kf-tic-mar": "$1,130.8 billion",
         "kf-tic-apr": "$1,134.5 billion", "kf-yield-peak": "4.48 %",
     }
+
+
+# The scenario explorer ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def schedule():
+    return load("tariff_schedule_japan")
+
+
+@pytest.fixture(scope="module")
+def tracker():
+    return tar.tracker_rows(load("effective_rate_estimates"))
+
+
+@pytest.fixture(scope="module")
+def grid(schedule, tracker):
+    return tar.scenario_grid(schedule, load("us_imports_japan_by_hs2"), tracker, LATEST_DOCUMENT)
+
+
+def scenario_path(grid, cars="enacted", metals="enacted", ruling="enacted") -> pd.Series:
+    rows = grid[(grid["cars"] == cars) & (grid["metals"] == metals) & (grid["ruling"] == ruling)]
+    return rows.set_index("date")["additional_pct"]
+
+
+def test_the_grid_holds_every_scenario_and_the_tracker_once(grid, tracker):
+    scenarios = grid.dropna(subset=["cars"]).groupby(["cars", "metals", "ruling"]).size()
+    assert len(scenarios) == 3 * 3 * 4 and scenarios.nunique() == 1
+    assert (grid["series"] != tar.MODEL_SERIES).sum() == len(tracker)
+    assert grid.loc[grid["series"] != tar.MODEL_SERIES, ["cars", "metals", "ruling"]].isna().all().all()
+
+
+def test_the_default_is_the_path_the_text_describes(grid, schedule, tracker, path):
+    explorer = tar.effective_explorer(grid, schedule, tar.effective_series(path, tracker))
+    drawn = explorer.rows().query("series == @tar.MODEL_SERIES")
+    assert drawn["additional_pct"].tolist() == pytest.approx((path["effective_rate_pct"] - path["effective_rate_pct"].iloc[0]).tolist())
+    wrong = tar.effective_series(path.assign(effective_rate_pct=path["effective_rate_pct"] + 0.1 * (path.index == 5)), tracker)
+    with pytest.raises(ValueError, match="fig-tar-effective.*additional_pct"):
+        tar.effective_explorer(grid, schedule, wrong)
+
+
+def test_scenarios_equal_the_model_on_the_schedule_without_those_measures(grid, schedule):
+    from booklib.tariff_model import change_dates, effective_rate, import_weights
+
+    dates = change_dates(schedule, "2025-01-01", LATEST_DOCUMENT)
+    without = schedule[~schedule["measure_id"].isin([tar.CARS, tar.METALS])]
+    model = effective_rate(without, import_weights(load("us_imports_japan_by_hs2")), dates)["effective_rate_pct"]
+    assert scenario_path(grid, cars="none", metals="none").tolist() == pytest.approx((model - model.iloc[0]).tolist())
+
+
+def test_the_choices_change_the_path_where_they_should(grid, schedule):
+    enacted = scenario_path(grid)
+    ruling_day, deal_day = pd.Timestamp("2026-02-24"), pd.Timestamp("2025-09-16")
+    # No ruling: from the ruling on, the rate stays where the deal left it.
+    assert scenario_path(grid, ruling="no_ruling")[ruling_day] == pytest.approx(enacted[deal_day])
+    # Nothing replaces IEEPA: lower than the Section 122 surcharge; before the ruling, unchanged.
+    nothing = scenario_path(grid, ruling="nothing")
+    assert nothing[ruling_day] < enacted[ruling_day]
+    assert nothing[nothing.index < ruling_day].tolist() == enacted[enacted.index < ruling_day].tolist()
+    # Section 122 only: as enacted until the Section 301 duty, lower from then on.
+    s122_only, s301_day = scenario_path(grid, ruling="s122_only"), pd.Timestamp("2026-07-24")
+    assert s122_only[s122_only.index < s301_day].tolist() == enacted[enacted.index < s301_day].tolist()
+    assert s122_only[s301_day] < enacted[s301_day]
+    # Cars keep 25 %: higher from the deal for cars on; metals kept at 25 %: lower from June 2025.
+    assert scenario_path(grid, cars="kept_25")[deal_day] > enacted[deal_day]
+    assert scenario_path(grid, metals="kept_25")[pd.Timestamp("2025-06-04")] < enacted[pd.Timestamp("2025-06-04")]
+
+
+def test_the_menus_words_come_from_the_schedule(schedule):
+    words = tar.scenario_choices(schedule)
+    assert words["cars"]["enacted"] == "As enacted (25 % added, 15 % all-in from 16 September 2025)"
+    assert words["ruling"]["enacted"] == "As enacted (struck down; Section 122 10 %, then Section 301 12.5 % all-in)"
+    assert [len(words[control]) for control in ["cars", "metals", "ruling"]] == [3, 3, 4]
+
+
+def test_the_scenario_table(grid, schedule, path):
+    table = tar.scenario_table(grid, schedule)
+    assert len(table) == len(tar.TABLE_SCENARIOS)
+    first = table.iloc[0]
+    assert first["scenario"] == "All measures as enacted"
+    assert table.iloc[-1]["scenario"] == "Cars and parts: No Section 232 car tariff; Steel and aluminium: No Section 232 metals tariff"
+    rate = path["effective_rate_pct"]
+    assert first["latest"] == tar.fmt.percent(rate.iloc[-1] - rate.iloc[0], 1)
+    assert first["peak"] == tar.fmt.percent(rate.max() - rate.iloc[0], 1)

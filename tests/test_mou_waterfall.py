@@ -55,3 +55,26 @@ def test_bad_inputs_are_refused():
         waterfall(0, [10])
     with pytest.raises(ValueError):
         waterfall(100, [10, -5])
+
+
+def test_a_deemed_return_accrues_on_what_japan_has_not_recovered():
+    # Invest 100 at a deemed return of 10 %; cash 120 a year. Year 1: owed 110, Japan gets 60,
+    # 50 still owed. Year 2: owed 55, filled by 110 of the 120 (crossing at 1 + 110/120); the other
+    # 10 splits 10 %: Japan 55 + 1 = 56. Year 3: 12.
+    result = waterfall(100, [120, 120, 120], deemed_return=0.10)
+    assert result.cash["to_japan"].tolist() == pytest.approx([60, 56, 12])
+    assert result.crossing_year == pytest.approx(1 + 110 / 120)
+
+
+def test_no_deemed_return_is_the_funding_alone():
+    plain, zero = waterfall(100, [120, 120, 120]), waterfall(100, [120, 120, 120], deemed_return=0.0)
+    assert zero.cash.equals(plain.cash) and zero.crossing_year == plain.crossing_year
+
+
+def test_a_deemed_return_delays_the_crossing_and_raises_japans_return():
+    cash = [15.0] * 20
+    plain, accrued = waterfall(100, cash), waterfall(100, cash, deemed_return=0.03)
+    assert accrued.crossing_year > plain.crossing_year
+    assert accrued.japan_irr > plain.japan_irr
+    with pytest.raises(ValueError):
+        waterfall(100, cash, deemed_return=-0.01)

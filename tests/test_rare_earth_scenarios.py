@@ -37,3 +37,17 @@ def test_extrapolation_is_flagged_and_bad_inputs_refused():
         LinearLoss.fit([(0, 1.0)], anchor_months=0, anchor_pct=0.1)
     with pytest.raises(ValueError):
         LinearLoss.fit(NRI, anchor_months=12, anchor_pct=0)
+
+
+def test_a_share_line_through_one_published_point():
+    from booklib.rare_earth_scenarios import ShareLine
+
+    line = ShareLine.fit([(12, 1.3)])
+    assert line.loss_pct_of_gdp(12) == pytest.approx(1.3)
+    assert line.loss_pct_of_gdp(6) == pytest.approx(0.65)
+    assert not line.is_extrapolation(12) and line.is_extrapolation(13)
+    assert ShareLine.fit([(3, 0.1), (12, 0.5)]).per_month_pct == pytest.approx((0.3 + 6.0) / (9 + 144))
+    with pytest.raises(ValueError):
+        ShareLine.fit([(0, 1.0)])
+    with pytest.raises(ValueError):
+        line.loss_pct_of_gdp(-1)
