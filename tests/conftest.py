@@ -56,7 +56,8 @@ def toc_pages() -> list[str]:
     return pages
 
 
-SLOW_MODULES = {"test_build": "book", "test_cache": "book", "test_pdf": "pdf", "test_browser": "browser"}
+SLOW_MODULES = {"test_build": "book", "test_cache": "book", "test_pdf": "pdf", "test_browser": "browser",
+                "test_reader_browser": "browser"}
 
 
 def pytest_collection_modifyitems(items):
