@@ -43,6 +43,8 @@ FONT = "Helvetica, Arial, sans-serif"
 VL_VERSION = "v" + ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 # A caption names at most this many sources; the rest are behind the chart's disclosure.
 CAPTION_SOURCES = 3
+# ... whose citations (publisher and year) take at most about this many characters.
+CAPTION_SOURCE_CHARS = 160
 # Kinds of source in the order a caption names them (data/sources.csv `kind`).
 SOURCE_KIND_ORDER = ("primary_official", "secondary_analysis", "secondary_news", "seed_article")
 BIBLIOGRAPHY_DOC = "chapters/appendix/bibliography"
@@ -223,7 +225,13 @@ def source_line(sources: list[str], data: pd.DataFrame | None = None) -> str:
     keys = list(dict.fromkeys(registry.loc[s, "bib_key"] for s in ordered))
     if len(keys) <= CAPTION_SOURCES + 1:
         return f"*Source:* {{cite:p}}`{','.join(keys)}`."
-    shown, rest = keys[:CAPTION_SOURCES], len(keys) - CAPTION_SOURCES
+    # Long publisher names (the citation's author) leave room for fewer.
+    names = dict(zip(registry["bib_key"], registry["publisher"].astype(str)))
+    count, room = 0, CAPTION_SOURCE_CHARS
+    while count < CAPTION_SOURCES and (count == 0 or len(names.get(keys[count], "")) + 8 <= room):
+        room -= len(names.get(keys[count], "")) + 8
+        count += 1
+    shown, rest = keys[:count], len(keys) - count
     return f"*Source:* {{cite:p}}`{','.join(shown)}` and {rest} other sources, all listed with the chart's data."
 
 
