@@ -6,6 +6,8 @@
   already been declared"). Only pages that hold charts load it, once.
 - Drops sphinx-thebe's page assets and live-kernel configuration (live kernels are
   not offered offline).
+- Formats the bibliography only when it, a citation or a bibliography directive changed:
+  sphinxcontrib-bibtex re-formats every entry on every build, most of a no-op rebuild.
 - Empties the theme's 1.5 MB icon script: its stylesheet already draws the icons from
   Font Awesome's web fonts.
 - Ends every page with a "How to cite" box and shows the edition on the front
@@ -40,6 +42,7 @@ CODE_DIRS = (LIBRARY_DIR, LIBRARY_DIR.parent / "bookchapters")
 
 def setup(app):
     _drop_thebe_assets(app)
+    _reuse_formatted_bibliography()
     app.connect("config-inited", _add_static_dir)
     app.connect("env-get-outdated", _outdated_by_data)
     app.connect("env-get-outdated", _outdated_by_bibliography)
@@ -113,6 +116,52 @@ def _drop_thebe_assets(app) -> None:
 
 def _is_thebe(handler, names: set[str]) -> bool:
     return getattr(handler, "__name__", "") in names and "thebe" in getattr(handler, "__module__", "")
+
+
+def _reuse_formatted_bibliography() -> None:
+    """sphinxcontrib-bibtex formats all 455 entries with pybtex at every build, even when nothing
+    changed (its env-updated handler). Its results live in the pickled environment: keep them when
+    the inputs are those they were made from (bib files, directives, citations, page order,
+    styles), so a no-op rebuild skips the formatting."""
+    from sphinxcontrib.bibtex.domain import BibtexDomain
+
+    original = BibtexDomain.env_updated
+    if getattr(original, "booklib_cached", False):
+        return
+
+    def env_updated(self):
+        stamp = bibliography_stamp(self)
+        if self.data.get("booklib_stamp") == stamp and self.citations:
+            return []
+        result = original(self)
+        self.data["booklib_stamp"] = stamp
+        return result
+
+    env_updated.booklib_cached = True
+    BibtexDomain.env_updated = env_updated
+
+
+def bibliography_stamp(domain) -> str:
+    """Hash of everything sphinxcontrib-bibtex formats the bibliography from."""
+    import ast
+
+    from sphinxcontrib.bibtex.domain import get_docnames
+
+    config = domain.env.config
+    parts = [repr(list(get_docnames(domain.env)))]
+    parts += [repr((config.bibtex_tooltips, config.bibtex_tooltips_style, config.bibtex_reference_style, config.bibtex_default_style,
+                    config.bibtex_cite_id, config.bibtex_bibliography_id))]
+    for path, info in sorted(domain.bibdata.bibfiles.items()):
+        parts.append(repr((str(path), info.mtime, list(info.keys))))
+        parts.append(hashlib.sha256(Path(path).read_bytes()).hexdigest() if Path(path).exists() else "missing")
+    for key, value in sorted(domain.bibliographies.items(), key=lambda item: repr(item[0])):
+        fields = value._asdict()
+        fields["filter_"] = ast.dump(fields["filter_"])
+        fields["citation_nodes"] = {k: list(node["ids"]) for k, node in fields["citation_nodes"].items()}
+        fields["bibfiles"] = [str(f) for f in fields["bibfiles"]]
+        parts.append(repr((tuple(key), sorted(fields.items()))))
+    parts.append(repr([tuple(ref) for ref in domain.citation_refs]))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def bundle_js() -> str:

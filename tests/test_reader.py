@@ -135,3 +135,39 @@ def test_no_caption_tells_the_reader_to_hover(built_html):
         if re.search(r"\bhover|\btooltip", visible(caption), re.I)
     ]
     assert not hovering, "\n".join(hovering)
+
+
+def test_the_bibliography_is_formatted_again_only_when_its_inputs_change(monkeypatch):
+    """sphinxcontrib-bibtex formats every entry at every build; the book keeps the formatted
+    entries from the pickled environment while their inputs' stamp is unchanged."""
+    from sphinxcontrib.bibtex.domain import BibtexDomain
+
+    from booklib import sphinx_ext
+
+    formatted = []
+
+    def format_everything(self):
+        formatted.append(1)
+        self.data["citations"] = ["an entry"]
+        return []
+
+    monkeypatch.setattr(BibtexDomain, "env_updated", format_everything)
+    sphinx_ext._reuse_formatted_bibliography()
+    stamp = {"now": "inputs 1"}
+    monkeypatch.setattr(sphinx_ext, "bibliography_stamp", lambda domain: stamp["now"])
+
+    class Domain:
+        def __init__(self):
+            self.data = {"citations": []}
+
+        @property
+        def citations(self):
+            return self.data["citations"]
+
+    domain = Domain()
+    BibtexDomain.env_updated(domain)
+    BibtexDomain.env_updated(domain)
+    assert len(formatted) == 1, "unchanged inputs: the formatted entries are kept"
+    stamp["now"] = "inputs 2"
+    BibtexDomain.env_updated(domain)
+    assert len(formatted) == 2, "changed inputs: formatted again"
