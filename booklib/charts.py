@@ -446,7 +446,7 @@ def timeline_chart(
                 keyed.mark_text(align="left", baseline="top", dy=6, lineBreak="\n", fontSize=11, lineHeight=12, color="#222")
                 .encode(x=alt.value(0), y=rows, text="label:N", tooltip=tooltip),
                 keyed.mark_circle(size=60, opacity=0.95).encode(x=main_x, y=rows, color=color, tooltip=tooltip),
-            ).properties(title=alt.Title("Key events", fontSize=12, anchor="start"), height=alt.Step(38), width=PANEL_WIDTH)
+            ).properties(title=alt.Title("Key events", fontSize=12, anchor="start"), height=alt.Step(34), width=PANEL_WIDTH)
         )
     panels.append(
         alt.Chart()
@@ -454,7 +454,7 @@ def timeline_chart(
         .mark_circle(size=60, opacity=0.8)
         .encode(x=main_x, y=lane_y, color=color, tooltip=tooltip)
         .properties(title=alt.Title(f"Every event since {start:%B %Y}", fontSize=12, anchor="start"),
-                    height=alt.Step(26), width=PANEL_WIDTH)
+                    height=alt.Step(24), width=PANEL_WIDTH)
     )
     if (frame["period"] == "context").any():
         panels.append(
@@ -463,7 +463,7 @@ def timeline_chart(
             .mark_circle(size=40, opacity=0.8)
             .encode(x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", labelOverlap=True)), y=lane_y, color=color, tooltip=tooltip)
             .properties(title=alt.Title(f"Earlier context, before {start:%Y}", fontSize=12, anchor="start"),
-                        height=alt.Step(22), width=PANEL_WIDTH)
+                        height=alt.Step(20), width=PANEL_WIDTH)
         )
     return alt.vconcat(*panels, data=frame).resolve_scale(x="independent")
 
