@@ -253,8 +253,8 @@ def order_sources(sources: list[str], data: pd.DataFrame | None = None) -> list[
 
 
 def sources_disclosure(sources: list[str], name: str) -> str:
-    """HTML: every source of a figure, behind a disclosure, each linked to its bibliography
-    entry and carrying its registry row, so the page can offer the list as CSV."""
+    """HTML: every source of a figure, behind a disclosure, each linked to its bibliography entry
+    (which gives its title and address); the page offers the list as CSV (book-charts.js)."""
     registry = load("sources").set_index("source_id")
     page = os.environ.get("BOOKLIB_PAGE", "")
     bibliography = posixpath.relpath(BIBLIOGRAPHY_DOC, posixpath.dirname(page) or ".") + ".html"
@@ -263,19 +263,15 @@ def sources_disclosure(sources: list[str], name: str) -> str:
         row = registry.loc[source]
         # The anchor docutils makes of `cite-{key}` (bibtex_cite_id in _config.yml).
         anchor = "cite-" + re.sub(r"[^a-z0-9]+", "-", str(row["bib_key"]).lower()).strip("-")
-        date = "" if pd.isna(row["date_published"]) else f", {pd.Timestamp(row['date_published']):%Y-%m-%d}"
-        attrs = " ".join(
-            f'data-{field}="{html.escape("" if pd.isna(row[field]) else str(row[field]), quote=True)}"'
-            for field in ("publisher", "title", "url", "date_published", "kind")
-        )
+        date = "n.d." if pd.isna(row["date_published"]) else f"{pd.Timestamp(row['date_published']):%Y-%m-%d}"
         items.append(
-            f'<li data-source-id="{html.escape(source, quote=True)}" {attrs}>'
-            f'<a href="{bibliography}#{anchor}">{html.escape(str(row["publisher"]))}{date}</a>: '
-            f"{html.escape(str(row['title']))}</li>"
+            f'<li data-source-id="{html.escape(source, quote=True)}">'
+            f'<a href="{bibliography}#{anchor}">{html.escape(str(row["publisher"]))}, {date}</a></li>'
         )
+    many = len(sources) > 1
     return (
-        f'<details class="book-chart-sources"><summary>{"All " if len(sources) > 1 else ""}{len(sources)} '
-        f'source{"s" if len(sources) > 1 else ""} of this chart</summary>'
+        f'<details class="book-chart-sources"><summary>{"All " if many else ""}{len(sources)} '
+        f'source{"s" if many else ""} of this chart</summary>'
         f'<ol>{"".join(items)}</ol>'
         f'<p><a class="book-chart-sources-csv" download="{name}-sources.csv" href="#">'
         "Download this list (CSV)</a></p></details>"

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from conftest import toc_pages
-from test_browser import CHROMIUM, CHROMIUM_ARGS, chart_pages, serve
+from test_browser import CHROMIUM, browser, chart_pages, serve  # noqa: F401 (browser is a fixture)
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (installed by .ci/run)")
 
@@ -20,16 +19,6 @@ DRAW_ALL = """async () => {
   window.scrollTo(0, 0);
 }"""
 ALL_DRAWN = "() => [...document.querySelectorAll('.book-chart')].every(c => c.dataset.rendered)"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -261,6 +261,7 @@
         if (svg) scaleToFit(svg, available);
         host.style.minHeight = "";
         figure.dataset.renderMs = Math.round(performance.now() - started);
+        figure.dataset.renderedAt = Math.round(performance.now());
         figure.dataset.rendered = "true";
         figure.dataset.drawnWidth = available;
       })
@@ -281,11 +282,11 @@
   }
 
   function sourcesCsv(link) {
-    var cells = ["source_id", "publisher", "title", "url", "date_published", "kind"];
     var quote = function (text) { return /[",\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text; };
-    var rows = [cells.join(",")];
+    var rows = ["source_id,citation,bibliography"];
     link.closest("details").querySelectorAll("li[data-source-id]").forEach(function (item) {
-      rows.push(cells.map(function (cell) { return quote(item.getAttribute("data-" + cell.replace("_", "-")) || item.dataset[cell] || ""); }).join(","));
+      var cite = item.querySelector("a");
+      rows.push([item.dataset.sourceId, cite.textContent, cite.href].map(quote).join(","));
     });
     link.href = "data:text/csv;charset=utf-8," + encodeURIComponent(rows.join("\n") + "\n");
   }
