@@ -232,7 +232,7 @@ def source_line(sources: list[str], data: pd.DataFrame | None = None) -> str:
         room -= len(names.get(keys[count], "")) + 8
         count += 1
     shown, rest = keys[:count], len(keys) - count
-    return f"*Source:* {{cite:p}}`{','.join(shown)}` and {rest} other sources, all listed with the chart's data."
+    return f"*Source:* {{cite:p}}`{','.join(shown)}` and {rest} other sources, listed in full under the chart in the HTML edition."
 
 
 def order_sources(sources: list[str], data: pd.DataFrame | None = None) -> list[str]:
