@@ -44,7 +44,7 @@ VL_VERSION = "v" + ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 # A caption names at most this many sources; the rest are behind the chart's disclosure.
 CAPTION_SOURCES = 3
 # ... whose citations (publisher and year) take at most about this many characters.
-CAPTION_SOURCE_CHARS = 160
+CAPTION_SOURCE_CHARS = 100
 # Kinds of source in the order a caption names them (data/sources.csv `kind`).
 SOURCE_KIND_ORDER = ("primary_official", "secondary_analysis", "secondary_news", "seed_article")
 BIBLIOGRAPHY_DOC = "chapters/appendix/bibliography"
@@ -232,7 +232,7 @@ def source_line(sources: list[str], data: pd.DataFrame | None = None) -> str:
         room -= len(names.get(keys[count], "")) + 8
         count += 1
     shown, rest = keys[:count], len(keys) - count
-    return f"*Source:* {{cite:p}}`{','.join(shown)}` and {rest} other sources, listed in full under the chart in the HTML edition."
+    return f"*Source:* {{cite:p}}`{','.join(shown)}` and {rest} more, listed under the chart in the HTML edition."
 
 
 def order_sources(sources: list[str], data: pd.DataFrame | None = None) -> list[str]:

@@ -35,7 +35,7 @@ def many_sources(fixture_data, monkeypatch):
 def test_a_long_source_line_names_the_primary_and_most_used_first_and_counts_the_rest(many_sources):
     data = pd.DataFrame({"source_id": ["extra_3", "extra_3; extra_0", "extra_3", "test_primary"]})
     line = charts.source_line(many_sources, data)
-    assert line == "*Source:* {cite:p}`test_primary,extra_4,extra_2` and 5 other sources, listed in full under the chart in the HTML edition."
+    assert line == "*Source:* {cite:p}`test_primary,extra_4,extra_2` and 5 more, listed under the chart in the HTML edition."
     # Without use counts, the order given decides within a kind.
     assert charts.order_sources(many_sources)[:4] == ["extra_4", "test_primary", "extra_2", "extra_5"]
 
