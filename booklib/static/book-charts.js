@@ -151,7 +151,8 @@
       if (Array.isArray(node.legends)) {
         node.legends.forEach(function (legend) {
           if (legend.direction === "horizontal" || legend.orient === "bottom" || legend.orient === "top") {
-            legend.columns = Math.max(1, Math.floor(width / 150));
+            // On a phone, one column: side-by-side legends then leave the plot its width.
+            legend.columns = width < 520 ? 1 : Math.max(1, Math.floor(width / 150));
           }
         });
       }
