@@ -1,8 +1,11 @@
 """The house style and the one call that makes an Altair chart a book figure.
 
 A book figure carries two renderings of the same Vega-Lite spec:
-- `text/html`: a container whose JSON spec the shared, offline Vega bundle
-  (served once from the book's `_static`) draws in the browser;
+- `text/html`: a container holding the spec compiled to Vega now (by vl-convert), which
+  the shared, offline Vega runtime (served once from the book's `_static`) draws in the
+  browser when the chart nears the viewport, fitted to the column and to the light or
+  dark theme (booklib/static/book-charts.js); its natural size is reserved, so the page
+  does not jump; the full list of its sources sits behind a disclosure;
 - `image/png`: a static image rendered now by vl-convert, for the PDF.
 myst-nb picks one per builder (`nb_mime_priority_overrides` in _config.yml).
 """
@@ -12,6 +15,10 @@ from __future__ import annotations
 import base64
 import html
 import json
+import os
+import posixpath
+import re
+import struct
 import urllib.parse
 
 import altair as alt
@@ -32,6 +39,15 @@ ECONOMY_COLORS = {
     "Other": "#8c8c8c",
 }
 FONT = "Helvetica, Arial, sans-serif"
+# The Vega-Lite version altair writes, which vl-convert compiles (and whose Vega runtime the book serves).
+VL_VERSION = "v" + ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+# A caption names at most this many sources; the rest are behind the chart's disclosure.
+CAPTION_SOURCES = 3
+# ... whose citations (publisher and year) take at most about this many characters.
+CAPTION_SOURCE_CHARS = 100
+# Kinds of source in the order a caption names them (data/sources.csv `kind`).
+SOURCE_KIND_ORDER = ("primary_official", "secondary_analysis", "secondary_news", "seed_article")
+BIBLIOGRAPHY_DOC = "chapters/appendix/bibliography"
 WIDTH = 500
 HEIGHT = 300
 PNG_SCALE = 2
@@ -125,19 +141,31 @@ class BookFigure:
     def html(self) -> str:
         csv_text = self.data.to_csv(index=False)
         href = "data:text/csv;charset=utf-8," + urllib.parse.quote(csv_text)
-        spec_json = json.dumps(self.spec, separators=(",", ":")).replace("</", "<\\/")
+        vega = vlc.vegalite_to_vega(self.spec, vl_version=VL_VERSION)
+        spec_json = json.dumps(vega, separators=(",", ":")).replace("</", "<\\/")
         label = html.escape(self.description, quote=True)
+        width, height = self.size()
+        ordered = order_sources(self.sources, self.data)
         return (
-            f'<div class="book-chart" id="chart-{self.name}" data-sources="{" ".join(self.sources)}">'
-            f'<div class="book-chart-view" role="img" aria-label="{label}"></div>'
+            f'<div class="book-chart" id="chart-{self.name}" data-sources="{" ".join(self.sources)}" '
+            f'data-width="{width}" data-height="{height}">'
+            f'<div class="book-chart-view" role="img" aria-label="{label}" style="min-height:{height}px"></div>'
             f'<script type="application/json" class="book-chart-spec">{spec_json}</script>'
             f'<p class="book-chart-links"><a download="{self.name}.csv" href="{href}">'
             f"Download the data of this chart (CSV, {len(self.data)} rows)</a></p>"
+            f"{sources_disclosure(ordered, self.name)}"
             "</div>"
         )
 
     def png(self) -> bytes:
-        return vlc.vegalite_to_png(self.spec, scale=PNG_SCALE)
+        if getattr(self, "_png", None) is None:
+            self._png = vlc.vegalite_to_png(self.spec, scale=PNG_SCALE)
+        return self._png
+
+    def size(self) -> tuple[int, int]:
+        """The chart's natural width and height in CSS pixels (those of its PNG, unscaled)."""
+        width, height = struct.unpack(">II", self.png()[16:24])
+        return round(width / PNG_SCALE), round(height / PNG_SCALE)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         text = f"<book figure {self.name}: {self.description}>"
@@ -189,15 +217,73 @@ def book_figure(
         from myst_nb import glue as myst_glue
 
         myst_glue(name, figure, display=False)
-        myst_glue(f"{name}-source", Markdown(source_line(sources)), display=False)
+        myst_glue(f"{name}-source", Markdown(source_line(sources, data)), display=False)
     return figure
 
 
-def source_line(sources: list[str]) -> str:
-    """The caption's closing source line, citing the bibliography keys of `sources`."""
+def source_line(sources: list[str], data: pd.DataFrame | None = None) -> str:
+    """The caption's closing source line, citing the bibliography keys of `sources`.
+
+    A long list is not pasted into the caption: it names the primary and most-used sources
+    first (see `order_sources`), at most CAPTION_SOURCES of them, and says how many more
+    there are; the chart's disclosure (HTML) lists them all. The same compact form is used
+    in the PDF."""
     registry = load("sources").set_index("source_id")
-    keys = ",".join(dict.fromkeys(registry.loc[s, "bib_key"] for s in sources))
-    return f"*Source:* {{cite:p}}`{keys}`."
+    ordered = order_sources(sources, data)
+    keys = list(dict.fromkeys(registry.loc[s, "bib_key"] for s in ordered))
+    if len(keys) <= CAPTION_SOURCES + 1:
+        return f"*Source:* {{cite:p}}`{','.join(keys)}`."
+    # Long publisher names (the citation's author) leave room for fewer.
+    names = dict(zip(registry["bib_key"], registry["publisher"].astype(str)))
+    count, room = 0, CAPTION_SOURCE_CHARS
+    while count < CAPTION_SOURCES and (count == 0 or len(names.get(keys[count], "")) + 8 <= room):
+        room -= len(names.get(keys[count], "")) + 8
+        count += 1
+    shown, rest = keys[:count], len(keys) - count
+    return f"*Source:* {{cite:p}}`{','.join(shown)}` and {rest} more, listed under the chart in the HTML edition."
+
+
+def order_sources(sources: list[str], data: pd.DataFrame | None = None) -> list[str]:
+    """`sources` with the primary ones first (by kind, SOURCE_KIND_ORDER), and within a kind
+    the most used first (rows of `data` citing each, when it has a `source_id` column), then
+    in the order given."""
+    registry = load("sources").set_index("source_id")
+    uses: dict[str, int] = {}
+    if data is not None and "source_id" in data.columns:
+        from booklib.data import split_ids
+
+        for cell in data["source_id"].dropna():
+            for source in split_ids(cell):
+                uses[source] = uses.get(source, 0) + 1
+    rank = {kind: i for i, kind in enumerate(SOURCE_KIND_ORDER)}
+    unique = list(dict.fromkeys(sources))
+    return sorted(unique, key=lambda s: (rank.get(registry.loc[s, "kind"], len(rank)), -uses.get(s, 0), unique.index(s)))
+
+
+def sources_disclosure(sources: list[str], name: str) -> str:
+    """HTML: every source of a figure, behind a disclosure, each linked to its bibliography entry
+    (which gives its title and address); the page offers the list as CSV (book-charts.js)."""
+    registry = load("sources").set_index("source_id")
+    page = os.environ.get("BOOKLIB_PAGE", "")
+    bibliography = posixpath.relpath(BIBLIOGRAPHY_DOC, posixpath.dirname(page) or ".") + ".html"
+    items = []
+    for source in sources:
+        row = registry.loc[source]
+        # The anchor docutils makes of `cite-{key}` (bibtex_cite_id in _config.yml).
+        anchor = "cite-" + re.sub(r"[^a-z0-9]+", "-", str(row["bib_key"]).lower()).strip("-")
+        date = "n.d." if pd.isna(row["date_published"]) else f"{pd.Timestamp(row['date_published']):%Y-%m-%d}"
+        items.append(
+            f'<li data-source-id="{html.escape(source, quote=True)}">'
+            f'<a href="{bibliography}#{anchor}">{html.escape(str(row["publisher"]))}, {date}</a></li>'
+        )
+    many = len(sources) > 1
+    return (
+        f'<details class="book-chart-sources"><summary>{"All " if many else ""}{len(sources)} '
+        f'source{"s" if many else ""} of this chart</summary>'
+        f'<ol>{"".join(items)}</ol>'
+        f'<p><a class="book-chart-sources-csv" download="{name}-sources.csv" href="#">'
+        "Download this list (CSV)</a></p></details>"
+    )
 
 
 def _check_tooltips(name: str, spec: dict) -> None:
@@ -242,31 +328,148 @@ THEME_COLORS = {
 }
 
 
-def timeline_chart(events: pd.DataFrame, lane: str = "theme") -> alt.Chart:
-    """Events as dots on a time axis, one lane per value of `lane`, source in the tooltip."""
-    columns = ["date", lane, "actor", "event", "source_id"]
-    frame = events[list(dict.fromkeys(columns))]
-    color = (
-        alt.Color("theme:N", title="Theme", scale=alt.Scale(domain=list(THEME_COLORS), range=list(THEME_COLORS.values())))
-        if lane == "theme"
-        else alt.Color(f"{lane}:N", title=lane.replace("_", " ").capitalize())
+# Short forms of long actor names, for a lane's label (the tooltip keeps the full name).
+ACTOR_SHORT = {
+    "US Court of Appeals for the Federal Circuit": "US Federal Circuit",
+    "US Court of International Trade": "US Court of Int'l Trade",
+    "US Customs and Border Protection": "US Customs (CBP)",
+    "Daiwa Institute of Research": "Daiwa Institute",
+    "Hong Kong; Sri Lanka; Chile; Bangladesh": "RCEP applicants",
+    "United States; Malaysia; Cambodia; Thailand": "US and 3 ASEAN states",
+}
+LANE_LABEL_LIMIT = 150
+PANEL_WIDTH = 640
+EVENT_LABEL_CHARS = 78
+EVENT_LINE_CHARS = 46
+KEY_EVENTS_MAX = 12
+
+
+def short_event(text: str, limit: int = EVENT_LABEL_CHARS) -> str:
+    """An event's text shortened to its first clause, cut at a word, for a label on the chart."""
+    text = " ".join(str(text).split())
+    for stop in ("; ", ": "):
+        head = text.split(stop, 1)[0]
+        if 24 <= len(head) < len(text):
+            text = head
+            break
+    if len(text) <= limit:
+        return text.rstrip(".")
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def wrap_label(text: str, width: int = EVENT_LINE_CHARS) -> str:
+    """`text` in lines of at most `width` characters (a chart label; Vega breaks at newlines)."""
+    import textwrap
+
+    lines = textwrap.wrap(text, width)
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width, placeholder="…")]
+    return "\n".join(lines)
+
+
+def key_event_ids(events: pd.DataFrame, since: pd.Timestamp, most: int = KEY_EVENTS_MAX) -> list[str]:
+    """A default choice of events to label: all of them since `since` when few, else the first
+    event of evenly spaced stretches of time (a page may pass its own `key_events`)."""
+    recent = events[events["date"] >= since].sort_values("date")
+    if len(recent) <= most:
+        return list(recent["event_id"])
+    # In each stretch, an event read from a primary official document first.
+    kinds = load("sources").set_index("source_id")["kind"]
+    from booklib.data import split_ids
+
+    rank = {kind: i for i, kind in enumerate(SOURCE_KIND_ORDER)}
+    recent = recent.assign(
+        _rank=[min(rank.get(kinds.get(s), len(rank)) for s in split_ids(cell)) for cell in recent["source_id"]],
+        _bin=pd.cut(recent["date"].astype("int64"), bins=most, labels=False),
     )
-    return (
-        alt.Chart(frame)
-        .mark_circle(size=90, opacity=0.85)
-        .encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y")),
-            y=alt.Y(f"{lane}:N", title=None),
-            color=color,
-            tooltip=[
-                alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
-                alt.Tooltip("actor:N", title="Actor"),
-                alt.Tooltip("event:N", title="Event"),
-                alt.Tooltip("source_id:N", title="Source"),
-            ],
+    return list(recent.sort_values(["_bin", "_rank", "date"]).groupby("_bin", sort=True)["event_id"].first())
+
+
+def timeline_chart(
+    events: pd.DataFrame,
+    lane: str = "theme",
+    *,
+    key_events: list[str] | None = None,
+    labels: dict[str, str] | None = None,
+    since: str = "2025-01-01",
+) -> alt.VConcatChart:
+    """Events on a time axis, readable without hovering.
+
+    Three panels on one x scale per period: the key events labelled, one row each, in date
+    order (`key_events`: event_ids; by default evenly spread, see `key_event_ids`; `labels`:
+    short labels by event_id, else the event's first clause); every event of the main
+    period (from `since`) as dots in one lane per value of `lane`; and the earlier context
+    apart, in a narrow strip, so 2025–26 are not squeezed into a sliver of a long axis.
+    Long actor names get a short form on the lanes (ACTOR_SHORT); tooltips keep the full text."""
+    start = pd.Timestamp(since)
+    frame = events[list(dict.fromkeys(["event_id", "date", lane, "actor", "event", "source_id"]))].copy()
+    keys = set(key_events if key_events is not None else key_event_ids(frame, start))
+    unknown = keys - set(frame["event_id"])
+    if unknown:
+        raise ValueError(f"key_events not among the events: {sorted(unknown)}")
+    labels = labels or {}
+    frame["lane_label"] = frame[lane].map(lambda v: ACTOR_SHORT.get(v, v) if lane == "actor" else str(v).replace("_", " "))
+    frame["label"] = [
+        wrap_label(f"{d:%-d %b %Y}: {labels.get(i) or short_event(e)}") if i in keys else ""
+        for i, d, e in zip(frame["event_id"], frame["date"], frame["event"])
+    ]
+    frame["period"] = ["main" if d >= start else "context" for d in frame["date"]]
+    frame = frame.drop(columns="event_id")
+    lanes = list(dict.fromkeys(frame.sort_values("date")["lane_label"]))
+    if lane == "theme":
+        color = alt.Color(f"{lane}:N", title="Theme", scale=alt.Scale(domain=list(THEME_COLORS), range=list(THEME_COLORS.values())),
+                          legend=alt.Legend(labelExpr="replace(datum.label, '_', ' ')"))
+    else:
+        full = dict(zip(frame["lane_label"], frame[lane]))
+        others = iter(["#56b4e9", "#8e6bb8", "#009e73", "#e69f00", "#8c8c8c", "#0072b2", "#cc79a7", "#666666"] * 4)
+        color = alt.Color("lane_label:N", title=None, legend=None,
+                          scale=alt.Scale(domain=lanes, range=[ECONOMY_COLORS.get(full[l]) or next(others) for l in lanes]))
+    tooltip = [
+        alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
+        alt.Tooltip("actor:N", title="Actor"),
+        alt.Tooltip("event:N", title="Event"),
+        alt.Tooltip("source_id:N", title="Source"),
+    ]
+    last = frame["date"].max()
+    main_x = alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", tickCount=6, labelOverlap=True),
+                   scale=alt.Scale(domain=[start.isoformat(), (last + pd.Timedelta(days=10)).isoformat()]))
+    # Lane names sit inside the plot, above their lane, so every panel has the column's full width.
+    lane_y = alt.Y("lane_label:N", title=None, sort=lanes, scale=alt.Scale(paddingOuter=0.6),
+                   axis=alt.Axis(labelLimit=LANE_LABEL_LIMIT, labelAlign="left", labelBaseline="bottom", labelPadding=0,
+                                 labelOffset=-5, ticks=False, domain=False, labelFontSize=10, labelColor="#555"))
+    main = alt.FieldEqualPredicate(field="period", equal="main")
+    key_rows = frame[(frame["label"] != "") & (frame["period"] == "main")]
+    panels = []
+    if len(key_rows):
+        order = list(key_rows.sort_values("date")["label"])
+        rows = alt.Y("label:N", title=None, sort=order, axis=None, scale=alt.Scale(paddingOuter=0.2, align=0))
+        keyed = alt.Chart().transform_filter(main).transform_filter(alt.FieldOneOfPredicate(field="label", oneOf=order))
+        panels.append(
+            alt.layer(
+                keyed.mark_rule(color="#d0d0d0", strokeWidth=1).encode(y=rows, tooltip=tooltip),
+                keyed.mark_text(align="left", baseline="top", dy=6, lineBreak="\n", fontSize=11, lineHeight=12, color="#222")
+                .encode(x=alt.value(0), y=rows, text="label:N", tooltip=tooltip),
+                keyed.mark_circle(size=60, opacity=0.95).encode(x=main_x, y=rows, color=color, tooltip=tooltip),
+            ).properties(title=alt.Title("Key events", fontSize=12, anchor="start"), height=alt.Step(34), width=PANEL_WIDTH)
         )
-        .properties(height=max(60 * frame[lane].nunique(), 120))
+    panels.append(
+        alt.Chart()
+        .transform_filter(main)
+        .mark_circle(size=60, opacity=0.8)
+        .encode(x=main_x, y=lane_y, color=color, tooltip=tooltip)
+        .properties(title=alt.Title(f"Every event since {start:%B %Y}", fontSize=12, anchor="start"),
+                    height=alt.Step(24), width=PANEL_WIDTH)
     )
+    if (frame["period"] == "context").any():
+        panels.append(
+            alt.Chart()
+            .transform_filter(alt.FieldEqualPredicate(field="period", equal="context"))
+            .mark_circle(size=40, opacity=0.8)
+            .encode(x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", labelOverlap=True)), y=lane_y, color=color, tooltip=tooltip)
+            .properties(title=alt.Title(f"Earlier context, before {start:%Y}", fontSize=12, anchor="start"),
+                        height=alt.Step(20), width=PANEL_WIDTH)
+        )
+    return alt.vconcat(*panels, data=frame).resolve_scale(x="independent")
 
 
 def annual_runs(frame: pd.DataFrame, keys: list[str], year: str = "year", min_length: int = 3) -> pd.DataFrame:

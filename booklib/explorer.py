@@ -22,15 +22,14 @@ import itertools
 import math
 import numbers
 from dataclasses import dataclass
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
 from booklib.charts import BookFigure, book_figure
+from booklib.data import building_page
 
 KINDS = {"select", "range"}
-CSS = Path(__file__).resolve().parent / "static" / "book-explorer.css"
 
 
 @dataclass(frozen=True)
@@ -194,8 +193,9 @@ class ExplorerFigure(BookFigure):
         self.explorer = explorer
 
     def html(self) -> str:
-        return (f'<div class="book-explorer"><style>{CSS.read_text(encoding="utf-8")}</style>'
-                f"{self.explorer.controls_html()}{super().html()}</div>")
+        # The style is book-explorer.css, which the book's Sphinx extension links on every page.
+        return f'<div class="book-explorer">{self.explorer.controls_html()}{super().html()}</div>'
+
 
 
 def explorer_figure(chart: alt.TopLevelMixin, explorer: Explorer, *, name: str, glue: bool = True, **figure) -> ExplorerFigure:
@@ -204,7 +204,7 @@ def explorer_figure(chart: alt.TopLevelMixin, explorer: Explorer, *, name: str, 
     if name != explorer.name:
         raise ValueError(f"figure {name!r}: the explorer was checked as {explorer.name!r}")
     made = ExplorerFigure(book_figure(explorer.chart(chart), name=name, glue=False, **figure), explorer)
-    if glue:
+    if glue and building_page() is not None:
         from IPython.display import Markdown
         from myst_nb import glue as myst_glue
 

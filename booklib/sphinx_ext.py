@@ -4,7 +4,12 @@
   `_static`, built at build time by vl-convert and wrapped in its own function
   scope (a bare bundle clashes with Sphinx's underscore.js: "Identifier '_' has
   already been declared"). Only pages that hold charts load it, once.
-- Drops sphinx-thebe's page assets (live kernels are not offered offline).
+- Drops sphinx-thebe's page assets and live-kernel configuration (live kernels are
+  not offered offline).
+- Formats the bibliography only when it, a citation or a bibliography directive changed:
+  sphinxcontrib-bibtex re-formats every entry on every build, most of a no-op rebuild.
+- Empties the theme's 1.5 MB icon script: its stylesheet already draws the icons from
+  Font Awesome's web fonts.
 - Ends every page with a "How to cite" box (and when the page last changed) and
   shows the edition on the front page, all generated from CITATION.cff (one
   place, not typed per chapter); cite controls, citation files, the anchors
@@ -39,13 +44,16 @@ CODE_DIRS = (LIBRARY_DIR, LIBRARY_DIR.parent / "bookchapters")
 
 def setup(app):
     _drop_thebe_assets(app)
+    _reuse_formatted_bibliography()
     app.connect("config-inited", _add_static_dir)
     app.connect("env-get-outdated", _outdated_by_data)
     app.connect("env-get-outdated", _outdated_by_bibliography)
     app.connect("html-page-context", _add_chart_scripts)
+    app.connect("build-finished", _slim_icon_script)
     app.connect("source-read", _declare_page_data)
     app.connect("source-read", _add_citation_box)
     app.add_css_file(f"{STATIC_DIR_NAME}/book-charts.css")
+    app.add_css_file(f"{STATIC_DIR_NAME}/book-explorer.css")
     _setup_citations(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
 
@@ -104,22 +112,81 @@ def _setup_citations(app) -> None:
 
 
 def _drop_thebe_assets(app) -> None:
-    """Jupyter Book always loads sphinx-thebe, whose inline config script is added
-    twice per page ("Identifier 'THEBE_JS_URL' has already been declared") and
-    which names a CDN; the book has no live kernels, so its assets are not added."""
-    listeners = app.events.listeners.get("env-before-read-docs", [])
-    listeners[:] = [l for l in listeners if getattr(l.handler, "__name__", "") != "init_thebe_core"]
+    """Jupyter Book always loads sphinx-thebe, which adds to every page a live-kernel
+    configuration naming a Binder repository, an inline config script (added twice per page:
+    "Identifier 'THEBE_JS_URL' has already been declared") naming a CDN, and its stylesheet.
+    The book has no live kernels: none of it is added, and its static files are not copied."""
+    thebe_handlers = {"init_thebe_core", "init_thebe_default_config", "update_thebe_context", "st_static_path"}
+    for event in ("env-before-read-docs", "doctree-resolved", "builder-inited"):
+        listeners = app.events.listeners.get(event, [])
+        listeners[:] = [l for l in listeners if not _is_thebe(l.handler, thebe_handlers)]
+    app.registry.css_files[:] = [(name, attrs) for name, attrs in app.registry.css_files if "thebe" not in name]
+
+
+def _is_thebe(handler, names: set[str]) -> bool:
+    return getattr(handler, "__name__", "") in names and "thebe" in getattr(handler, "__module__", "")
+
+
+def _reuse_formatted_bibliography() -> None:
+    """sphinxcontrib-bibtex formats all 455 entries with pybtex at every build, even when nothing
+    changed (its env-updated handler). Its results live in the pickled environment: keep them when
+    the inputs are those they were made from (bib files, directives, citations, page order,
+    styles), so a no-op rebuild skips the formatting."""
+    from sphinxcontrib.bibtex.domain import BibtexDomain
+
+    original = BibtexDomain.env_updated
+    if getattr(original, "booklib_cached", False):
+        return
+
+    def env_updated(self):
+        stamp = bibliography_stamp(self)
+        if self.data.get("booklib_stamp") == stamp and self.citations:
+            return []
+        result = original(self)
+        self.data["booklib_stamp"] = stamp
+        return result
+
+    env_updated.booklib_cached = True
+    BibtexDomain.env_updated = env_updated
+
+
+def bibliography_stamp(domain) -> str:
+    """Hash of everything sphinxcontrib-bibtex formats the bibliography from."""
+    import ast
+
+    from sphinxcontrib.bibtex.domain import get_docnames
+
+    config = domain.env.config
+    parts = [repr(list(get_docnames(domain.env)))]
+    parts += [repr((config.bibtex_tooltips, config.bibtex_tooltips_style, config.bibtex_reference_style, config.bibtex_default_style,
+                    config.bibtex_cite_id, config.bibtex_bibliography_id))]
+    for path, info in sorted(domain.bibdata.bibfiles.items()):
+        parts.append(repr((str(path), info.mtime, list(info.keys))))
+        parts.append(hashlib.sha256(Path(path).read_bytes()).hexdigest() if Path(path).exists() else "missing")
+    for key, value in sorted(domain.bibliographies.items(), key=lambda item: repr(item[0])):
+        fields = value._asdict()
+        fields["filter_"] = ast.dump(fields["filter_"])
+        fields["citation_nodes"] = {k: list(node["ids"]) for k, node in fields["citation_nodes"].items()}
+        fields["bibfiles"] = [str(f) for f in fields["bibfiles"]]
+        parts.append(repr((tuple(key), sorted(fields.items()))))
+    parts.append(repr([tuple(ref) for ref in domain.citation_refs]))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def bundle_js() -> str:
-    """The offline Vega bundle, inside its own function scope."""
-    import altair as alt
+    """The offline Vega runtime, inside its own function scope. Charts are compiled from
+    Vega-Lite to Vega when the page executes (booklib.charts), so the browser needs neither
+    the Vega-Lite compiler nor vega-embed: a third less to download."""
     import vl_convert as vlc
 
-    vl_version = "v" + ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    from booklib.charts import VL_VERSION
+
+    # The snippet's `vega` is vega's (missing) default export; its module namespace is reached by
+    # the address vl-convert bundles it under (resolved from vl-convert's own copy, offline).
+    snippet = f'import * as vegaModule from "https://cdn.jsdelivr.net/npm/vega@{vlc.get_vega_version()}/+esm"; window.vega = vegaModule;'
     return (
-        f"/* Vega, Vega-Lite {vl_version} and vega-embed, bundled by vl-convert {vlc.__version__}. */\n"
-        "(function () {\n" + vlc.javascript_bundle(vl_version=vl_version) + "\n}).call(window);\n"
+        f"/* Vega {vlc.get_vega_version()}, bundled by vl-convert {vlc.__version__}. */\n"
+        "(function () {\n" + vlc.javascript_bundle(snippet=snippet, vl_version=VL_VERSION) + "\n}).call(window);\n"
     )
 
 
@@ -130,7 +197,7 @@ def _add_static_dir(app, config) -> None:
     target.mkdir(parents=True, exist_ok=True)
     bundle = target / BUNDLE_NAME
     stamp = target / (BUNDLE_NAME + ".version")
-    version = f"{_version('vl-convert-python')} {_version('altair')}"
+    version = f"vega namespace {_version('vl-convert-python')} {_version('altair')}"
     if not bundle.exists() or not stamp.exists() or stamp.read_text() != version:
         bundle.write_text(bundle_js(), encoding="utf-8")
         stamp.write_text(version)
@@ -149,6 +216,24 @@ def _add_chart_scripts(app, pagename, templatename, context, doctree) -> None:
     if 'class="book-chart"' in context.get("body", ""):
         app.add_js_file(f"{STATIC_DIR_NAME}/{BUNDLE_NAME}", loading_method="defer")
         app.add_js_file(f"{STATIC_DIR_NAME}/book-charts.js", loading_method="defer")
+
+
+ICON_SCRIPT = Path("_static") / "scripts" / "fontawesome.js"
+ICON_STUB = (
+    "/* Emptied by booklib.sphinx_ext: the theme's stylesheet already draws the Font Awesome icons\n"
+    "   from its web fonts; this 1.5 MB script only drew them again as inline SVG. */\n"
+)
+
+
+def _slim_icon_script(app, exception) -> None:
+    """Empty the theme's icon script in the built site: pydata-sphinx-theme.css carries Font
+    Awesome's classes and web fonts, which draw every icon; the script (every icon of Font
+    Awesome as JavaScript, 1.5 MB on each first visit) is redundant."""
+    if exception or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / ICON_SCRIPT
+    if target.exists() and target.read_text(encoding="utf-8") != ICON_STUB:
+        target.write_text(ICON_STUB, encoding="utf-8")
 
 
 def declared_reads(source: str) -> list[str] | None:

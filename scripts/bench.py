@@ -29,6 +29,10 @@ STRICT = ["--warningiserror", "--nitpick", "--keep-going"]
 BUNDLE = "_static/booklib/vega-bundle.js"
 TARGET_PAGE_KB = 300
 TARGET_RENDER_S = 1.0
+# First visit of a chart page: every script and stylesheet it loads, the Vega runtime included
+# (fonts are not counted), in bytes.
+TARGET_FIRST_VISIT_BYTES = 1_500_000
+TARGET_NOOP_RATIO = 0.06
 
 
 def build(root: Path, builder: str = "html") -> tuple[float, list[str]]:
@@ -57,6 +61,15 @@ class Assets(HTMLParser):
             self.paths.append(url.split("?")[0].split("#")[0])
 
 
+def first_visit_bytes(html_root: Path, page: str) -> int:
+    """Every script and stylesheet `page` loads (the Vega runtime included), fonts not counted."""
+    parser = Assets()
+    path = html_root / page
+    parser.feed(path.read_text(encoding="utf-8"))
+    files = {(path.parent / url).resolve() for url in parser.paths}
+    return sum(f.stat().st_size for f in files if f.exists() and f.suffix in (".js", ".css"))
+
+
 def page_weights(html_root: Path) -> tuple[list[tuple[str, int, int, bool]], int]:
     """Per page: (page, own weight, first-visit weight, has charts), and the weight of the assets
     every page shares (theme, styles; cached after the first page). Own weight is the HTML plus
@@ -78,9 +91,11 @@ def page_weights(html_root: Path) -> tuple[list[tuple[str, int, int, bool]], int
     return rows, shared_bytes
 
 
-def render_times(html_root: Path, pages: list[str]) -> dict[str, tuple[float, float]]:
-    """Per page: (seconds from navigation start until every chart has rendered, longest time one
-    chart took to draw once the scripts ran), in headless Chromium with the network cut off."""
+def render_times(html_root: Path, pages: list[str]) -> dict[str, dict]:
+    """Per page, in headless Chromium with the network cut off: seconds from navigation start until
+    the charts near the first screen are drawn; how many charts are drawn at load (the others wait
+    until the reader nears them); the longest time one chart took to draw; and how far the page's
+    height moved when every chart was drawn (the height reserved for them)."""
     from playwright.sync_api import sync_playwright
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -96,12 +111,24 @@ def render_times(html_root: Path, pages: list[str]) -> dict[str, tuple[float, fl
             browser = playwright.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
                                                  args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
             for path in pages:
-                page = browser.new_page()
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
                 page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
                 page.goto(f"{base}/{path}")
+                page.wait_for_load_state("load")
+                page.wait_for_timeout(200)  # the observer reports the charts near the first screen
+                # The charts the observer picked at load (near the first screen) are drawing.
+                page.wait_for_function("() => [...document.querySelectorAll('.book-chart')].filter(c => c.dataset.theme).every(c => c.dataset.rendered)", timeout=30_000)
+                drawn_at = page.evaluate("[...document.querySelectorAll('.book-chart')].filter(c => c.dataset.rendered).map(c => +c.dataset.renderedAt)")
+                at_load = len(drawn_at)
+                first_screen = max(drawn_at) / 1000 if drawn_at else None
+                height = page.evaluate("document.body.scrollHeight")
+                page.evaluate("""async () => { for (let y = 0; y < document.body.scrollHeight; y += 400) {
+                    window.scrollTo(0, y); await new Promise(r => setTimeout(r, 25)); } }""")
                 page.wait_for_function("() => [...document.querySelectorAll('.book-chart')].every(c => c.dataset.rendered)", timeout=30_000)
+                total = page.evaluate("document.querySelectorAll('.book-chart').length")
                 longest = page.evaluate("Math.max(...[...document.querySelectorAll('.book-chart')].map(c => +c.dataset.renderMs))")
-                times[path] = (page.evaluate("performance.now()") / 1000, longest / 1000)
+                moved = page.evaluate("document.body.scrollHeight") - height
+                times[path] = {"first_screen": first_screen, "slowest": longest / 1000, "at_load": at_load, "charts": total, "moved": moved}
                 page.close()
             browser.close()
     finally:
@@ -140,22 +167,35 @@ def main() -> int:
     lines.append("| --- | --- | --- | --- |")
     lines.append(f"| clean HTML build (executes {len(executed)} notebooks) | {clean:.1f} s | | |")
     ratio = noop / clean
-    lines.append(f"| no-op rebuild (executed {len(noop_executed)}) | {noop:.1f} s ({ratio:.0%} of clean) | ≤ 10 % of clean | {'yes' if ratio <= 0.10 else 'no'} |")
+    lines.append(f"| no-op rebuild (executed {len(noop_executed)}) | {noop:.1f} s ({ratio:.0%} of clean) | ≤ {TARGET_NOOP_RATIO:.0%} of clean | {'yes' if ratio <= TARGET_NOOP_RATIO else 'no'} |")
     only_one = touched_executed == ["tariffs"]
     lines.append(f"| rebuild after editing one chapter's code (executed: {', '.join(touched_executed) or 'none'}) | {touched:.1f} s | only that chapter re-executes | {'yes' if only_one else 'no'} |")
     if pdf is not None:
         lines.append(f"| PDF build (cache warm) | {pdf:.1f} s | | |")
-    lines.append(f"| shared Vega bundle (chart pages only, cached once) | {bundle_kb:,.0f} KB | | |")
+    lines.append(f"| shared Vega runtime (chart pages only, cached once) | {bundle_kb:,.0f} KB | | |")
+    chart_pages = [p for p, _, _, charts in weights if charts]
+    heaviest = max((first_visit_bytes(html_root, p), p) for p in chart_pages) if chart_pages else (0, "none")
+    lines.append(f"| first visit of a chart page: scripts and styles, Vega included, fonts not counted (heaviest: {heaviest[1]}) "
+                 f"| {heaviest[0] / 1e6:.2f} MB | ≤ {TARGET_FIRST_VISIT_BYTES / 1e6:.1f} MB | {'yes' if heaviest[0] <= TARGET_FIRST_VISIT_BYTES else 'no'} |")
     lines.append(f"| theme assets every page shares (cached once) | {shared_bytes / 1024:,.0f} KB | | |")
-    lines.append("\n| page | own weight | first visit, without the Vega bundle | all charts rendered after navigation start | slowest chart, once scripts ran | met |")
-    lines.append("| --- | --- | --- | --- | --- | --- |")
-    for page, own, first, _ in weights:
-        total, slowest = renders.get(page, (None, None))
-        ok = own / 1024 <= TARGET_PAGE_KB and (total is None or total <= TARGET_RENDER_S)
-        shown = (f"{total:.2f} s", f"{slowest:.2f} s") if total is not None else ("no charts", "")
-        lines.append(f"| {page} | {own / 1024:,.0f} KB | {first / 1024:,.0f} KB | {shown[0]} | {shown[1]} | {'yes' if ok else 'no'} |")
-    lines.append(f"\nTargets: a page's own weight (its HTML and the assets not every page shares) ≤ {TARGET_PAGE_KB} KB; fonts are not counted. "
-                 f"Charts rendered ≤ {TARGET_RENDER_S:.0f} s after navigation start, served from localhost with the network cut off.")
+    lines.append("\n| page | own weight | first visit (scripts and styles, Vega included) | charts drawn at load | first screen's charts drawn after navigation start | slowest chart, once scripts ran | page height moved when all charts drew | met |")
+    lines.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for page, own, first, charts in weights:
+        render = renders.get(page)
+        visit = first_visit_bytes(html_root, page)
+        if render:
+            first = render["first_screen"]
+            shown = (f"{render['at_load']} of {render['charts']}", f"{first:.2f} s" if first is not None else "none on the first screen",
+                     f"{render['slowest']:.2f} s", f"{render['moved']:+d} px")
+            ok = (first is None or first <= TARGET_RENDER_S) and abs(render["moved"]) <= 50
+        else:
+            shown, ok = ("no charts", "", "", ""), True
+        ok = ok and own / 1024 <= TARGET_PAGE_KB and (not charts or visit <= TARGET_FIRST_VISIT_BYTES)
+        lines.append(f"| {page} | {own / 1024:,.0f} KB | {visit / 1e6:.2f} MB | {' | '.join(shown)} | {'yes' if ok else 'no'} |")
+    lines.append(f"\nTargets: a page's own weight (its HTML and the assets not every page shares) ≤ {TARGET_PAGE_KB} KB; a chart page's first "
+                 f"visit ≤ {TARGET_FIRST_VISIT_BYTES / 1e6:.1f} MB of scripts and styles; fonts are not counted. The charts near the first screen "
+                 f"drawn ≤ {TARGET_RENDER_S:.0f} s after navigation start; the others when the reader nears them, in a reserved height "
+                 "(the page moves ≤ 50 px when all are drawn). Served from localhost with the network cut off.")
     report = "\n".join(lines) + "\n"
     print(report)
     out = REPO / "bench" / "results"

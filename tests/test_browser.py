@@ -66,6 +66,9 @@ def chart_problems(browser, base_url: str, path: str) -> tuple[list[str], int]:
     page.goto(f"{base_url}/{path}", wait_until="load")
     charts = page.locator(".book-chart")
     count = charts.count()
+    # Charts are drawn as the reader nears them: scroll through the page.
+    page.evaluate("""async () => { for (let y = 0; y < document.body.scrollHeight; y += 500) {
+        window.scrollTo(0, y); await new Promise(r => setTimeout(r, 30)); } }""")
     try:
         page.wait_for_function(
             "() => [...document.querySelectorAll('.book-chart')].every(c => c.dataset.rendered)", timeout=10_000

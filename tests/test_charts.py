@@ -50,7 +50,9 @@ def test_bundle_has_interactive_html_and_static_png(frame, monkeypatch):
     assert 'aria-label="Rates over time."' in html
     assert "<script src" not in html and "cdn" not in html.lower(), "the chart must not load code itself"
     spec = json.loads(re.search(r'<script type="application/json" class="book-chart-spec">(.*?)</script>', html).group(1))
-    assert spec["title"] == "A title" and spec["description"] == "Rates over time."
+    # The spec is compiled to Vega at build time (the browser needs no Vega-Lite compiler).
+    assert spec["$schema"].endswith("/vega/v6.json")
+    assert spec["title"]["text"] == "A title" and spec["description"] == "Rates over time."
 
 
 def test_csv_link_holds_exactly_the_chart_data(frame):

@@ -9,6 +9,7 @@ import re
 import altair as alt
 import pandas as pd
 import pytest
+from pathlib import Path
 import vl_convert as vlc
 
 from booklib.explorer import Control, Explorer, explorer_figure
@@ -128,14 +129,17 @@ def test_each_control_is_a_labelled_input_in_the_figures_group():
     assert params["choose_months"]["bind"]["input"] == "range" and params["choose_months"]["value"] == 2
 
 
-def test_the_figure_carries_its_controls_style_and_a_png_of_the_default():
+def test_the_figure_carries_its_controls_and_a_png_of_the_default_and_every_page_links_their_style():
     ex = explorer()
     chart = alt.Chart(ex.grid[["x", "loss", "series", "case", "months"]]).mark_line().encode(
         x="x:Q", y="loss:Q", color="series:N", tooltip=["x:Q", "loss:Q", "series:N"]).transform_filter(ex.chosen())
     figure = explorer_figure(chart, ex, name="fig-test", title="T", sources=[SOURCE], description="Lines.", glue=False)
     page = figure.html()
     assert page.index('id="controls-fig-test" role="group"') < page.index('class="book-chart"')
-    assert 'aria-label="Scenario controls: Case; Months"' in page and ".book-explorer-controls" in page
+    assert 'aria-label="Scenario controls: Case; Months"' in page and "<style>" not in page
+    from booklib import sphinx_ext
+
+    assert 'add_css_file(f"{STATIC_DIR_NAME}/book-explorer.css")' in Path(sphinx_ext.__file__).read_text()
     assert figure.png().startswith(b"\x89PNG")
     with pytest.raises(ValueError, match="checked as"):
         explorer_figure(chart, ex, name="fig-other", title="T", sources=[SOURCE], description="Lines.", glue=False)

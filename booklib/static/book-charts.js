@@ -1,23 +1,346 @@
-/* Draw every book chart on the page from its embedded Vega-Lite spec.
-   Loaded (deferred) after the offline Vega bundle, so window.vegaEmbed exists. */
-document.addEventListener("DOMContentLoaded", function () {
-  document.querySelectorAll(".book-chart").forEach(function (figure) {
-    var spec = JSON.parse(figure.querySelector(".book-chart-spec").textContent);
-    var view = figure.querySelector(".book-chart-view");
+/* Draw the book's charts from their embedded Vega specs (compiled from Vega-Lite at build time).
+   Loaded (deferred) after the offline Vega runtime, so window.vega exists.
+
+   - A chart is drawn when it comes near the viewport; until then its natural height is reserved.
+   - It is fitted to its column: a chart wider than the column is re-laid out narrower (plot
+     width, legend columns, title lines); if it still does not fit, it is scaled down.
+   - It follows the page's light or dark theme, and is redrawn when the reader switches. */
+(function () {
+  "use strict";
+  var NEAR = "600px 0px"; // draw a chart this far before it scrolls into view
+  var MIN_PLOT = 140; // narrowest plot worth re-laying out; below it, scale instead
+  var DARK = {
+    text: "#d8dde3",
+    subtle: "#aab2bc",
+    grid: "#3a414b",
+    domain: "#8a929c",
+  };
+
+  function isDark() {
+    return document.documentElement.dataset.theme === "dark";
+  }
+
+  function pageBackground() {
+    return getComputedStyle(document.body).backgroundColor || "#14181e";
+  }
+
+  /* ---- colours ---- */
+  var NAMED = { black: "#000000", white: "#ffffff", gray: "#808080", grey: "#808080", silver: "#c0c0c0",
+    lightgray: "#d3d3d3", lightgrey: "#d3d3d3", darkgray: "#a9a9a9", darkgrey: "#a9a9a9", dimgray: "#696969" };
+
+  function parseColor(value) {
+    if (typeof value !== "string") return null;
+    var text = value.trim().toLowerCase();
+    if (NAMED[text]) text = NAMED[text];
+    var m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/.exec(text);
+    if (!m) return null;
+    var hex = m[1].length === 3 ? m[1].replace(/./g, "$&$&") : m[1];
+    return [0, 2, 4].map(function (i) { return parseInt(hex.slice(i, i + 2), 16) / 255; });
+  }
+
+  function toHex(rgb) {
+    return "#" + rgb.map(function (c) { return Math.round(Math.max(0, Math.min(1, c)) * 255).toString(16).padStart(2, "0"); }).join("");
+  }
+
+  function rgbToHsl(rgb) {
+    var r = rgb[0], g = rgb[1], b = rgb[2], max = Math.max(r, g, b), min = Math.min(r, g, b);
+    var l = (max + min) / 2, d = max - min, h = 0, s = 0;
+    if (d) {
+      s = d / (1 - Math.abs(2 * l - 1));
+      h = max === r ? ((g - b) / d) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
+      h *= 60;
+      if (h < 0) h += 360;
+    }
+    return [h, s, l];
+  }
+
+  function hslToRgb(hsl) {
+    var h = hsl[0], s = hsl[1], l = hsl[2], c = (1 - Math.abs(2 * l - 1)) * s, x = c * (1 - Math.abs(((h / 60) % 2) - 1)), m = l - c / 2;
+    var rgb = h < 60 ? [c, x, 0] : h < 120 ? [x, c, 0] : h < 180 ? [0, c, x] : h < 240 ? [0, x, c] : h < 300 ? [x, 0, c] : [c, 0, x];
+    return rgb.map(function (v) { return v + m; });
+  }
+
+  function luminance(rgb) {
+    var c = rgb.map(function (v) { return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  }
+
+  /* The colour to use on a dark page: greys are mirrored (black text becomes light, white
+     separators become dark); a hue too dark to read is lightened to a 4.5:1 contrast. */
+  function forDark(value) {
+    var rgb = parseColor(value);
+    if (!rgb) return value;
+    var hsl = rgbToHsl(rgb);
+    if (hsl[1] < 0.12) {
+      hsl[2] = hsl[2] > 0.92 ? 0.09 : Math.min(0.9, Math.max(0.35, 1 - hsl[2]));
+      return toHex(hslToRgb(hsl));
+    }
+    var background = 0.009;
+    for (var i = 0; i < 12 && (luminance(hslToRgb(hsl)) + 0.05) / (background + 0.05) < 4.5; i++) {
+      hsl[2] = Math.min(0.85, hsl[2] + 0.05);
+    }
+    return toHex(hslToRgb(hsl));
+  }
+
+  function recolor(node) {
+    if (Array.isArray(node)) return node.map(recolor);
+    if (node && typeof node === "object") {
+      var out = {};
+      Object.keys(node).forEach(function (key) {
+        out[key] = key === "data" ? node[key] : recolor(node[key]);
+      });
+      return out;
+    }
+    return forDark(node);
+  }
+
+  function merge(target, extra) {
+    Object.keys(extra).forEach(function (key) {
+      var value = extra[key];
+      if (value && typeof value === "object" && !Array.isArray(value)) {
+        target[key] = merge(target[key] && typeof target[key] === "object" ? target[key] : {}, value);
+      } else {
+        target[key] = value;
+      }
+    });
+    return target;
+  }
+
+  function themed(spec) {
+    if (!isDark()) return JSON.parse(JSON.stringify(spec));
+    var dark = recolor(spec);
+    dark.background = "transparent";
+    dark.config = merge(dark.config || {}, {
+      axis: { labelColor: DARK.text, titleColor: DARK.text, gridColor: DARK.grid, domainColor: DARK.domain, tickColor: DARK.domain },
+      legend: { labelColor: DARK.text, titleColor: DARK.text },
+      title: { color: DARK.text, subtitleColor: DARK.subtle },
+      text: { fill: DARK.text },
+      style: { "guide-label": { fill: DARK.text }, "guide-title": { fill: DARK.text }, "group-title": { fill: DARK.text }, "group-subtitle": { fill: DARK.subtle } },
+    });
+    return dark;
+  }
+
+  /* ---- fitting to the column ---- */
+  function wrapLines(text, width, fontSize) {
+    if (typeof text !== "string") return text;
+    var perLine = Math.max(12, Math.floor(width / (fontSize * 0.56)));
+    if (text.length <= perLine) return text;
+    var lines = [], line = "";
+    text.split(/\s+/).forEach(function (word) {
+      if (line && (line + " " + word).length > perLine) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? line + " " + word : word;
+      }
+    });
+    if (line) lines.push(line);
+    return lines;
+  }
+
+  function narrowed(spec, width) {
+    if (spec.title) {
+      if (typeof spec.title === "string") spec.title = { text: spec.title };
+      spec.title.text = wrapLines(spec.title.text, width, 15);
+      if (spec.title.subtitle) spec.title.subtitle = wrapLines(spec.title.subtitle, width, 12);
+    }
+    // Horizontal legends wrap into as many columns as fit.
+    (function walk(node) {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (!node || typeof node !== "object") return;
+      if (Array.isArray(node.legends)) {
+        node.legends.forEach(function (legend) {
+          if (legend.direction === "horizontal" || legend.orient === "bottom" || legend.orient === "top") {
+            // On a phone, one column: side-by-side legends then leave the plot its width.
+            legend.columns = width < 520 ? 1 : Math.max(1, Math.floor(width / 150));
+          }
+        });
+      }
+      if (Array.isArray(node.marks)) node.marks.forEach(walk);
+    })(spec);
+    return spec;
+  }
+
+  /* The signals that set the plots' widths: a single view's `width`, a facet's `child_width`,
+     a concatenation's `concat_0_width`... (those with a fixed value, not a computed one). */
+  function widthSignals(spec) {
+    return (spec.signals || [])
+      .filter(function (s) { return /(^|_)width$/.test(s.name) && typeof s.value === "number"; })
+      .map(function (s) { return s.name; })
+      .concat(typeof spec.width === "number" ? ["width"] : []);
+  }
+
+  function svgOf(view) {
+    return view.container() && view.container().querySelector("svg");
+  }
+
+  function naturalWidth(svg) {
+    return parseFloat(svg.getAttribute("width")) || svg.getBoundingClientRect().width;
+  }
+
+  function scaleToFit(svg, available) {
+    var width = parseFloat(svg.getAttribute("width")), height = parseFloat(svg.getAttribute("height"));
+    if (!svg.getAttribute("viewBox")) svg.setAttribute("viewBox", "0 0 " + width + " " + height);
+    if (width > available) {
+      svg.style.width = available + "px";
+      svg.style.height = Math.round((height * available) / width) + "px";
+    }
+  }
+
+  /* ---- tooltips (what vega-embed's handler did, in a few lines) ---- */
+  var tip;
+  function tooltip(handler, event, item, value) {
+    if (!tip) {
+      tip = document.createElement("div");
+      tip.className = "book-chart-tooltip";
+      tip.setAttribute("role", "tooltip");
+      document.body.appendChild(tip);
+    }
+    if (value == null || value === "") {
+      tip.hidden = true;
+      return;
+    }
+    tip.textContent = "";
+    if (typeof value === "object") {
+      var table = document.createElement("table");
+      Object.keys(value).forEach(function (key) {
+        var row = table.insertRow(), name = row.insertCell(), cell = row.insertCell();
+        name.textContent = key;
+        cell.textContent = String(value[key]);
+      });
+      tip.appendChild(table);
+    } else {
+      tip.textContent = String(value);
+    }
+    tip.hidden = false;
+    var x = event.clientX + 12, y = event.clientY + 12, box = tip.getBoundingClientRect();
+    if (x + box.width > window.innerWidth - 4) x = Math.max(4, event.clientX - box.width - 12);
+    if (y + box.height > window.innerHeight - 4) y = Math.max(4, event.clientY - box.height - 12);
+    tip.style.left = x + window.scrollX + "px";
+    tip.style.top = y + window.scrollY + "px";
+  }
+
+  /* ---- drawing ---- */
+  function draw(figure) {
+    var host = figure.querySelector(".book-chart-view");
+    var original = figure._bookSpec || (figure._bookSpec = JSON.parse(figure.querySelector(".book-chart-spec").textContent));
+    var available = Math.floor(host.getBoundingClientRect().width);
+    var natural = +figure.dataset.width || 0;
+    var spec = themed(original);
+    if (natural > available) spec = narrowed(spec, available);
+    // Let the view shrink as well as grow when its plots are narrowed (Vega only grows by default).
+    var autosize = typeof spec.autosize === "string" ? { type: spec.autosize } : spec.autosize || { type: "pad" };
+    spec.autosize = Object.assign({}, autosize, { resize: true });
     var started = performance.now();
-    window
-      .vegaEmbed(view, spec, {
-        renderer: "svg",
-        // Export only: the editor and source links would leave the site.
-        actions: { export: true, source: false, compiled: false, editor: false },
-      })
+    // A redraw (theme switch, new width) keeps what the reader chose with a chart's inputs.
+    var bound = (spec.signals || []).filter(function (signal) { return signal.bind; });
+    var chosen = {};
+    if (figure._bookView) {
+      bound.forEach(function (signal) { chosen[signal.name] = figure._bookView.signal(signal.name); });
+      figure._bookView.finalize();
+    }
+    host.textContent = "";
+    var view = new vega.View(vega.parse(spec), { renderer: "svg", container: host, hover: true, tooltip: tooltip });
+    Object.keys(chosen).forEach(function (name) { view.signal(name, chosen[name]); });
+    figure._bookView = view;
+    figure.dataset.theme = isDark() ? "dark" : "light";
+    var signals = widthSignals(spec);
+    // Give the plots what the column has left: shrink their width signals, at most three times
+    // (a vertical stack needs one pass, a row of panels more); what still overflows is scaled.
+    function fit(pass) {
+      var svg = svgOf(view);
+      var overflow = svg ? naturalWidth(svg) - available : 0;
+      if (overflow <= 1 || pass >= 3 || !signals.length) return view;
+      var share = pass === 0 ? overflow : overflow / signals.length, changed = false;
+      signals.forEach(function (signal) {
+        var current = view.signal(signal), next = Math.max(MIN_PLOT, Math.floor(current - share));
+        if (next < current) {
+          view.signal(signal, next);
+          changed = true;
+        }
+      });
+      return changed ? view.runAsync().then(function () { return fit(pass + 1); }) : view;
+    }
+    return view
+      .runAsync()
+      .then(function () { return fit(0); })
       .then(function () {
-        figure.setAttribute("data-render-ms", Math.round(performance.now() - started));
-        figure.setAttribute("data-rendered", "true");
+        var svg = svgOf(view);
+        if (svg) scaleToFit(svg, available);
+        host.style.minHeight = "";
+        figure.dataset.renderMs = Math.round(performance.now() - started);
+        figure.dataset.renderedAt = Math.round(performance.now());
+        figure.dataset.rendered = "true";
+        figure.dataset.drawnWidth = available;
       })
       .catch(function (error) {
-        figure.setAttribute("data-rendered", "failed");
+        figure.dataset.rendered = "failed";
         console.error("Chart " + figure.id + " failed to render: " + error);
       });
-  });
-});
+  }
+
+  /* A reserved height that matches what the chart will take in this column. */
+  function reserve(figure) {
+    var host = figure.querySelector(".book-chart-view");
+    var width = +figure.dataset.width, height = +figure.dataset.height;
+    var available = host.getBoundingClientRect().width;
+    if (width && height && available && width > available) {
+      host.style.minHeight = Math.round(Math.max(height * (available / width), height * 0.9)) + "px";
+    }
+  }
+
+  function sourcesCsv(link) {
+    var quote = function (text) { return /[",\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text; };
+    var rows = ["source_id,citation,bibliography"];
+    link.closest("details").querySelectorAll("li[data-source-id]").forEach(function (item) {
+      var cite = item.querySelector("a");
+      rows.push([item.dataset.sourceId, cite.textContent, cite.href].map(quote).join(","));
+    });
+    link.href = "data:text/csv;charset=utf-8," + encodeURIComponent(rows.join("\n") + "\n");
+  }
+
+  function start() {
+    var figures = [].slice.call(document.querySelectorAll(".book-chart"));
+    figures.forEach(reserve);
+    document.querySelectorAll(".book-chart-sources-csv").forEach(function (link) {
+      link.addEventListener("click", function () { sourcesCsv(link); });
+    });
+    var pending = new Set(figures);
+    var observer = "IntersectionObserver" in window
+      ? new IntersectionObserver(function (entries) {
+          entries.forEach(function (entry) {
+            if (entry.isIntersecting && pending.has(entry.target)) {
+              pending.delete(entry.target);
+              observer.unobserve(entry.target);
+              draw(entry.target);
+            }
+          });
+        }, { rootMargin: NEAR })
+      : null;
+    figures.forEach(function (figure) {
+      if (observer) observer.observe(figure);
+      else draw(figure);
+    });
+    // Theme switch: redraw what is drawn.
+    new MutationObserver(function () {
+      figures.forEach(function (figure) {
+        if (figure._bookView && figure.dataset.theme !== (isDark() ? "dark" : "light")) draw(figure);
+      });
+    }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+    // A new column width (rotation, resized window): redraw what is drawn.
+    var timer;
+    window.addEventListener("resize", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        figures.forEach(function (figure) {
+          var width = Math.floor(figure.querySelector(".book-chart-view").getBoundingClientRect().width);
+          if (figure._bookView && Math.abs(width - +figure.dataset.drawnWidth) > 8) draw(figure);
+        });
+      }, 200);
+    });
+    window.bookCharts = { draw: draw, drawAll: function () { return Promise.all(figures.map(function (f) { pending.delete(f); return draw(f); })); } };
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
