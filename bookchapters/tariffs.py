@@ -31,6 +31,9 @@ VEHICLES = "motor_vehicles_and_parts_hs87"
 # size of the sale it claims (both are the article's numbers, not data).
 CLAIMED_YIELD_PCT = 4.8
 CLAIMED_SALE_USD_BN = 50.0
+# The tariff timeline's events labelled on the chart: the steps a reader needs to follow the story.
+KEY_EVENTS = ["tariff_02", "tariff_03", "tariff_09", "tariff_10", "tariff_11", "tariff_13",
+              "tariff_15", "tariff_16", "tariff_18", "tariff_20", "tariff_22", "tariff_27"]
 # The events of the court section, by their id in the events table.
 COURT_EVENTS = {"cit": "tariff_06", "cafc": "tariff_12", "argued": "tariff_18", "ruling": "tariff_20"}
 # The two series of the effective-rate figure (both additional to the duties paid in 2024, as its axis says).

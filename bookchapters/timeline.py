@@ -13,6 +13,11 @@ from booklib.prose import require
 THEMES = {"tariffs", "investment", "export_controls", "regional_trade"}
 
 
+# The appendix timeline's events labelled on the chart: a few per theme, 2025–26.
+KEY_EVENTS = ["tariff_02", "ec_10", "tariff_10", "mou_e04", "ec_14", "ec_15",
+              "rt_22", "ec_20", "mou_e13", "tariff_20", "ec_29", "tariff_29"]
+
+
 def timeline_facts(events: pd.DataFrame) -> dict[str, str]:
     """How many events the table holds, and the first and last of their dates."""
     require(set(events["theme"]) == THEMES, f"the events are those of the book's four themes {sorted(THEMES)}")

@@ -131,12 +131,13 @@ def book_theme() -> alt.theme.ThemeConfig:
 class BookFigure:
     """A chart ready to be glued: interactive HTML, static PNG, and its data."""
 
-    def __init__(self, spec: dict, name: str, data: pd.DataFrame, sources: list[str], description: str):
+    def __init__(self, spec: dict, name: str, data: pd.DataFrame, sources: list[str], description: str, code: str = ""):
         self.spec = spec
         self.name = name
         self.data = data
         self.sources = sources
         self.description = description
+        self.code = code  # the notebook cell that drew it, shown under the chart on request
 
     def html(self) -> str:
         csv_text = self.data.to_csv(index=False)
@@ -154,6 +155,7 @@ class BookFigure:
             f'<p class="book-chart-links"><a download="{self.name}.csv" href="{href}">'
             f"Download the data of this chart (CSV, {len(self.data)} rows)</a></p>"
             f"{sources_disclosure(ordered, self.name)}"
+            f"{code_disclosure(self.code)}"
             "</div>"
         )
 
@@ -177,6 +179,30 @@ class BookFigure:
             "image/png": base64.b64encode(self.png()).decode("ascii"),
             "text/plain": text,
         }
+
+
+def code_disclosure(code: str) -> str:
+    """A collapsed "Show the code" under a chart: the cell that drew it, highlighted as the
+    book's other code is (Pygments, the theme's colours)."""
+    if not code.strip():
+        return ""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+
+    shown = highlight(code.strip("\n"), PythonLexer(), HtmlFormatter(cssclass="highlight"))
+    return f'<details class="book-chart-code"><summary>Show the code</summary>{shown}</details>'
+
+
+def current_cell() -> str:
+    """The source of the notebook cell being run (IPython records it before running it); empty elsewhere."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return ""
+    shell = get_ipython()
+    history = shell.user_ns.get("_ih") if shell is not None else None
+    return history[-1] if history else ""
 
 
 def book_figure(
@@ -211,7 +237,7 @@ def book_figure(
     spec = titled.to_dict()
     _check_tooltips(name, spec)
     _check_columns_used(name, spec, data)
-    figure = BookFigure(spec, name, data, list(sources), description)
+    figure = BookFigure(spec, name, data, list(sources), description, code=current_cell())
     if glue and building_page() is not None:
         from IPython.display import Markdown
         from myst_nb import glue as myst_glue

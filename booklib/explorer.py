@@ -189,7 +189,7 @@ class ExplorerFigure(BookFigure):
     role="img" view, so that they are reachable), with the explorer's style."""
 
     def __init__(self, figure: BookFigure, explorer: Explorer):
-        super().__init__(figure.spec, figure.name, figure.data, figure.sources, figure.description)
+        super().__init__(figure.spec, figure.name, figure.data, figure.sources, figure.description, code=figure.code)
         self.explorer = explorer
 
     def html(self) -> str:

@@ -94,13 +94,15 @@ def glued_png(glued: dict, label: str) -> str:
 
 
 def small_png(glued: dict, label: str) -> str:
-    """The figure re-rendered at screen scale from its Vega-Lite spec (base64): a third of the
+    """The figure re-rendered at screen scale from the spec its page ships (base64): a third of the
     print-scale PNG's size, which keeps a chapter's notebook well under 2 MB."""
     import vl_convert as vlc
 
     html = "".join(glued[label]["data"]["text/html"])
-    spec = re.search(r'class="book-chart-spec">(.*?)</script>', html, re.S).group(1).replace("<\\/", "</")
-    return base64.b64encode(vlc.vegalite_to_png(json.loads(spec), scale=1)).decode("ascii")
+    spec = json.loads(re.search(r'class="book-chart-spec">(.*?)</script>', html, re.S).group(1).replace("<\\/", "</"))
+    # The page ships the spec compiled to Vega (see booklib.charts); a Vega-Lite one is rendered as such.
+    render = vlc.vegalite_to_png if "vega-lite" in spec.get("$schema", "") else vlc.vega_to_png
+    return base64.b64encode(render(spec, scale=1)).decode("ascii")
 
 
 def _figure_cells(text: str, glued: dict, refs: References, png=glued_png) -> list[dict]:

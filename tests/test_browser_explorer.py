@@ -45,6 +45,8 @@ def open_page(browser, site):  # noqa: F811
         page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
         page.on("console", lambda msg: msg.type == "error" and "favicon" not in msg.text and problems.append(msg.text))
         page.goto(f"{site}/{PAGES[figure]}", wait_until="load")
+        # Charts draw when they come near the viewport, as a reader scrolls to them.
+        page.locator(f"#chart-{figure}").scroll_into_view_if_needed()
         page.wait_for_function(f"() => document.querySelector('#chart-{figure}').dataset.rendered === 'true'", timeout=15_000)
         return page
 
@@ -184,4 +186,20 @@ def test_the_cost_drawn_is_the_models(open_page, estimate, months):
     assert marker.endswith("(extrapolated)") == line.is_extrapolation(months)
     # One line: the chosen estimate's.
     assert page.locator("#chart-fig-ec-cost g.mark-line path").count() == 1
+    assert not problems, problems
+
+
+def test_a_theme_switch_keeps_the_chosen_scenario(open_page):
+    """Switching to dark mode redraws the chart; the reader's choice and its lines stay, once, in the new colours."""
+    opener, problems = open_page
+    page = opener("fig-ec-cost")
+    control = page.locator("#controls-fig-ec-cost [name=choose_months]")
+    set_input(page, "fig-ec-cost", "choose_months", 18)
+    chosen = [label for label in mark_labels(page, "fig-ec-cost", "[aria-label]")]
+    page.evaluate("() => document.documentElement.setAttribute('data-theme', 'dark')")
+    page.wait_for_function("() => document.querySelector('#chart-fig-ec-cost').dataset.theme === 'dark'"
+                           " && document.querySelector('#chart-fig-ec-cost').dataset.rendered === 'true'")
+    assert page.locator("#controls-fig-ec-cost [name=choose_months]").count() == 1, "the redraw doubled the inputs"
+    assert control.input_value() == "18", "the redraw reset the reader's choice"
+    assert sorted(mark_labels(page, "fig-ec-cost", "[aria-label]")) == sorted(chosen)
     assert not problems, problems

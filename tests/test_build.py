@@ -151,3 +151,19 @@ def test_every_glued_key_is_pasted_and_every_pasted_key_glued(built_html):
         if glued != pasted:
             mismatched[page] = {"glued, never pasted": sorted(glued - pasted), "pasted, never glued": sorted(pasted - glued)}
     assert not mismatched, mismatched
+
+
+def test_every_chapter_figure_shows_the_code_that_drew_it(built_html):
+    """Under each figure, a collapsed "Show the code" holds the cell that drew it, ending in its book_figure call."""
+    import html as html_lib
+
+    missing = {}
+    for page in (p for p in toc_pages() if p.startswith("chapters/")):
+        text = (built_html / f"{page}.html").read_text(encoding="utf-8")
+        for name in re.findall(r'class="book-chart" id="chart-(fig-[\w-]+)"', text):
+            chart = text[text.index(f'id="chart-{name}"'):]
+            code = re.search(r'<details class="book-chart-code"><summary>Show the code</summary>(.*?)</details>', chart, re.S)
+            plain = html_lib.unescape(re.sub(r"<[^>]+>", "", code.group(1))) if code else ""
+            if f'name="{name}"' not in plain:
+                missing.setdefault(page, []).append(name)
+    assert not missing, f"figures without the code that drew them: {missing}"

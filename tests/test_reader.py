@@ -125,7 +125,6 @@ def test_no_page_carries_thebe_or_binder(built_html):
     assert not carrying, carrying
 
 
-@pytest.mark.xfail(strict=True, reason="the pages' captions still say 'hover'/'tooltip': the lead applies the caption edits of issue 23, then removes this mark")
 def test_no_caption_tells_the_reader_to_hover(built_html):
     """The PDF has no pointer: a caption must say what the chart shows, not where to hover."""
     hovering = [
