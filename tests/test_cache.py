@@ -27,7 +27,14 @@ def page(reads: str, body: str) -> str:
     return HEADER.replace("READS", reads) + body
 
 
+def book_edition_files(root: Path) -> None:
+    """The book's citation layer reads the edition from CITATION.cff and editions.yml beside the book."""
+    for name in ("CITATION.cff", "editions.yml"):
+        shutil.copy(REPO / name, root / name)
+
+
 def write_book(root: Path) -> None:
+    book_edition_files(root)
     (root / "_config.yml").write_text(textwrap.dedent("""\
         title: Cache test
         only_build_toc_files: true
@@ -128,6 +135,7 @@ def test_an_edited_bibliography_rewrites_the_pages_that_cite_it(tmp_path):
     edited entry would keep an empty or stale label until its own source changed."""
     book = tmp_path / "book"
     book.mkdir()
+    book_edition_files(book)
     (book / "_config.yml").write_text(textwrap.dedent("""\
         title: Bibliography test
         only_build_toc_files: true

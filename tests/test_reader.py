@@ -98,8 +98,13 @@ def test_short_event_labels_stop_at_a_clause_or_a_word():
     assert charts.short_event(long) == "Japan and the United States signed the memorandum on strategic investment in…"
 
 
+CLOSED_CITE = re.compile(r'(<details class="book-cite"[^>]*>\s*<summary[^>]*>.*?</summary>).*?</details>', re.S)
+
+
 def visible(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)).strip()
+    """The text a reader sees: tags dropped, and of a closed cite control only its summary."""
+    shown = CLOSED_CITE.sub(r"\1", html)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", shown)).strip()
 
 
 def built_pages(built_html):
