@@ -28,6 +28,7 @@ BIN = Path(sys.executable).parent
 STRICT = ["--warningiserror", "--nitpick", "--keep-going"]
 BUNDLE = "_static/booklib/vega-bundle.js"
 TARGET_PAGE_KB = 300
+TARGET_NOTEBOOK_BYTES = 2_000_000
 TARGET_RENDER_S = 1.0
 # First visit of a chart page: every script and stylesheet it loads, the Vega runtime included
 # (fonts are not counted), in bytes.
@@ -192,6 +193,12 @@ def main() -> int:
             shown, ok = ("no charts", "", "", ""), True
         ok = ok and own / 1024 <= TARGET_PAGE_KB and (not charts or visit <= TARGET_FIRST_VISIT_BYTES)
         lines.append(f"| {page} | {own / 1024:,.0f} KB | {visit / 1e6:.2f} MB | {' | '.join(shown)} | {'yes' if ok else 'no'} |")
+    lines.append("\n| downloadable notebook (the page's .ipynb) | size | target | met |")
+    lines.append("| --- | --- | --- | --- |")
+    for notebook in sorted((html_root / "_sources").rglob("*.ipynb")):
+        size = notebook.stat().st_size
+        lines.append(f"| {notebook.relative_to(html_root / '_sources')} | {size / 1024:,.0f} KB | ≤ {TARGET_NOTEBOOK_BYTES / 1e6:.0f} MB "
+                     f"| {'yes' if size <= TARGET_NOTEBOOK_BYTES else 'no'} |")
     lines.append(f"\nTargets: a page's own weight (its HTML and the assets not every page shares) ≤ {TARGET_PAGE_KB} KB; a chart page's first "
                  f"visit ≤ {TARGET_FIRST_VISIT_BYTES / 1e6:.1f} MB of scripts and styles; fonts are not counted. The charts near the first screen "
                  f"drawn ≤ {TARGET_RENDER_S:.0f} s after navigation start; the others when the reader nears them, in a reserved height "
