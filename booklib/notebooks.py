@@ -137,7 +137,8 @@ def _reader_outputs(outputs: list[dict], glued: dict, refs: References) -> list[
             continue  # a figure: shown where the page places it
         if "text/markdown" in data:
             markdown = resolve("".join(data["text/markdown"]), glued, refs)
-            output = {**output, "data": {"text/markdown": markdown, "text/plain": data.get("text/plain", "")}}
+            # Its plain repr may hold a memory address, which would make two builds differ.
+            output = {**output, "data": {"text/markdown": markdown}}
         kept.append(output)
     return kept
 

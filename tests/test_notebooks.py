@@ -71,7 +71,7 @@ def test_outputs_shown_otherwise_are_dropped_and_tables_resolved(reader):
     assert code[0]["source"] == GUARD_SOURCE.format(title="The Book")
     assert [c["source"] for c in code[1:]] == ["glue_facts(facts())", "book_figure(chart)", "markdown_table(t)"]
     assert code[2]["outputs"] == [], "the chart is shown where the page places it, not twice"
-    assert code[3]["outputs"][0]["data"] == {"text/markdown": "| a |\n| --- |\n| see Fig. 1.2 |", "text/plain": ""}
+    assert code[3]["outputs"][0]["data"] == {"text/markdown": "| a |\n| --- |\n| see Fig. 1.2 |"}
     assert set(reader["metadata"]) == {"kernelspec"}, "the build's own metadata (jupytext, source map) is dropped"
 
 
