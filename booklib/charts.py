@@ -182,16 +182,12 @@ class BookFigure:
 
 
 def code_disclosure(code: str) -> str:
-    """A collapsed "Show the code" under a chart: the cell that drew it, highlighted as the
-    book's other code is (Pygments, the theme's colours)."""
+    """A collapsed "Show the code" under a chart: the cell that drew it, in the theme's code box
+    (plain, not highlighted: colouring every token would double its weight on the page)."""
     if not code.strip():
         return ""
-    from pygments import highlight
-    from pygments.formatters import HtmlFormatter
-    from pygments.lexers import PythonLexer
-
-    shown = highlight(code.strip("\n"), PythonLexer(), HtmlFormatter(cssclass="highlight"))
-    return f'<details class="book-chart-code"><summary>Show the code</summary>{shown}</details>'
+    shown = html.escape(code.strip("\n"))
+    return f'<details class="book-chart-code"><summary>Show the code</summary><div class="highlight"><pre>{shown}</pre></div></details>'
 
 
 def current_cell() -> str:

@@ -49,6 +49,7 @@ def setup(app):
     app.connect("env-get-outdated", _outdated_by_data)
     app.connect("env-get-outdated", _outdated_by_bibliography)
     app.connect("html-page-context", _add_chart_scripts)
+    app.connect("html-page-context", _chart_data_as_files)
     app.connect("build-finished", _slim_icon_script)
     app.connect("source-read", _declare_page_data)
     app.connect("source-read", _add_citation_box)
@@ -210,6 +211,30 @@ def _version(package: str) -> str:
     from importlib.metadata import version
 
     return version(package)
+
+
+CHART_CSV = re.compile(r'<a download="(fig-[\w-]+)\.csv" href="data:text/csv;charset=utf-8,([^"]*)"')
+CHART_CSV_DIR = "_downloads/charts"
+
+
+def _chart_data_as_files(app, pagename, templatename, context, doctree) -> None:
+    """A chart's "Download the data" link points to a CSV file written beside the book, not to
+    the data inlined in the page: the page stays light, and the file is fetched only on click."""
+    import urllib.parse
+
+    body = context.get("body", "")
+    if "data:text/csv" not in body:
+        return
+    folder = Path(app.outdir) / CHART_CSV_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    to_root = "../" * pagename.count("/")
+
+    def to_file(match) -> str:
+        name, data = match.group(1), urllib.parse.unquote(match.group(2))
+        (folder / f"{name}.csv").write_text(data, encoding="utf-8")
+        return f'<a download="{name}.csv" href="{to_root}{CHART_CSV_DIR}/{name}.csv"'
+
+    context["body"] = CHART_CSV.sub(to_file, body)
 
 
 def _add_chart_scripts(app, pagename, templatename, context, doctree) -> None:

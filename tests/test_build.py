@@ -167,3 +167,20 @@ def test_every_chapter_figure_shows_the_code_that_drew_it(built_html):
             if f'name="{name}"' not in plain:
                 missing.setdefault(page, []).append(name)
     assert not missing, f"figures without the code that drew them: {missing}"
+
+
+def test_chart_data_downloads_are_files_beside_the_book(built_html):
+    """A chart's "Download the data" is a CSV file written by the build (the page does not inline it)."""
+    import csv
+
+    checked = 0
+    for page in pages(built_html):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r'<a download="fig-[\w-]+\.csv" href="data:', text), f"{page.name} inlines a chart's data"
+        for name, href in re.findall(r'<a download="(fig-[\w-]+)\.csv" href="([^"]+)"', text):
+            target = (page.parent / href).resolve()
+            assert target.is_file(), f"{page.name}: {href} does not exist"
+            rows = list(csv.reader(target.open(encoding="utf-8")))
+            assert len(rows) > 1 and all(len(row) == len(rows[0]) for row in rows), f"{href} is not a table"
+            checked += 1
+    assert checked >= 20, f"only {checked} chart downloads found"
