@@ -60,3 +60,14 @@ def test_the_downloaded_notebook_reruns_and_reproduces_the_pages_numbers(built_h
 def test_it_also_reruns_from_the_repository_root(built_html):
     page = CHAPTERS[0]
     assert rerun(downloaded(built_html, page), REPO) == page_facts(built_html, page)
+
+
+def test_a_parameter_that_breaks_a_sentence_stops_the_run_naming_it(built_html):
+    """The chapter's parameters sit at its top; a value the text no longer fits fails with the sentence, not a traceback from deep inside."""
+    from nbclient.exceptions import CellExecutionError
+
+    notebook = downloaded(built_html, "chapters/export_controls")
+    cell = next(c for c in notebook["cells"] if c["cell_type"] == "code" and "SHOWN_MONTHS = 6" in c["source"])
+    cell["source"] = cell["source"].replace("SHOWN_MONTHS = 6", "SHOWN_MONTHS = 18")
+    with pytest.raises(CellExecutionError, match=r"the text says the restriction the text prices is within NRI's estimated durations; the data no longer bear this out"):
+        rerun(notebook, REPO / "chapters")
