@@ -290,8 +290,11 @@ def read_editions(root: Path = ROOT, cff: dict | None = None) -> list[dict]:
         entry["version"], entry["date"] = version, day.isoformat()
         entry["changes"] = [str(c) for c in entry.get("changes") or []]
         commit = str(entry.get("commit") or "")
+        entry["history_missing"] = False
         if commit and in_git(root) and git(root, "rev-parse", "--verify", "--quiet", f"{commit}^{{commit}}") is None:
-            raise CitationError(f"{path.name}: edition {version} names commit {commit}, which git does not know")
+            if not shallow(root):
+                raise CitationError(f"{path.name}: edition {version} names commit {commit}, which git does not know")
+            entry["history_missing"] = True  # a shallow clone: the edition is real, its commit is not fetched
         if not commit and number != len(editions):
             raise CitationError(f"{path.name}: edition {version} has no commit (only the last edition may be the working tree)")
         entry["commit"] = commit
@@ -359,6 +362,11 @@ def page_changes(root: Path, old: str, new: str) -> list[str]:
     return sorted(n for n in names if n != "README.md")
 
 
+def shallow(root: Path) -> bool:
+    """A clone made with --depth (as some CI services make), which lacks older commits."""
+    return (git(root, "rev-parse", "--is-shallow-repository") or "").strip() == "true"
+
+
 def revisions(root: Path = ROOT) -> list[dict]:
     """Each edition, newest first, with what changed since the one before (computed from git)."""
     editions = read_editions(root)
@@ -367,13 +375,15 @@ def revisions(root: Path = ROOT) -> list[dict]:
     for entry in editions:
         row = dict(entry)
         row["tables"] = row["pages"] = None
-        if gitted:
+        unknown = entry["history_missing"] or (previous is not None and previous[0]["history_missing"])
+        if gitted and not unknown:
             tables = _tables_at(root, entry["commit"])
             if tables is not None:
                 row["tables"] = table_changes(previous[1] if previous else None, tables)
             if previous:
                 row["pages"] = page_changes(root, previous[0]["commit"], entry["commit"])
-            previous = (entry, tables)
+        row["history_missing"] = unknown
+        previous = (entry, _tables_at(root, entry["commit"]) if gitted and not entry["history_missing"] else None)
         out.append(row)
     return out[::-1]
 
@@ -389,6 +399,9 @@ def revisions_markdown(root: Path = ROOT) -> str:
         lines.append(f"## Edition {entry['version']}\n")
         lines.append(f"Edition {entry['version']}, {state}" + (f", commit `{entry['commit'][:7]}`." if entry["commit"] else "."))
         lines.append("")
+        if entry["history_missing"]:
+            lines.append("*This copy was built from a shallow clone that lacks this edition's or the previous "
+                         "edition's commit, so what changed in the pages and the data is not computed here.*\n")
         if entry["changes"]:
             lines.append("What changed in the text, as the edition log records it:\n")
             lines += [f"- {c}".replace("$", "\\$") for c in entry["changes"]]

@@ -571,3 +571,16 @@ def test_no_base_url_means_no_sitemap_and_no_canonical_link(built_html):
         pytest.skip("the book has a base URL")
     assert not (built_html / "sitemap.xml").exists()
     assert 'rel="canonical"' not in (built_html / "intro.html").read_text(encoding="utf-8")
+
+
+def test_a_shallow_clone_builds_its_revisions_without_the_old_commits(tmp_path):
+    """A CI service may clone with --depth 1: the edition log stays valid, and the Revisions page says
+    what it cannot compute instead of failing the build (a wrong commit in a full clone still fails)."""
+    import subprocess
+
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "--quiet", "--depth", "1", f"file://{REPO}", str(clone)], check=True)
+    editions = citation.read_editions(clone)
+    assert editions[0]["history_missing"] and editions[0]["commit"]
+    page = citation.revisions_markdown(clone)
+    assert "built from a shallow clone" in page and "## Edition 0.1.0" in page
