@@ -83,7 +83,6 @@ class Language:
     points: str  # percentage points
     usd_bn: Callable[[str, float], str]  # (formatted billions, raw billions) -> words
     jpy_tn: Callable[[str, float], str]
-    cny_bn: Callable[[str, float], str]
     yen_per_usd: str
     days: Callable[[int], str]
     day: Callable[[dt.date], str]
@@ -111,7 +110,7 @@ LANGUAGES = {
     "en": Language(
         code="en", thousands=",", decimal=".", percent="{} %", points="{} percentage points",
         usd_bn=lambda text, _v: f"${text} billion", jpy_tn=lambda text, _v: f"¥{text} trillion",
-        cny_bn=lambda text, _v: f"{text} billion yuan", yen_per_usd="{} yen",
+        yen_per_usd="{} yen",
         days=lambda n: f"{n:,} day" if n == 1 else f"{n:,} days",
         day=lambda d: f"{d.day} {d:%B %Y}", month=lambda d: f"{d:%B %Y}", year_range_dash="–",
         month_only=lambda d: f"{d:%B}",
@@ -119,14 +118,14 @@ LANGUAGES = {
     "ja": Language(
         code="ja", thousands=",", decimal=".", percent="{}%", points="{}ポイント",
         usd_bn=_cjk_money("億ドル", 10), jpy_tn=lambda text, _v: f"{text}兆円",
-        cny_bn=_cjk_money("億元", 10), yen_per_usd="1ドル{}円",
+        yen_per_usd="1ドル{}円",
         days=lambda n: f"{n:,}日", day=_cjk_day, month=lambda d: f"{d.year}年{d.month}月", year_range_dash="～",
         month_only=lambda d: f"{d.month}月",
     ),
     "zh": Language(
         code="zh", thousands=",", decimal=".", percent="{}%", points="{}个百分点",
         usd_bn=_cjk_money("亿美元", 10), jpy_tn=lambda text, _v: f"{text}万亿日元",
-        cny_bn=_cjk_money("亿元", 10), yen_per_usd="1美元兑{}日元",
+        yen_per_usd="1美元兑{}日元",
         days=lambda n: f"{n:,}天", day=_cjk_day, month=lambda d: f"{d.year}年{d.month}月", year_range_dash="—",
         month_only=lambda d: f"{d.month}月",
     ),
@@ -145,7 +144,6 @@ def language() -> Language:
 PERCENT_UNITS = {"percent": 1.0, "percent ad valorem": 1.0, "percent of GDP": 1.0}
 USD_BN_UNITS = {"billion US dollars": 1.0, "billion US dollars (nominal)": 1.0}
 JPY_TN_UNITS = {"trillion yen": 1.0, "billion yen": 1e-3}
-CNY_BN_UNITS = {"billion yuan": 1.0}
 YEN_PER_USD_UNITS = {"yen per US dollar": 1.0}
 COUNT_UNITS = {"persons": 1.0}
 
@@ -178,25 +176,21 @@ def points(value: float | Quantity, digits: int = 1) -> str:
     return lang.points.format(lang.number(_in_unit(value, PERCENT_UNITS, "points"), digits))
 
 
+def _money(value: float | Quantity, units: dict[str, float], formatter: str, digits: int) -> str:
+    """A sum in the formatter's own unit, in the words of the edition's language."""
+    lang = language()
+    amount = _in_unit(value, units, formatter)
+    return getattr(lang, formatter)(lang.number(amount, digits), amount)
+
+
 def usd_bn(value: float | Quantity, digits: int = 1) -> str:
     """Billions of US dollars: $550 billion."""
-    lang = language()
-    amount = _in_unit(value, USD_BN_UNITS, "usd_bn")
-    return lang.usd_bn(lang.number(amount, digits), amount)
+    return _money(value, USD_BN_UNITS, "usd_bn", digits)
 
 
 def jpy_tn(value: float | Quantity, digits: int = 1) -> str:
     """Trillions of yen (a column in billion yen is scaled): ¥21.3 trillion."""
-    lang = language()
-    amount = _in_unit(value, JPY_TN_UNITS, "jpy_tn")
-    return lang.jpy_tn(lang.number(amount, digits), amount)
-
-
-def cny_bn(value: float | Quantity, digits: int = 1) -> str:
-    """Billions of yuan."""
-    lang = language()
-    amount = _in_unit(value, CNY_BN_UNITS, "cny_bn")
-    return lang.cny_bn(lang.number(amount, digits), amount)
+    return _money(value, JPY_TN_UNITS, "jpy_tn", digits)
 
 
 def yen_per_usd(value: float | Quantity, digits: int = 2) -> str:
