@@ -321,9 +321,7 @@ def _declare_page_data(app, docname: str, source: list[str]) -> None:
     """Tell the page's kernel which tables it may load, and key its cached execution on
     their contents: a hidden cell holding the data fingerprint is part of the code that
     the execution cache hashes, so changed data can never replay old outputs, wherever
-    the cache was made."""
-    from booklib.data import data_dir
-
+    the cache was made. The fingerprint is the one `_outdated_by_data` computed for this build."""
     reads = declared_reads(source[0])
     # The kernel is started after this event, in this process, and inherits these.
     os.environ["BOOKLIB_PAGE"] = docname
@@ -331,7 +329,7 @@ def _declare_page_data(app, docname: str, source: list[str]) -> None:
     if reads is not None:
         source[0] += (
             "\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n"
-            f"# booklib data fingerprint: {data_fingerprint(reads, data_dir())}\n```\n"
+            f"# booklib data fingerprint: {app.env.booklib_data_fingerprints[docname]}\n```\n"
         )
 
 
