@@ -8,6 +8,8 @@ takes the tables the page loads; the cash-flow model itself is `booklib.mou_wate
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from booklib import formats as fmt
@@ -34,11 +36,13 @@ def split_of(terms: pd.DataFrame) -> Split:
     return Split.from_terms(_term(terms, "cash_flow_split_before_recovery"), _term(terms, "cash_flow_split_after_recovery"))
 
 
-def split_sources(terms: pd.DataFrame) -> list[str]:
-    """The sources of the two split terms, for the returns figure."""
+def returns_sources(terms: pd.DataFrame, yields: pd.DataFrame) -> list[str]:
+    """The sources of the returns figure: the two split terms and the benchmark yield."""
     from booklib import sources_of
 
-    return sources_of(terms[terms["term"].isin(["cash_flow_split_before_recovery", "cash_flow_split_after_recovery"])])
+    split = terms[terms["term"].isin(["cash_flow_split_before_recovery", "cash_flow_split_after_recovery"])]
+    benchmark = yields[(yields["series_id"] == "DGS10") & (yields["date"] == pd.Timestamp(SIGNING_DAY))]
+    return sources_of(pd.concat([split, benchmark]))
 
 
 def terms_table(terms: pd.DataFrame) -> pd.DataFrame:
@@ -119,11 +123,12 @@ def scenario_facts(scenarios: pd.DataFrame, shown_gross_pct: float, years: int) 
     }
 
 
-def return_lines(scenarios: pd.DataFrame) -> pd.DataFrame:
-    """The returns figure's two lines, long: Japan's return under the split, the project's own."""
-    japan = scenarios[["gross_return_pct"]].assign(series="Japan's return under the MOU split", return_pct=scenarios["japan_return_pct"])
-    project = scenarios[["gross_return_pct"]].assign(series="The project's own return", return_pct=scenarios["gross_return_pct"])
-    return pd.concat([japan, project], ignore_index=True)
+def return_lines(scenarios: pd.DataFrame, cost_pct: float) -> pd.DataFrame:
+    """The returns figure's three lines, long: Japan's return under the split, the project's own,
+    and what Japan's funding costs (`cost_pct`)."""
+    japan = scenarios[["gross_return_pct"]].assign(series=JAPAN_SERIES, return_pct=scenarios["japan_return_pct"])
+    project = scenarios[["gross_return_pct"]].assign(series=PROJECT_SERIES, return_pct=scenarios["gross_return_pct"])
+    return pd.concat([japan, project, cost_line(scenarios["gross_return_pct"], cost_pct)], ignore_index=True)
 
 
 def latest_pledges(pledges: pd.DataFrame) -> pd.DataFrame:
@@ -187,13 +192,70 @@ def fdi_table(fdi: pd.DataFrame) -> pd.DataFrame:
 
 
 # The scenario explorer of Japan's return ------------------------------------------------------
-# The reader chooses the project's life and the deemed allocation amount; the project's own
-# return is the x axis. The deemed returns are illustrative rates, not SOFR plus the MOU's
-# spread, which no document read gives.
+# The reader chooses the project's life, the deemed allocation amount and the cost of Japan's
+# funding; the project's own return is the x axis. The deemed returns are illustrative rates,
+# not SOFR plus the MOU's spread, which no document read gives.
 
 LIVES = (10, 30, 5)  # the slider: shortest and longest life in years, and the step
 DEEMED_RETURNS_PCT = (0, 2, 4, 6)
-JAPAN_SERIES = "Japan's return under the MOU split"
+JAPAN_SERIES = "Japan's return"
+PROJECT_SERIES = "The project's return"
+# What Japan's funding costs it, drawn against its return. The amount Japan funds scales every
+# cash flow alike and so changes neither its return nor its share (the waterfall is linear; a
+# test shows it): what decides whether Japan gains is what that money costs. The benchmark is
+# the ten-year US Treasury yield on the day of signing; the other two rates are illustrative.
+ILLUSTRATIVE_COSTS_PCT = (2.0, 6.0)
+COST_SERIES = "Cost of Japan's funding"
+# Japan's line keeps the red of Japan's share of the cash below it.
+SERIES_COLOURS = {JAPAN_SERIES: "#c8102e", PROJECT_SERIES: "#8c8c8c", COST_SERIES: "#1f3a93"}
+
+
+def funding_benchmark(yields: pd.DataFrame) -> Quantity:
+    """The ten-year US Treasury yield on the day the memorandum was signed (% a year)."""
+    ten_year = yields[yields["series_id"] == "DGS10"].set_index("date")["value_pct"]
+    return quantity(ten_year, at=pd.Timestamp(SIGNING_DAY))
+
+
+def funding_costs(benchmark: Quantity) -> tuple[float, ...]:
+    """The costs the menu offers, in order: the illustrative rates and the benchmark."""
+    return tuple(sorted({*ILLUSTRATIVE_COSTS_PCT, benchmark.value}))
+
+
+def funding_labels(benchmark: Quantity) -> tuple[str, ...]:
+    """The menu's words for each cost."""
+    return tuple(f"{fmt.percent(benchmark, 2)}: the ten-year US Treasury yield on {fmt.day(SIGNING_DAY)}"
+                 if cost == benchmark.value else f"{fmt.percent(cost)} a year (illustrative)"
+                 for cost in funding_costs(benchmark))
+
+
+def break_even_gross_pct(terms: pd.DataFrame, invested: float, years: int, cost_pct: float,
+                         deemed_return_pct: float = 0.0) -> float:
+    """The project's own return (% a year) at which Japan's return under the split equals
+    `cost_pct`, by bisection (Japan's return rises with the project's)."""
+    def japan_pct(gross_pct: float) -> float:
+        value = return_scenarios(terms, invested, years, [gross_pct], deemed_return_pct)["japan_return_pct"].iloc[0]
+        return -math.inf if pd.isna(value) else value
+
+    low, high = cost_pct, 100.0
+    if japan_pct(high) < cost_pct:
+        raise ValueError(f"Japan's return stays below {cost_pct} % for every project return up to {high} % "
+                         f"({years} years, deemed return {deemed_return_pct} %)")
+    while high - low > 1e-6:
+        middle = (low + high) / 2
+        low, high = (middle, high) if japan_pct(middle) < cost_pct else (low, middle)
+    return (low + high) / 2
+
+
+def funding_facts(terms: pd.DataFrame, benchmark: Quantity, invested: float, years: int,
+                  gross_returns_pct: list[float]) -> dict[str, str]:
+    """The benchmark cost of Japan's funding, and the project return Japan needs to earn it;
+    checks that no project the figure draws gets Japan there."""
+    needed = break_even_gross_pct(terms, invested, years, benchmark.value)
+    require(needed > max(gross_returns_pct), "no project the figure draws earns Japan the ten-year Treasury yield")
+    return {
+        "mou-cost-benchmark": fmt.percent(benchmark, 2),
+        "mou-break-even": fmt.percent(needed, 1),
+    }
 
 
 def deemed_labels() -> tuple[str, ...]:
@@ -202,9 +264,10 @@ def deemed_labels() -> tuple[str, ...]:
                  for pct in DEEMED_RETURNS_PCT)
 
 
-def return_grid(terms: pd.DataFrame, invested: float, gross_returns_pct: list[float]) -> pd.DataFrame:
+def return_grid(terms: pd.DataFrame, invested: float, gross_returns_pct: list[float], costs_pct: tuple[float, ...]) -> pd.DataFrame:
     """Every scenario the explorer offers: Japan's return and share of the cash for each life and
-    deemed return (by gross return), and the project's own return, which no control changes."""
+    deemed return (by gross return), the project's own return, which no control changes, and
+    each cost of Japan's funding (`costs_pct`), a level line."""
     low, high, step = LIVES
     rows = []
     for years in range(low, high + 1, step):
@@ -212,20 +275,29 @@ def return_grid(terms: pd.DataFrame, invested: float, gross_returns_pct: list[fl
             scenarios = return_scenarios(terms, invested, years, gross_returns_pct, deemed)
             rows.append(scenarios.assign(series=JAPAN_SERIES, return_pct=scenarios["japan_return_pct"],
                                          share_pct=scenarios["japan_share_of_cash_pct"], life_years=years, deemed_pct=deemed))
-    project = pd.DataFrame({"gross_return_pct": [float(p) for p in gross_returns_pct], "series": "The project's own return",
+    project = pd.DataFrame({"gross_return_pct": [float(p) for p in gross_returns_pct], "series": PROJECT_SERIES,
                             "return_pct": [float(p) for p in gross_returns_pct]})
-    columns = ["life_years", "deemed_pct", "gross_return_pct", "series", "return_pct", "share_pct"]
-    return pd.concat([*rows, project], ignore_index=True).reindex(columns=columns)
+    columns = ["life_years", "deemed_pct", "funding_pct", "gross_return_pct", "series", "return_pct", "share_pct"]
+    return pd.concat([*rows, project, *(cost_line(gross_returns_pct, cost) for cost in costs_pct)],
+                     ignore_index=True).reindex(columns=columns)
 
 
-def return_explorer(grid: pd.DataFrame, cited: pd.DataFrame, years: int):
+def cost_line(gross_returns_pct: list[float], cost_pct: float) -> pd.DataFrame:
+    """The level line of a cost of Japan's funding, at each gross return the figure draws."""
+    return pd.DataFrame({"gross_return_pct": [float(p) for p in gross_returns_pct], "series": COST_SERIES,
+                         "return_pct": float(cost_pct), "funding_pct": float(cost_pct)})
+
+
+def return_explorer(grid: pd.DataFrame, cited: pd.DataFrame, years: int, benchmark: Quantity):
     """The explorer's controls over `grid` (from `return_grid`), checked: the grid covers every
-    choice, and the default (`years` of life, the funding alone) draws `cited` (`return_lines`)."""
+    choice, and the default (`years` of life, the funding alone, the `benchmark` cost) draws
+    `cited` (`return_lines` at the benchmark cost)."""
     from booklib.explorer import Control, Explorer
 
     controls = [Control("life_years", "Life of the project (years)", "range", LIVES),
-                Control("deemed_pct", "Deemed allocation amount", "select", DEEMED_RETURNS_PCT, deemed_labels())]
-    explorer = Explorer("fig-mou-returns", grid, controls, {"life_years": years, "deemed_pct": 0})
+                Control("deemed_pct", "Deemed allocation amount", "select", DEEMED_RETURNS_PCT, deemed_labels()),
+                Control("funding_pct", "What Japan's funding costs it", "select", funding_costs(benchmark), funding_labels(benchmark))]
+    explorer = Explorer("fig-mou-returns", grid, controls, {"life_years": years, "deemed_pct": 0, "funding_pct": benchmark.value})
     explorer.check_default(cited, on=["series", "gross_return_pct"], values=["return_pct"])
     return explorer
 

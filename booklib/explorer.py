@@ -102,12 +102,15 @@ class Explorer:
         self._params = {c.column: c.param(self.default[c.column], f"#{self.controls_id}") for c in self.controls}
 
     def _check_coverage(self) -> None:
-        """Every combination of the controls' values has rows in the grid."""
+        """Every combination of the controls' values draws, for each control, rows of its own
+        (rows with a value in that control's column): a series that only some controls change
+        (a level line of a cost, say) leaves the other columns empty and is drawn whatever they say."""
         columns = [c.column for c in self.controls]
-        scenario_rows = self.grid.dropna(subset=columns)
-        found = set(map(tuple, scenario_rows[columns].map(_plain_or_same).itertuples(index=False)))
+        values = self.grid[columns].map(_plain_or_same)
         for combination in itertools.product(*(c.values() for c in self.controls)):
-            if combination not in found:
+            matches = {col: values[col].isna() | (values[col] == val) for col, val in zip(columns, combination)}
+            drawn = pd.concat(matches, axis=1).all(axis=1)
+            if not all((drawn & values[col].notna()).any() for col in columns):
                 setting = ", ".join(f"{col}={val!r}" for col, val in zip(columns, combination))
                 raise ValueError(f"figure {self.name!r}: the grid does not cover {setting}, which the controls offer")
 

@@ -21,7 +21,7 @@ PAGES = {"fig-tar-effective": "chapters/tariffs.html", "fig-mou-returns": "chapt
 # The controls of each explorer: (input, parameter name).
 CONTROLS = {
     "fig-tar-effective": [("select", "choose_cars"), ("select", "choose_metals"), ("select", "choose_ruling")],
-    "fig-mou-returns": [("range", "choose_life_years"), ("select", "choose_deemed_pct")],
+    "fig-mou-returns": [("range", "choose_life_years"), ("select", "choose_deemed_pct"), ("select", "choose_funding_pct")],
     "fig-ec-cost": [("select", "choose_estimate"), ("range", "choose_months")],
 }
 
@@ -152,13 +152,16 @@ def test_the_tariff_paths_drawn_are_the_models(open_page, tariff_grid, setting):
     assert not problems, problems
 
 
-@pytest.mark.parametrize("life, deemed", [(30, 4), (10, 0), (15, 6)])
-def test_japans_return_and_share_drawn_are_the_models(open_page, life, deemed):
+@pytest.mark.parametrize("life, deemed, cost", [(30, 4, 6), (10, 0, None), (15, 6, 2)])
+def test_japans_return_and_share_drawn_are_the_models(open_page, life, deemed, cost):
     opener, problems = open_page
     page = opener("fig-mou-returns")
     set_input(page, "fig-mou-returns", "choose_life_years", life)
     if deemed:
         set_input(page, "fig-mou-returns", "choose_deemed_pct", deemed)
+    if cost:
+        set_input(page, "fig-mou-returns", "choose_funding_pct", cost)
+    benchmark = inv.funding_benchmark(load("us_treasury_yield")).value
     P = page_parameters("chapters/investment.md")
     expected = inv.return_scenarios(load("mou_terms"), P["INVESTED"], life, P["GROSS_RETURNS_PCT"], deemed).set_index("gross_return_pct")
     x = "Project's gross return (% a year)"
@@ -166,6 +169,10 @@ def test_japans_return_and_share_drawn_are_the_models(open_page, life, deemed):
     shares = model_points(page, "fig-mou-returns", x, "Japan's share of the cash (%)")
     assert {float(k): v for k, v in returns.items()} == pytest.approx(expected["japan_return_pct"].to_dict(), abs=1e-9)
     assert {float(k): v for k, v in shares.items()} == pytest.approx(expected["japan_share_of_cash_pct"].to_dict(), abs=1e-9)
+    legend = page.locator("#chart-fig-mou-returns g.role-legend-label text").all_text_contents()
+    assert legend == list(inv.SERIES_COLOURS), legend
+    costs = model_points(page, "fig-mou-returns", x, "Return to Japan (% a year)", inv.COST_SERIES)
+    assert sorted(costs) == sorted(returns) and set(costs.values()) == {cost or benchmark}
     assert not problems, problems
 
 

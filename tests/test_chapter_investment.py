@@ -33,7 +33,8 @@ P = page_parameters("chapters/investment.md")
 
 @pytest.fixture(scope="module")
 def tables():
-    return {name: load(name) for name in ["mou_terms", "exchange_rates", "investment_pledges", "mou_projects", "gdp", "japan_fdi_position_us"]}
+    return {name: load(name) for name in ["mou_terms", "exchange_rates", "investment_pledges", "mou_projects", "gdp",
+                                          "japan_fdi_position_us", "us_treasury_yield"]}
 
 
 @pytest.fixture(scope="module")
@@ -92,10 +93,11 @@ def test_the_described_project_must_pay_japan_back(scenarios):
         inv.scenario_facts(doctored, P["SHOWN_GROSS_PCT"], P["YEARS"])
 
 
-def test_return_lines_are_two_series(scenarios):
-    lines = inv.return_lines(scenarios)
-    assert len(lines) == 2 * len(scenarios)
-    assert list(lines.columns) == ["gross_return_pct", "series", "return_pct"]
+def test_return_lines_are_three_series(scenarios):
+    lines = inv.return_lines(scenarios, 4.17)
+    assert len(lines) == 3 * len(scenarios)
+    assert list(lines.columns) == ["gross_return_pct", "series", "return_pct", "funding_pct"]
+    assert lines.loc[lines["series"] == inv.COST_SERIES, "return_pct"].eq(4.17).all()
 
 
 def test_pledge_facts(tables):
@@ -147,7 +149,7 @@ def test_tables_shown(tables):
     assert inv.terms_table(tables["mou_terms"])["term"].str.contains("_").sum() == 0
     fdi = inv.fdi_table(tables["japan_fdi_position_us"])
     assert "billion US$" in fdi.columns and fdi["year"].is_monotonic_increasing
-    assert inv.split_sources(tables["mou_terms"])
+    assert inv.returns_sources(tables["mou_terms"], tables["us_treasury_yield"])[-1] == "fred_dgs10"
     assert isinstance(inv.split_of(tables["mou_terms"]).japan_after, float)
     assert pd.api.types.is_float_dtype(inv.return_scenarios(tables["mou_terms"], 100.0, 20, [8])["gross_return_pct"])
 
@@ -155,8 +157,48 @@ def test_tables_shown(tables):
 # The scenario explorer ---------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def grid(tables):
-    return inv.return_grid(tables["mou_terms"], P["INVESTED"], P["GROSS_RETURNS_PCT"])
+def benchmark(tables):
+    return inv.funding_benchmark(tables["us_treasury_yield"])
+
+
+@pytest.fixture(scope="module")
+def grid(tables, benchmark):
+    return inv.return_grid(tables["mou_terms"], P["INVESTED"], P["GROSS_RETURNS_PCT"], inv.funding_costs(benchmark))
+
+
+def test_the_benchmark_is_the_ten_year_yield_on_the_day_of_signing(benchmark):
+    assert benchmark.value == 4.17 and benchmark.unit == "percent"
+    assert inv.funding_costs(benchmark) == (2.0, 4.17, 6.0)
+    assert inv.funding_labels(benchmark)[1] == "4.17 %: the ten-year US Treasury yield on 4 September 2025"
+
+
+def test_funding_facts_and_the_break_even(tables, benchmark):
+    facts = inv.funding_facts(tables["mou_terms"], benchmark, P["INVESTED"], P["YEARS"], P["GROSS_RETURNS_PCT"])
+    assert facts["mou-cost-benchmark"] == "4.17 %"
+    needed = inv.break_even_gross_pct(tables["mou_terms"], P["INVESTED"], P["YEARS"], benchmark.value)
+    assert facts["mou-break-even"] == inv.fmt.percent(needed, 1) == "24.5 %"
+    at_needed = inv.return_scenarios(tables["mou_terms"], P["INVESTED"], P["YEARS"], [needed])["japan_return_pct"].iloc[0]
+    assert at_needed == pytest.approx(benchmark.value, abs=1e-4)
+    # A deemed return lowers the project return Japan needs.
+    assert inv.break_even_gross_pct(tables["mou_terms"], P["INVESTED"], P["YEARS"], benchmark.value, 4) < needed
+
+
+def test_funding_facts_fail_when_a_drawn_project_earns_the_benchmark(tables, benchmark):
+    with pytest.raises(ProseError, match="ten-year Treasury yield"):
+        inv.funding_facts(tables["mou_terms"], benchmark, P["INVESTED"], P["YEARS"], [*P["GROSS_RETURNS_PCT"], 30])
+
+
+def test_a_cost_no_project_reaches_is_refused(tables):
+    with pytest.raises(ValueError, match="stays below 60"):
+        inv.break_even_gross_pct(tables["mou_terms"], P["INVESTED"], 10, 60.0)
+
+
+def test_each_cost_is_a_level_line_no_other_control_changes(grid, benchmark):
+    costs = grid[grid["series"] == inv.COST_SERIES]
+    assert set(costs["funding_pct"]) == set(inv.funding_costs(benchmark))
+    assert (costs["return_pct"] == costs["funding_pct"]).all()
+    assert costs[["life_years", "deemed_pct", "share_pct"]].isna().all().all()
+    assert grid.loc[grid["series"] != inv.COST_SERIES, "funding_pct"].isna().all()
 
 
 def test_the_grid_covers_every_life_and_deemed_amount(grid):
@@ -167,14 +209,17 @@ def test_the_grid_covers_every_life_and_deemed_amount(grid):
     assert len(japan) == len(set(japan["life_years"])) * len(inv.DEEMED_RETURNS_PCT) * len(P["GROSS_RETURNS_PCT"])
 
 
-def test_the_default_is_the_figure_the_text_cites(grid, scenarios):
-    explorer = inv.return_explorer(grid, inv.return_lines(scenarios), P["YEARS"])
+def test_the_default_is_the_figure_the_text_cites(grid, scenarios, benchmark):
+    explorer = inv.return_explorer(grid, inv.return_lines(scenarios, benchmark.value), P["YEARS"], benchmark)
     shown = explorer.rows().query("series == @inv.JAPAN_SERIES and gross_return_pct == @P['SHOWN_GROSS_PCT']").iloc[0]
     facts = inv.scenario_facts(scenarios, P["SHOWN_GROSS_PCT"], P["YEARS"])
     assert inv.fmt.percent(shown["return_pct"], 1) == facts["mou-shown-japan"]
     assert inv.fmt.percent(shown["share_pct"]) == facts["mou-shown-share"]
     with pytest.raises(ValueError, match="fig-mou-returns"):
-        inv.return_explorer(grid, inv.return_lines(scenarios.assign(japan_return_pct=scenarios["japan_return_pct"] + 1)), P["YEARS"])
+        inv.return_explorer(grid, inv.return_lines(scenarios.assign(japan_return_pct=scenarios["japan_return_pct"] + 1), benchmark.value),
+                            P["YEARS"], benchmark)
+    with pytest.raises(ValueError, match="fig-mou-returns.*return_pct=4.17"):
+        inv.return_explorer(grid, inv.return_lines(scenarios, 2.0), P["YEARS"], benchmark)
 
 
 @pytest.mark.parametrize("years, deemed_pct, gross_pct", [(10, 0, 8), (30, 4, 12), (25, 6, 2)])

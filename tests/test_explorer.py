@@ -63,6 +63,16 @@ def test_a_grid_that_misses_a_value_a_control_offers_fails_naming_the_chart_and_
         explorer(grid(drop=("high", 3)))
 
 
+def test_a_line_only_one_control_changes_covers_that_control_alone():
+    # A level line per cost, with no case or month: drawn whatever those say.
+    costs = Control("cost", "Cost", "select", (1, 2))
+    lines = pd.DataFrame([{"cost": c, "loss": float(c), "series": "cost", "x": x} for c in (1, 2) for x in (1, 2, 3)])
+    ex = Explorer("fig-test", pd.concat([grid(), lines]), [CASES, MONTHS, costs], {"case": "low", "months": 2, "cost": 1})
+    assert sorted(ex.rows({"cost": 2})["series"]) == ["cost"] * 3 + ["low"] + ["published"] * 3
+    with pytest.raises(ValueError, match=r"fig-test.*case='low', months=1, cost=2"):
+        Explorer("fig-test", pd.concat([grid(), lines[lines["cost"] == 1]]), [CASES, MONTHS, costs], {"case": "low", "months": 2, "cost": 1})
+
+
 def test_a_slider_beyond_the_grid_fails():
     wide = Control("months", "Months", "range", (1, 4, 1))
     with pytest.raises(ValueError, match=r"fig-test.*months=4"):

@@ -78,3 +78,12 @@ def test_a_deemed_return_delays_the_crossing_and_raises_japans_return():
     assert accrued.japan_irr > plain.japan_irr
     with pytest.raises(ValueError):
         waterfall(100, cash, deemed_return=-0.01)
+
+
+def test_the_amount_funded_changes_neither_japans_return_nor_its_share():
+    # Why the explorer offers no control of the amount Japan funds (see bookchapters.investment).
+    small = waterfall(100.0, [30.0, 40.0, 50.0, 60.0], deemed_return=0.03)
+    large = waterfall(550_000.0, [165_000.0, 220_000.0, 275_000.0, 330_000.0], deemed_return=0.03)
+    assert large.japan_irr == pytest.approx(small.japan_irr)
+    assert large.crossing_year == pytest.approx(small.crossing_year)
+    assert (large.cash["to_japan"] / large.cash["project_cash"]).tolist() == pytest.approx((small.cash["to_japan"] / small.cash["project_cash"]).tolist())
