@@ -17,7 +17,7 @@ BIB_PATH = REPO_ROOT / "references.bib"
 _LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 KIND_NOTE = {
     "primary_official": "Primary official source",
-    "secondary_analysis": "Derived estimate by a research body",
+    "secondary_analysis": "Analysis or summary by a third party (research body, law firm or other)",
     "secondary_news": "News report",
     "seed_article": "Seed article (claims checked in the claims ledger)",
 }
