@@ -22,6 +22,7 @@
 - Re-reads every page when a bibliography file changed: sphinxcontrib-bibtex
   re-parses it but rewrites no page, so a citation of a new or edited entry
   would stay empty ("[]") or stale.
+- Makes long tables wrap in the PDF (booklib.latex_tables).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ import json
 import os
 import re
 from pathlib import Path
+
+from booklib.latex_tables import WrapLongTables
 
 # altair, vl_convert and pandas are imported where used: a no-op rebuild needs none of them.
 
@@ -55,6 +58,7 @@ def setup(app):
     app.connect("source-read", _add_citation_box)
     app.add_css_file(f"{STATIC_DIR_NAME}/book-charts.css")
     app.add_css_file(f"{STATIC_DIR_NAME}/book-explorer.css")
+    app.add_post_transform(WrapLongTables)
     _setup_citations(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
 

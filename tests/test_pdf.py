@@ -66,3 +66,14 @@ def test_page_count_is_sane():
     info = subprocess.run(["pdfinfo", str(PDF)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     assert 20 <= pages <= 400, pages
+
+
+def test_long_tables_wrap_instead_of_running_off_the_page(pdf_text):
+    """The MOU's terms and the tariff measures are longtables: their right-hand columns print
+    (before booklib.latex_tables they were cut off at the page's edge)."""
+    tex = (PDF.parent / "book.tex").read_text(encoding="utf-8")
+    specs = re.findall(r"\\begin\{longtable\}(\S*)", tex)
+    assert len(specs) >= 2
+    assert not [spec for spec in specs if re.fullmatch(r"\{[|l]+\}", spec)], specs
+    terms_page = next(page for page in pdf_text.split("\f") if "capital commitment" in page)
+    assert "Mainichi" in terms_page, "the last column of the MOU's terms (T02: '... reported by Mainichi') is cut off"
