@@ -3,43 +3,82 @@
 Sphinx prints a table of more than 30 rows as a LaTeX longtable, and without given column
 widths a longtable's columns are `l`: a cell never wraps, so the right-hand columns of a
 wide table (the tariff measures, the MOU's terms) were cut off the page. This post-transform
-puts before such a table the column specification a `tabularcolumns` directive would: widths
-in proportion to its columns' longest text, bounded so that one long cell does not starve the
-others, set ragged-right (justified narrow columns open wide gaps). Shorter tables are left to
-Sphinx's tabulary, which wraps by itself.
+puts before such a table the column specification a `tabularcolumns` directive would:
+
+- a short column (a date, a rate, a status) gets the room its longest cell needs, so it never wraps;
+- the long columns share the rest of the line in proportion to their text (bounded, so that one
+  long cell does not starve the others), each at least as wide as its longest word;
+- every column is set ragged-right (justified narrow columns open wide gaps).
+
+Widths are counted in characters of the body's type; a header's bold sans-serif letters count
+wider. Shorter tables are left to Sphinx's tabulary, which wraps by itself.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 LONGTABLE_ROWS = 30  # Sphinx prints a table of more rows (header included) as a longtable
-NARROWEST, WIDEST = 4, 40  # a column's width, in characters of its longest cell
-PADDING = 2  # characters
-HEADER_SCALE = 1.5  # a header's bold sans-serif letters are wider than the body's
+LINE = 90  # characters of the body's type across the PDF's text width
+SHORT = 18  # characters: a column whose longest cell fits this keeps its cells on one line
+WIDEST = 40  # characters: a long column's text counts up to this, so one long cell cannot take the line
+PADDING = 3  # characters: the space between columns
+HEADER_SCALE = 1.5  # a header letter's width, in body letters
 
 
-def column_widths(tgroup: nodes.tgroup) -> list[int]:
-    """Each column's longest cell text (a header's scaled) plus PADDING, bounded to
-    [NARROWEST, WIDEST] characters."""
-    widths = [NARROWEST] * int(tgroup["cols"])
+@dataclass(frozen=True)
+class Column:
+    """What one column needs, in characters: its longest line and its longest word (padded)."""
+
+    line: int
+    word: int
+
+    @property
+    def short(self) -> bool:
+        return self.line <= SHORT
+
+
+def _width(text: str, scale: float) -> int:
+    return math.ceil(len(text) * scale) + PADDING
+
+
+def columns(tgroup: nodes.tgroup) -> list[Column]:
+    """What each column of the table needs, from its cells' text (a header's scaled)."""
+    count = int(tgroup["cols"])
+    line, word = [PADDING] * count, [PADDING] * count
     for row in tgroup.findall(nodes.row):
         scale = HEADER_SCALE if isinstance(row.parent, nodes.thead) else 1
-        for column, entry in enumerate(child for child in row.children if isinstance(child, nodes.entry)):
-            if column >= len(widths):
-                raise ValueError(f"a table row has more cells than the table's {len(widths)} columns: {row.astext()[:80]!r}")
-            widths[column] = max(widths[column], min(math.ceil(len(entry.astext()) * scale) + PADDING, WIDEST))
-    return widths
+        for index, entry in enumerate(child for child in row.children if isinstance(child, nodes.entry)):
+            if index >= count:
+                raise ValueError(f"a table row has more cells than the table's {count} columns: {row.astext()[:80]!r}")
+            text = entry.astext()
+            line[index] = max(line[index], _width(text, scale))
+            word[index] = max(word[index], max((_width(w, scale) for w in text.split()), default=PADDING))
+    return [Column(min(l, max(WIDEST, w)), w) for l, w in zip(line, word)]
 
 
-def column_spec(widths: list[int]) -> str:
-    """The LaTeX columns: each a share of the line, ragged-right."""
-    total = sum(widths)
-    return "".join(rf">{{\raggedright\arraybackslash}}\X{{{width}}}{{{total}}}" for width in widths)
+def line_shares(needs: list[Column]) -> list[float]:
+    """Each column's share of the LINE, in characters. Short columns get their line; the long
+    ones their longest word, then the rest of the line in proportion to their text. A table
+    whose short lines and long words already overflow the line is scaled down as a whole."""
+    floors = [c.line if c.short else c.word for c in needs]
+    spare = LINE - sum(floors)
+    if spare <= 0:
+        return [LINE * f / sum(floors) for f in floors]
+    weights = [0 if c.short else c.line for c in needs]
+    if not any(weights):
+        return [float(f) for f in floors]  # a narrow table stays narrow
+    return [f + spare * w / sum(weights) for f, w in zip(floors, weights)]
+
+
+def column_spec(shares: list[float]) -> str:
+    """The LaTeX columns: each its share of the line (in tenths of a character), ragged-right."""
+    return "".join(rf">{{\raggedright\arraybackslash}}\X{{{round(10 * s)}}}{{{10 * LINE}}}" for s in shares)
 
 
 class WrapLongTables(SphinxPostTransform):
@@ -53,5 +92,5 @@ class WrapLongTables(SphinxPostTransform):
             given = isinstance(table.previous_sibling(), addnodes.tabular_col_spec)
             if given or "colwidths-given" in table["classes"] or len(list(table.findall(nodes.row))) <= LONGTABLE_ROWS:
                 continue
-            spec = addnodes.tabular_col_spec(spec=column_spec(column_widths(next(table.findall(nodes.tgroup)))))
-            table.parent.insert(table.parent.index(table), spec)
+            shares = line_shares(columns(next(table.findall(nodes.tgroup))))
+            table.parent.insert(table.parent.index(table), addnodes.tabular_col_spec(spec=column_spec(shares)))

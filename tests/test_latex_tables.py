@@ -1,46 +1,56 @@
-"""Long tables wrap in the PDF (booklib.latex_tables): the widths the transform gives. The built
-PDF's tables are checked in test_pdf.py."""
+"""Long tables wrap in the PDF (booklib.latex_tables): what each column needs and its share of the
+line. The built PDF's tables are checked in test_pdf.py."""
 
 from __future__ import annotations
 
+import math
+
+import pytest
 from docutils import nodes
 
-from booklib.latex_tables import HEADER_SCALE, NARROWEST, PADDING, WIDEST, column_spec, column_widths
+from booklib.latex_tables import HEADER_SCALE, LINE, PADDING, WIDEST, Column, column_spec, columns, line_shares
 
 
 def table(rows: list[list[str]], header: list[str] | None = None) -> nodes.tgroup:
     tgroup = nodes.tgroup(cols=len(rows[0]))
     tgroup += [nodes.colspec(colwidth=1) for _ in rows[0]]
-    if header:
-        head, row = nodes.thead(), nodes.row()
-        row += [nodes.entry("", nodes.paragraph(text=text)) for text in header]
-        head += row
-        tgroup += head
-    body = nodes.tbody()
-    for cells in rows:
-        row = nodes.row()
-        row += [nodes.entry("", nodes.paragraph(text=text)) for text in cells]
-        body += row
-    tgroup += body
+    for kind, cells_of_rows in [(nodes.thead, [header] if header else []), (nodes.tbody, rows)]:
+        part = kind()
+        for cells in cells_of_rows:
+            row = nodes.row()
+            row += [nodes.entry("", nodes.paragraph(text=text)) for text in cells]
+            part += row
+        tgroup += part
     return tgroup
 
 
-def test_widths_follow_the_longest_cell_within_bounds():
-    widths = column_widths(table([["T01", "a", "x" * 100], ["T02", "total amount", "y"]]))
-    assert widths == [len("T01") + PADDING, len("total amount") + PADDING, WIDEST]
-    assert column_widths(table([["a", ""]])) == [NARROWEST, NARROWEST]
-    # A header is wider than cells of as many letters.
-    assert column_widths(table([["T01"]], header=["term_id"])) == [int(7 * HEADER_SCALE + 0.5) + PADDING]
-    assert column_spec([1, 3]) == r">{\raggedright\arraybackslash}\X{1}{4}>{\raggedright\arraybackslash}\X{3}{4}"
+def test_a_column_needs_its_longest_line_and_word():
+    needs = columns(table([["2025-04-09", "steel and aluminium derivatives", "x " * 60], ["never", "pharmaceuticals", "y"]],
+                          header=["effective", "scope", "instrument"]))
+    # The header "effective" (9 bold letters) is wider than "2025-04-09" and still short.
+    assert needs[0] == Column(line=math.ceil(9 * HEADER_SCALE) + PADDING, word=math.ceil(9 * HEADER_SCALE) + PADDING)
+    assert needs[0].short
+    assert needs[1].word == len("pharmaceuticals") + PADDING and not needs[1].short
+    assert needs[2].line == WIDEST and needs[2].word == math.ceil(len("instrument") * HEADER_SCALE) + PADDING
 
 
 def test_a_row_with_too_many_cells_is_refused():
     bad = table([["a", "b"]])
     next(bad.findall(nodes.row)).append(nodes.entry("", nodes.paragraph(text="extra")))
-    try:
-        column_widths(bad)
-    except ValueError as error:
-        assert "2 columns" in str(error) and "extra" in str(error)
-    else:
-        raise AssertionError("a row wider than its table passed")
+    with pytest.raises(ValueError, match=r"2 columns.*extra"):
+        columns(bad)
 
+
+def test_short_columns_keep_their_line_and_long_ones_share_the_rest_from_their_longest_word():
+    date, wide, narrow = Column(12, 12), Column(40, 10), Column(20, 15)
+    shares = line_shares([date, wide, narrow])
+    assert shares[0] == 12 and sum(shares) == pytest.approx(LINE)
+    assert shares[1] > shares[2] >= 15  # in proportion to their text, above their longest word
+    assert line_shares([Column(5, 5), Column(6, 4)]) == [5, 6]  # a narrow table stays narrow
+    crowded = line_shares([Column(16, 16)] * 5 + [Column(40, 30)] * 2)
+    assert sum(crowded) == pytest.approx(LINE)  # scaled down as a whole when the floors overflow
+
+
+def test_the_spec_is_ragged_right_shares_of_the_line():
+    assert column_spec([10.0, 80.0]) == (rf">{{\raggedright\arraybackslash}}\X{{100}}{{{10 * LINE}}}"
+                                         rf">{{\raggedright\arraybackslash}}\X{{800}}{{{10 * LINE}}}")
