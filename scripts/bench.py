@@ -143,7 +143,7 @@ def main() -> int:
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="book-bench-"))
     root = scratch / "book"
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".venv", "_build", ".git", "bench", "__pycache__", ".pytest_cache"))
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".venv", ".venv-lab", "_build", ".git", "bench", "__pycache__", ".pytest_cache"))
     lines = []
 
     clean, executed = build(root)
