@@ -401,7 +401,7 @@ def _write_files(app, exception) -> None:
     (out / "cite" / "book.ris").write_text(citation.as_ris(ed, book, baseurl), encoding="utf-8")
     (out / "cite" / "book.json").write_text(citation.as_csl_json(ed, [book], baseurl), encoding="utf-8")
     shutil.copyfile(root / "CITATION.cff", out / "CITATION.cff")
-    from booklib.data import data_dir
+    from booklib.paths import data_dir
 
     try:
         citation.build_release(data_dir(), out / "data" / citation.release_name(ed), ed, citation.head_commit(root))

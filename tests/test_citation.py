@@ -354,14 +354,14 @@ def _png() -> bytes:
     return base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
 
 
-def build_mini(src: Path, monkeypatch, baseurl: str = "", fresh: bool = True) -> Path:
-    """Build the small book in-process (no Vega bundle, no notebooks executed)."""
+def build_mini(src: Path, monkeypatch, baseurl: str = "", fresh: bool = True, data: Path = FIXTURES / "valid") -> Path:
+    """Build the small book in-process (no Vega bundle, no notebooks executed), its tables in `data`."""
     from sphinx.application import Sphinx
 
     from booklib import sphinx_ext
 
     monkeypatch.setattr(sphinx_ext, "bundle_js", lambda: "/* no bundle in this test */")
-    monkeypatch.setenv("BOOKLIB_DATA_DIR", str(FIXTURES / "valid"))
+    monkeypatch.setenv("BOOKLIB_DATA_DIR", str(data))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
     # The extension tells each page's kernel its name and tables through these: undo them afterwards.
     monkeypatch.setenv("BOOKLIB_PAGE", "")
@@ -478,9 +478,8 @@ def test_small_book_fails_on_a_table_missing_from_the_release(tmp_path, monkeypa
     shutil.copytree(FIXTURES / "valid", data)
     (data / "rates.csv").unlink()
     src = mini_book(tmp_path)
-    monkeypatch.setattr("booklib.data.data_dir", lambda: data)
     with pytest.raises(SphinxError, match="rates.csv"):
-        build_mini(src, monkeypatch)
+        build_mini(src, monkeypatch, data=data)
 
 
 # --- the built book ------------------------------------------------------------------------------
