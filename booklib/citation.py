@@ -223,6 +223,30 @@ def control_html(ed: dict, item: Citable, baseurl: str = "") -> str:
     return "".join(parts)
 
 
+# The cite control of a table row (a claim of the ledger) is made in the browser, by book-cite.js,
+# from one template per page: its placeholders (letters only, so that no format escapes them) stand
+# for the row's number, title and anchor. A control per row would weigh about 2.6 KB each.
+ROW_PLACEHOLDERS = {"number": "BOOKCITEROWNUMBER", "title": "BOOKCITEROWTITLE", "anchor": "BOOKCITEROWANCHOR"}
+# What book-cite.js puts in place of the anchor placeholder unescaped: characters no format escapes.
+ROW_ANCHOR = re.compile(r"[a-z0-9-]+")
+
+
+def row_control_template(ed: dict, page: str, baseurl: str = "") -> str:
+    """The cite control of any claim row of `page`, its number, title and anchor left as
+    ROW_PLACEHOLDERS; book-cite.js fills them in, escaped for each format as the formats above do."""
+    item = Citable("claim", ROW_PLACEHOLDERS["title"], ROW_PLACEHOLDERS["number"], page, ROW_PLACEHOLDERS["anchor"])
+    return control_html(ed, item, baseurl)
+
+
+def check_row(item: Citable) -> None:
+    """Raise CitationError unless book-cite.js can make the row's control from the template exactly:
+    a number (the label would read "Claim : ...") and an anchor of a-z, 0-9 and '-'."""
+    if not item.number:
+        raise CitationError(f"{item.page}: the row {item.anchor!r} has no number to cite it by")
+    if not ROW_ANCHOR.fullmatch(item.anchor):
+        raise CitationError(f"{item.page}: the row anchor {item.anchor!r} may hold only a-z, 0-9 and '-'")
+
+
 # --- git ---------------------------------------------------------------------------------------
 
 def git(root: Path, *args: str) -> str | None:
