@@ -111,7 +111,9 @@ def _stamp(app) -> str:
 
 def _page_stamps(app, env) -> dict[str, str]:
     """What one page shows from git: when it last changed (and, for Revisions, the computed changes)."""
-    stamps = {d: last_change_sentence(app, d) for d in env.found_docs}
+    paths = {d: Path(env.doc2path(d)) for d in env.found_docs}
+    sentences = citation.last_changes(list(paths.values()), _root(app))
+    stamps = {d: sentences[path] for d, path in paths.items()}
     if REVISIONS_DOC in stamps:
         try:
             stamps[REVISIONS_DOC] += citation.revisions_markdown(_root(app))

@@ -223,6 +223,38 @@ def test_last_change_in_git_names_the_date_and_commit():
     assert re.match(r"This page last changed on \d{4}-\d{2}-\d{2} \(commit [0-9a-f]{7,}\)", citation.last_change(REPO / "_toc.yml", REPO))
 
 
+def small_repo(tmp_path: Path) -> Path:
+    """A git checkout of two committed pages."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name in ("one.md", "two.md"):
+        (repo / name).write_text(f"# {name}\n")
+    for args in (["init", "-q"], ["add", "."], ["-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-qm", "pages"]):
+        subprocess.run(["git", "-C", str(repo), *args], check=True)
+    return repo
+
+
+def test_last_changes_tell_edited_committed_and_new_pages_apart(tmp_path):
+    repo = small_repo(tmp_path)
+    one, two, new = repo / "one.md", repo / "two.md", repo / "new.md"
+    clean = citation.last_changes([one, two], repo)
+    assert all(s.startswith("This page last changed on") and "not yet committed" not in s for s in clean.values())
+    one.write_text("# one, edited\n")
+    new.write_text("# new\n")
+    sentences = citation.last_changes([one, two, new], repo)
+    assert sentences[one].endswith("; this copy also has edits not yet committed.")
+    assert sentences[two] == clean[two]
+    assert sentences[new] == "Last change: not yet committed (a new page)."
+    assert sentences == {path: citation.last_change(path, repo) for path in (one, two, new)}
+
+
+def test_git_files_reads_many_files_of_a_commit_at_once(tmp_path):
+    repo = small_repo(tmp_path)
+    (repo / "one.md").write_text("# not committed\n")
+    assert citation.git_files(repo, "HEAD", ["one.md", "gone.md", "two.md"]) == {"one.md": "# one.md\n", "gone.md": None, "two.md": "# two.md\n"}
+    assert citation.git_files(tmp_path, "HEAD", ["one.md"]) == {"one.md": None}, "outside a git checkout"
+
+
 # --- anchors manifest --------------------------------------------------------------------------
 
 def test_a_vanished_anchor_fails_naming_it():
