@@ -31,7 +31,8 @@ $(LAB_VENV)/.installed: requirements-lab.txt lab/overrides.json $(VENV)/.install
 	$(LAB_BIN)/pip install --quiet -r requirements-lab.txt
 	mkdir -p $(LAB_VENV)/share/jupyter/lab/settings
 	cp lab/overrides.json $(LAB_VENV)/share/jupyter/lab/settings/overrides.json
-	$(BIN)/python -m ipykernel install --prefix $(LAB_VENV) --name python3 --display-name "Python 3 (the book's .venv)" --log-level=ERROR
+	# (ipykernel warns that .venv's own Jupyter would not look there; .venv-lab's does.)
+	$(BIN)/python -m ipykernel install --prefix $(LAB_VENV) --name python3 --display-name "Python 3 (the book's .venv)"
 	touch $@
 
 book: html  ## Set up .venv and build the HTML book into _build/html
