@@ -227,7 +227,8 @@ def control_html(ed: dict, item: Citable, baseurl: str = "") -> str:
 # from one template per page: its placeholders (letters only, so that no format escapes them) stand
 # for the row's number, title and anchor. A control per row would weigh about 2.6 KB each.
 ROW_PLACEHOLDERS = {"number": "BOOKCITEROWNUMBER", "title": "BOOKCITEROWTITLE", "anchor": "BOOKCITEROWANCHOR"}
-# What book-cite.js puts in place of the anchor placeholder unescaped: characters no format escapes.
+# A row anchor holds only characters no format escapes: it stands unescaped in a BibTeX key but
+# escaped in the BibTeX note, and book-cite.js escapes each placeholder of a format alike.
 ROW_ANCHOR = re.compile(r"[a-z0-9-]+")
 
 
