@@ -1,7 +1,10 @@
-# Every target runs inside .venv, created from the pinned requirements.txt.
+# Every target runs inside .venv, created from the pinned requirements.txt; `make lab`'s JupyterLab
+# has its own .venv-lab (requirements-lab.txt), so the build does not import Lab's dependencies.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+LAB_VENV := .venv-lab
+LAB_BIN := $(LAB_VENV)/bin
 # Strict build: warnings (broken refs, missing citations or glue keys) are errors.
 STRICT := --warningiserror --nitpick --keep-going
 
@@ -11,19 +14,25 @@ help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
 $(VENV)/.installed: requirements.txt pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-# Localhost only; root is allowed (CI and these machines run as root); no extension manager (it asks PyPI).
-LAB_OPTIONS := --ServerApp.ip=127.0.0.1 --allow-root --LabApp.extension_manager=readonly
-# JupyterLab for `make lab`: pinned, with the book's settings (chapters open as notebooks, no update checks).
-$(VENV)/.lab-installed: requirements-lab.txt lab/overrides.json $(VENV)/.installed
-	$(BIN)/pip install --quiet -r requirements-lab.txt
-	mkdir -p $(VENV)/share/jupyter/lab/settings
-	cp lab/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+# Localhost only; root is allowed (CI and these machines run as root); no extension manager (it asks PyPI);
+# no kernel of Lab's own Python, which lacks the book's packages: only the book's kernel (below) is offered.
+LAB_OPTIONS := --ServerApp.ip=127.0.0.1 --allow-root --LabApp.extension_manager=readonly --KernelSpecManager.ensure_native_kernel=False
+# JupyterLab for `make lab`: pinned, with the book's settings (chapters open as notebooks, no update checks),
+# and a kernel named python3 (the chapters' kernelspec) that runs the book's .venv Python.
+$(LAB_VENV)/.installed: requirements-lab.txt lab/overrides.json $(VENV)/.installed
+	$(PYTHON) -m venv $(LAB_VENV)
+	$(LAB_BIN)/pip install --quiet --upgrade pip
+	$(LAB_BIN)/pip install --quiet -r requirements-lab.txt
+	mkdir -p $(LAB_VENV)/share/jupyter/lab/settings
+	cp lab/overrides.json $(LAB_VENV)/share/jupyter/lab/settings/overrides.json
+	# (ipykernel warns that .venv's own Jupyter would not look there; .venv-lab's does.)
+	$(BIN)/python -m ipykernel install --prefix $(LAB_VENV) --name python3 --display-name "Python 3 (the book's .venv)"
 	touch $@
 
 book: html  ## Set up .venv and build the HTML book into _build/html
@@ -37,11 +46,11 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 pdf: $(VENV)/.installed  ## Build the whole book as one PDF into _build/latex (needs TeX: see .ci/run)
 	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) FORCE_SOURCE_DATE=1 $(BIN)/jupyter-book build . --builder pdflatex $(STRICT)
 
-test: pdf html $(VENV)/.lab-installed  ## Build the PDF and the HTML book (which links the PDF), then run every test
+test: pdf html $(LAB_VENV)/.installed  ## Build the PDF and the HTML book (which links the PDF), then run every test
 	$(BIN)/python -m pytest -q
 
-lab: $(VENV)/.lab-installed  ## Open the chapters as notebooks in JupyterLab, on localhost (run `make book` first for the data cache)
-	$(BIN)/jupyter lab $(LAB_OPTIONS) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/chapters/tariffs.md
+lab: $(LAB_VENV)/.installed  ## Open the chapters as notebooks in JupyterLab, on localhost (run `make book` first for the data cache)
+	$(LAB_BIN)/jupyter lab $(LAB_OPTIONS) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/chapters/tariffs.md
 
 check: $(VENV)/.installed  ## Fast tier, no book build: library, data, chapter-code tests (seconds)
 	$(BIN)/python -m pytest -q -m "not book and not pdf and not browser and not lab"
@@ -55,5 +64,5 @@ bib: $(VENV)/.installed  ## Regenerate references.bib from data/sources.csv
 anchors: $(VENV)/.installed  ## Rewrite anchors.yml (the anchors a reader may cite) from the last HTML build
 	$(BIN)/python -m booklib.citation anchors
 
-clean:  ## Remove the build and its execution cache (keeps .venv)
+clean:  ## Remove the build and its execution cache (keeps .venv and .venv-lab)
 	rm -rf _build

@@ -223,6 +223,31 @@ def control_html(ed: dict, item: Citable, baseurl: str = "") -> str:
     return "".join(parts)
 
 
+# The cite control of a table row (a claim of the ledger) is made in the browser, by book-cite.js,
+# from one template per page: its placeholders (letters only, so that no format escapes them) stand
+# for the row's number, title and anchor. A control per row would weigh about 2.6 KB each.
+ROW_PLACEHOLDERS = {"number": "BOOKCITEROWNUMBER", "title": "BOOKCITEROWTITLE", "anchor": "BOOKCITEROWANCHOR"}
+# A row anchor holds only characters no format escapes: it stands unescaped in a BibTeX key but
+# escaped in the BibTeX note, and book-cite.js escapes each placeholder of a format alike.
+ROW_ANCHOR = re.compile(r"[a-z0-9-]+")
+
+
+def row_control_template(ed: dict, page: str, baseurl: str = "") -> str:
+    """The cite control of any claim row of `page`, its number, title and anchor left as
+    ROW_PLACEHOLDERS; book-cite.js fills them in, escaped for each format as the formats above do."""
+    item = Citable("claim", ROW_PLACEHOLDERS["title"], ROW_PLACEHOLDERS["number"], page, ROW_PLACEHOLDERS["anchor"])
+    return control_html(ed, item, baseurl)
+
+
+def check_row(item: Citable) -> None:
+    """Raise CitationError unless book-cite.js can make the row's control from the template exactly:
+    a number (the label would read "Claim : ...") and an anchor of a-z, 0-9 and '-'."""
+    if not item.number:
+        raise CitationError(f"{item.page}: the row {item.anchor!r} has no number to cite it by")
+    if not ROW_ANCHOR.fullmatch(item.anchor):
+        raise CitationError(f"{item.page}: the row anchor {item.anchor!r} may hold only a-z, 0-9 and '-'")
+
+
 # --- git ---------------------------------------------------------------------------------------
 
 def git(root: Path, *args: str) -> str | None:
@@ -234,21 +259,56 @@ def git(root: Path, *args: str) -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
+def git_files(root: Path, commit: str, paths: list[str]) -> dict[str, str | None]:
+    """The text of each path at a commit, read by one git process (`git cat-file --batch`); None
+    for a path the commit lacks, or for every path outside a git checkout."""
+    try:
+        done = subprocess.run(["git", "-C", str(root), "cat-file", "--batch"], capture_output=True, timeout=30,
+                              input="".join(f"{commit}:{path}\n" for path in paths).encode())
+    except (OSError, subprocess.SubprocessError):
+        return dict.fromkeys(paths)
+    if done.returncode != 0:
+        return dict.fromkeys(paths)
+    # Per path, a header line ("<sha> blob <size>", or "<name> missing") and the content.
+    found, out, at = {}, done.stdout, 0
+    for path in paths:
+        end = out.index(b"\n", at)
+        header, at = out[at:end].split(), end + 1
+        if header[-1] == b"missing":
+            found[path] = None
+            continue
+        size = int(header[2])
+        found[path], at = out[at:at + size].decode("utf-8"), at + size + 1
+    return found
+
+
 def in_git(root: Path = ROOT) -> bool:
     return (git(root, "rev-parse", "--is-inside-work-tree") or "").strip() == "true"
 
 
 def last_change(path: Path, root: Path = ROOT) -> str:
     """One sentence saying when a file last changed, from git (deterministic for a given checkout)."""
+    return last_changes([path], root)[path]
+
+
+def last_changes(paths: list[Path], root: Path = ROOT) -> dict[Path, str]:
+    """last_change of each file, with one git process per file (its log) and two for them all,
+    instead of three per file: every build asks this of every page."""
     if not in_git(root):
-        return "Last change: not known (this copy of the book was not built from a git checkout)."
-    rel = os.path.relpath(path, root)
-    log = (git(root, "log", "-1", "--format=%cs %h", "--", rel) or "").split()
-    if not log:
-        return "Last change: not yet committed (a new page)."
-    dirty = bool((git(root, "status", "--porcelain", "--", rel) or "").strip())
-    text = f"This page last changed on {log[0]} (commit {log[1]})."
-    return text[:-1] + "; this copy also has edits not yet committed." if dirty else text
+        return dict.fromkeys(paths, "Last change: not known (this copy of the book was not built from a git checkout).")
+    rels = {path: os.path.relpath(path, root) for path in paths}
+    # In a clean checkout, the usual case, no file needs a status of its own.
+    any_edited = bool((git(root, "status", "--porcelain", "--", *rels.values()) or "").strip())
+    sentences = {}
+    for path, rel in rels.items():
+        log = (git(root, "log", "-1", "--format=%cs %h", "--", rel) or "").split()
+        if not log:
+            sentences[path] = "Last change: not yet committed (a new page)."
+            continue
+        edited = any_edited and bool((git(root, "status", "--porcelain", "--", rel) or "").strip())
+        text = f"This page last changed on {log[0]} (commit {log[1]})."
+        sentences[path] = text[:-1] + "; this copy also has edits not yet committed." if edited else text
+    return sentences
 
 
 def head_commit(root: Path = ROOT) -> str:
@@ -310,18 +370,20 @@ def read_editions(root: Path = ROOT, cff: dict | None = None) -> list[dict]:
 
 def _tables_at(root: Path, commit: str) -> dict[str, tuple[list[str], list[dict]]] | None:
     """Every table of the data package at a commit ('' = the working tree): name -> (key, rows)."""
-    def read(path: str) -> str | None:
-        if not commit:
-            file = Path(root) / path
-            return file.read_text(encoding="utf-8") if file.exists() else None
-        return git(root, "show", f"{commit}:{path}")
+    def read(paths: list[str]) -> dict[str, str | None]:
+        if commit:
+            return git_files(root, commit, paths)
+        files = {path: Path(root) / path for path in paths}
+        return {path: file.read_text(encoding="utf-8") if file.exists() else None for path, file in files.items()}
 
-    package = read("data/datapackage.json")
+    package = read(["data/datapackage.json"])["data/datapackage.json"]
     if package is None:
         return None
+    resources = json.loads(package)["resources"]
+    texts = read([f"data/{res['path']}" for res in resources])
     tables = {}
-    for res in json.loads(package)["resources"]:
-        text = read(f"data/{res['path']}")
+    for res in resources:
+        text = texts[f"data/{res['path']}"]
         if text is not None:
             tables[res["name"]] = (res.get("schema", {}).get("primaryKey") or [], list(csv.DictReader(io.StringIO(text))))
     return tables
@@ -376,14 +438,14 @@ def revisions(root: Path = ROOT) -> list[dict]:
         row = dict(entry)
         row["tables"] = row["pages"] = None
         unknown = entry["history_missing"] or (previous is not None and previous[0]["history_missing"])
+        tables = _tables_at(root, entry["commit"]) if gitted and not entry["history_missing"] else None
         if gitted and not unknown:
-            tables = _tables_at(root, entry["commit"])
             if tables is not None:
                 row["tables"] = table_changes(previous[1] if previous else None, tables)
             if previous:
                 row["pages"] = page_changes(root, previous[0]["commit"], entry["commit"])
         row["history_missing"] = unknown
-        previous = (entry, _tables_at(root, entry["commit"]) if gitted and not entry["history_missing"] else None)
+        previous = (entry, tables)
         out.append(row)
     return out[::-1]
 

@@ -3,9 +3,11 @@
 - A cite control (text, BibTeX, RIS, CSL-JSON, each copied with one click by
   book-cite.js) after every section heading, in every figure, after every table,
   and in every row of a table that names its rows (FilterableTable's
-  `anchor_column`, e.g. the claims ledger). Tables without a name get an id from
-  their section (`tbl-<section>[-n]`). The controls are put into the page's HTML
-  after the search index is fed, so citations are not indexed as words.
+  `anchor_column`, e.g. the claims ledger). A row's control is made in the
+  browser from one template per page and the row's number, title and anchor
+  (103 controls written out would triple the claims page). Tables without a name
+  get an id from their section (`tbl-<section>[-n]`). The controls are put into
+  the page's HTML after the search index is fed, so citations are not indexed as words.
 - The book's address is `html_baseurl` (`html: baseurl:` in _config.yml): when set,
   citations, canonical links and sitemap.xml use it; until then citations give the
   page path and say the address is not yet published.
@@ -37,6 +39,7 @@ SLOT = '<span class="book-cite-slot" data-cite="{}"></span>'
 SLOT_RE = re.compile(r'<span class="book-cite-slot" data-cite="([^"]*)"></span>')
 ROW_RE = re.compile(r'<tr id="([^"]+)" data-cite-number="([^"]*)" data-cite-title="([^"]*)">')
 CELL_RE = re.compile(r'<td class="book-cite-cell" data-cite-row="([^"]+)"></td>')
+ROW_TEMPLATE_ID = "book-cite-row-template"  # book-cite.js finds the rows' template by this id
 REVISIONS_DOC = "chapters/appendix/revisions"
 DATA_DICTIONARY_DOC = "chapters/appendix/data_dictionary"
 WATCHED = ("CITATION.cff", "editions.yml", "anchors.yml")
@@ -108,7 +111,9 @@ def _stamp(app) -> str:
 
 def _page_stamps(app, env) -> dict[str, str]:
     """What one page shows from git: when it last changed (and, for Revisions, the computed changes)."""
-    stamps = {d: last_change_sentence(app, d) for d in env.found_docs}
+    paths = {d: Path(env.doc2path(d)) for d in env.found_docs}
+    sentences = citation.last_changes(list(paths.values()), _root(app))
+    stamps = {d: sentences[path] for d, path in paths.items()}
     if REVISIONS_DOC in stamps:
         try:
             stamps[REVISIONS_DOC] += citation.revisions_markdown(_root(app))
@@ -348,8 +353,21 @@ def _fill_controls(app, pagename, templatename, context, doctree) -> None:
         item = citables.get(html_lib.unescape(anchor))
         return citation.control_html(ed, item, baseurl) if item else ""
 
+    def row(match) -> str:
+        """The row as book-cite.js reads it: its number and the title its citation uses."""
+        item = citables[html_lib.unescape(match.group(1))]
+        try:
+            citation.check_row(item)
+        except citation.CitationError as error:
+            raise CitationBuildError(str(error)) from None
+        return (f'<tr id="{match.group(1)}" data-cite-number="{html_lib.escape(item.number)}" '
+                f'data-cite-title="{html_lib.escape(item.title)}">')
+
     body = SLOT_RE.sub(lambda m: control(m.group(1)), body)
-    body = CELL_RE.sub(lambda m: f'<td class="book-cite-cell">{control(m.group(1))}</td>', body)
+    if CELL_RE.search(body):
+        # Rows cited one by one (the claims ledger) share one template; book-cite.js makes each row's control.
+        body = ROW_RE.sub(row, body) + (f'<template id="{ROW_TEMPLATE_ID}">'
+                                         f'{citation.row_control_template(ed, pagename, baseurl)}</template>')
     context["body"] = body
 
 
@@ -401,7 +419,7 @@ def _write_files(app, exception) -> None:
     (out / "cite" / "book.ris").write_text(citation.as_ris(ed, book, baseurl), encoding="utf-8")
     (out / "cite" / "book.json").write_text(citation.as_csl_json(ed, [book], baseurl), encoding="utf-8")
     shutil.copyfile(root / "CITATION.cff", out / "CITATION.cff")
-    from booklib.data import data_dir
+    from booklib.paths import data_dir
 
     try:
         citation.build_release(data_dir(), out / "data" / citation.release_name(ed), ed, citation.head_commit(root))

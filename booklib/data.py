@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from booklib.paths import REPO_ROOT, data_dir
+
 SOURCE_KINDS_WITHOUT_URL = {"seed_article"}
 # The claims ledger: an unverifiable claim records its search, at least this many distinct
 # queries, in each of these languages, tagged `[en] "..."` (other tags, such as ko, are allowed).
@@ -53,11 +54,6 @@ class Problem:
         if self.column is not None:
             where.append(f"column '{self.column}'")
         return f"{', '.join(where)}: {self.reason}"
-
-
-def data_dir() -> Path:
-    """The folder of tables; BOOKLIB_DATA_DIR overrides it (tests use fixtures)."""
-    return Path(os.environ.get("BOOKLIB_DATA_DIR", REPO_ROOT / "data")).resolve()
 
 
 def _display(path: Path) -> str:

@@ -309,7 +309,7 @@ def _page_reads(env, docname: str) -> list[str] | None:
 
 def _outdated_by_data(app, env, added, changed, removed) -> list[str]:
     """Pages whose declared tables (or the book's code) changed since the last build."""
-    from booklib.data import data_dir
+    from booklib.paths import data_dir
 
     current = {}
     for docname in sorted(env.found_docs):

@@ -1,7 +1,7 @@
 """Benchmark the book: build times, page weights, chart render times.
 
-Runs in a scratch copy of the repository (so the working tree and its cache are
-untouched), prints a Markdown table and writes it to bench/results/.
+Runs in a scratch git clone of the repository holding the working tree's edits (so the working
+tree and its cache are untouched), prints a Markdown table and writes it to bench/results/.
 
     make bench          # or: .venv/bin/python scripts/bench.py [--no-pdf]
 """
@@ -143,7 +143,12 @@ def main() -> int:
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="book-bench-"))
     root = scratch / "book"
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".venv", "_build", ".git", "bench", "__pycache__", ".pytest_cache"))
+    # A git clone, as a reader's checkout is (the Revisions page and each page's last change come from
+    # git), holding the working tree's uncommitted edits too: the index reset to HEAD, git sees them.
+    subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(REPO), str(root)], check=True)
+    shutil.copytree(REPO, root, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns(".venv", ".venv-lab", "_build", ".git", "bench", "__pycache__", ".pytest_cache"))
+    subprocess.run(["git", "-C", str(root), "reset", "--quiet"], check=True)
     lines = []
 
     clean, executed = build(root)

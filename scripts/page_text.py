@@ -16,7 +16,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-SKIPPED_TAGS = {"script", "style", "nav", "head", "svg"}
+SKIPPED_TAGS = {"script", "style", "nav", "head", "svg", "template"}
 BLOCK_TAGS = {"p", "li", "tr", "h1", "h2", "h3", "h4", "figcaption", "div", "td", "th", "dt", "dd", "pre", "br"}
 BUILD_DATE = re.compile(r"built \d{4}-\d{2}-\d{2}")
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 from booklib import load
 
-from conftest import toc_pages
+from conftest import REPO, toc_pages
 
 
 class PageParser(HTMLParser):
@@ -184,3 +185,15 @@ def test_chart_data_downloads_are_files_beside_the_book(built_html):
             assert len(rows) > 1 and all(len(row) == len(rows[0]) for row in rows), f"{href} is not a table"
             checked += 1
     assert checked >= 20, f"only {checked} chart downloads found"
+
+
+def test_the_claims_page_stays_within_the_page_weight_limit(built_html):
+    """Weighed as `make bench` weighs a page (its HTML and the assets not every page shares). The
+    ledger's rows share one cite template (book-cite.js makes each row's control): with a control
+    written out in each of its 103 rows the page weighed about 400 KB."""
+    spec = importlib.util.spec_from_file_location("bench", REPO / "scripts" / "bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    weights = {page: own for page, own, _, _ in bench.page_weights(built_html)[0]}
+    own = weights["chapters/claims.html"]
+    assert own <= bench.TARGET_PAGE_KB * 1024, f"the claims page weighs {own / 1024:.0f} KB, over {bench.TARGET_PAGE_KB} KB"

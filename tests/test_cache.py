@@ -48,12 +48,20 @@ def write_book(root: Path) -> None:
     (root / "reads_nothing.md").write_text(page("[]", "# Nothing\n\n```{code-cell} ipython3\nprint('static', 6 * 7)\n```\n"))
 
 
-def build(root: Path, data: Path) -> str:
+def build(root: Path, data: Path, importtime: bool = False) -> str:
+    """The build's log; with `importtime`, each module it imported too (python -X importtime)."""
+    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--builder", "html"]
+    if importtime:
+        command = [sys.executable, "-X", "importtime", *command]
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--builder", "html"],
-        capture_output=True, text=True, cwd=root, env={**os.environ, "BOOKLIB_DATA_DIR": str(data)}, check=True,
+        command, capture_output=True, text=True, cwd=root, env={**os.environ, "BOOKLIB_DATA_DIR": str(data)}, check=True,
     )
     return result.stdout + result.stderr
+
+
+def imported(log: str) -> set[str]:
+    """The top-level packages a build run with `importtime` tried to import (a failed import is listed too)."""
+    return {line.rsplit("|", 1)[1].strip().split(".")[0] for line in log.splitlines() if line.startswith("import time:")}
 
 
 def executed(log: str) -> set[str]:
@@ -70,12 +78,25 @@ def test_data_change_reexecutes_only_the_chapters_that_load_it(tmp_path):
     assert executed(build(book, data)) == {"reads_rates", "reads_nothing", "dictionary"}
     assert "rows: 3" in page.read_text()
 
-    assert executed(build(book, data)) == set(), "a no-op rebuild must execute nothing"
+    noop = build(book, data, importtime=True)
+    assert executed(noop) == set(), "a no-op rebuild must execute nothing"
+    # The checks each build makes (data fingerprints, citation stamps) need no data or chart library.
+    slow = imported(noop) & {"pandas", "altair", "vl_convert"}
+    assert not slow, f"a no-op rebuild imports {sorted(slow)}"
 
     with (data / "rates.csv").open("a") as handle:
         handle.write("China,2025-05-14,10,3,true,test_primary\n")
     assert executed(build(book, data)) == {"reads_rates", "dictionary"}
     assert "rows: 4" in page.read_text(), "the chapter still shows the old data"
+
+
+def test_the_build_environment_lacks_jupyterlabs_format_checkers():
+    """jupyter-book's config imports jsonschema, which compiles rfc3987-syntax's grammars at import
+    when it is installed (about 1.5 s of every build): JupyterLab, which brings it, has its own
+    .venv-lab (`make lab`)."""
+    import importlib.util
+
+    assert importlib.util.find_spec("rfc3987_syntax") is None, "rfc3987-syntax is installed beside the build"
 
 
 def test_a_cache_restored_from_another_folder_does_not_serve_stale_outputs(tmp_path):

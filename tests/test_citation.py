@@ -125,6 +125,28 @@ def test_control_holds_the_text_of_each_format(ed):
     assert 'role="status"' in html
 
 
+@pytest.mark.parametrize("baseurl", ["", BASE])
+def test_a_row_control_filled_in_is_the_rows_own_control(ed, baseurl):
+    """book-cite.js makes each claim row's control from the page's template; with values no format
+    escapes, putting them in place of the placeholders gives the row's own control."""
+    claim = Citable("claim", "The sky is green", "C000-01", "chapters/claims", "claim-c000-01")
+    template = citation.row_control_template(ed, claim.page, baseurl)
+    filled = template
+    for field, placeholder in citation.ROW_PLACEHOLDERS.items():
+        assert placeholder in template, field
+        filled = filled.replace(placeholder, getattr(claim, field))
+    assert filled == citation.control_html(ed, claim, baseurl)
+
+
+@pytest.mark.parametrize("claim, problem", [
+    (Citable("claim", "T", "", "chapters/claims", "claim-x"), "no number"),
+    (Citable("claim", "T", "C1", "chapters/claims", "claim_1"), "may hold only a-z, 0-9 and '-'"),
+])
+def test_a_row_the_template_cannot_cite_exactly_is_refused(claim, problem):
+    with pytest.raises(CitationError, match=re.escape(problem)):
+        citation.check_row(claim)
+
+
 # --- editions ----------------------------------------------------------------------------------
 
 def copy_book_files(tmp_path: Path, editions: str, version: str = "0.2.0", released: str = "2026-02-01") -> Path:
@@ -199,6 +221,38 @@ def test_last_change_in_git_names_the_date_and_commit():
     if not citation.in_git(REPO):
         pytest.skip("not a git checkout")
     assert re.match(r"This page last changed on \d{4}-\d{2}-\d{2} \(commit [0-9a-f]{7,}\)", citation.last_change(REPO / "_toc.yml", REPO))
+
+
+def small_repo(tmp_path: Path) -> Path:
+    """A git checkout of two committed pages."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name in ("one.md", "two.md"):
+        (repo / name).write_text(f"# {name}\n")
+    for args in (["init", "-q"], ["add", "."], ["-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-qm", "pages"]):
+        subprocess.run(["git", "-C", str(repo), *args], check=True)
+    return repo
+
+
+def test_last_changes_tell_edited_committed_and_new_pages_apart(tmp_path):
+    repo = small_repo(tmp_path)
+    one, two, new = repo / "one.md", repo / "two.md", repo / "new.md"
+    clean = citation.last_changes([one, two], repo)
+    assert all(s.startswith("This page last changed on") and "not yet committed" not in s for s in clean.values())
+    one.write_text("# one, edited\n")
+    new.write_text("# new\n")
+    sentences = citation.last_changes([one, two, new], repo)
+    assert sentences[one].endswith("; this copy also has edits not yet committed.")
+    assert sentences[two] == clean[two]
+    assert sentences[new] == "Last change: not yet committed (a new page)."
+    assert sentences == {path: citation.last_change(path, repo) for path in (one, two, new)}
+
+
+def test_git_files_reads_many_files_of_a_commit_at_once(tmp_path):
+    repo = small_repo(tmp_path)
+    (repo / "one.md").write_text("# not committed\n")
+    assert citation.git_files(repo, "HEAD", ["one.md", "gone.md", "two.md"]) == {"one.md": "# one.md\n", "gone.md": None, "two.md": "# two.md\n"}
+    assert citation.git_files(tmp_path, "HEAD", ["one.md"]) == {"one.md": None}, "outside a git checkout"
 
 
 # --- anchors manifest --------------------------------------------------------------------------
@@ -354,14 +408,14 @@ def _png() -> bytes:
     return base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
 
 
-def build_mini(src: Path, monkeypatch, baseurl: str = "", fresh: bool = True) -> Path:
-    """Build the small book in-process (no Vega bundle, no notebooks executed)."""
+def build_mini(src: Path, monkeypatch, baseurl: str = "", fresh: bool = True, data: Path = FIXTURES / "valid") -> Path:
+    """Build the small book in-process (no Vega bundle, no notebooks executed), its tables in `data`."""
     from sphinx.application import Sphinx
 
     from booklib import sphinx_ext
 
     monkeypatch.setattr(sphinx_ext, "bundle_js", lambda: "/* no bundle in this test */")
-    monkeypatch.setenv("BOOKLIB_DATA_DIR", str(FIXTURES / "valid"))
+    monkeypatch.setenv("BOOKLIB_DATA_DIR", str(data))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
     # The extension tells each page's kernel its name and tables through these: undo them afterwards.
     monkeypatch.setenv("BOOKLIB_PAGE", "")
@@ -386,12 +440,16 @@ def test_small_book_without_base_url(tmp_path, monkeypatch):
     page = (out / "chapters" / "one.html").read_text(encoding="utf-8")
     for anchor, label in [("one", "Chapter 1: Chapter one"), ("one-first", "Section 1.1: First part"),
                           ("fig-one", "Figure 1.1: A picture of nothing"), ("tbl-one-first-2", "Table 2 of section 1.1, First part"),
-                          ("tbl-rates-csv", "rates.csv: Rates"),
-                          ("claim-c1", "Claim C1: The sky is green")]:
+                          ("tbl-rates-csv", "rates.csv: Rates"), ("BOOKCITEROWANCHOR", "Claim BOOKCITEROWNUMBER: BOOKCITEROWTITLE")]:
         control = re.search(rf'<details class="book-cite" data-cite-anchor="{anchor}">.*?</details>', page, re.S)
         assert control, f"no cite control for {anchor}"
         assert label in control.group(0), f"{anchor}: {label!r} not in its citation"
         assert f"Page chapters/one.html#{anchor} ({citation.NOT_PUBLISHED})" in html_lib.unescape(control.group(0))
+    # The claim row keeps its anchor, number and title, and an empty cell that book-cite.js fills
+    # from the page's one row template (the control above).
+    assert '<tr id="claim-c1" data-cite-number="C1" data-cite-title="The sky is green">' in page
+    assert '<td class="book-cite-cell" data-cite-row="claim-c1"></td>' in page
+    assert page.count('<template id="book-cite-row-template">') == 1
     assert 'id="tbl-one-first-2"' in page
     assert 'rel="canonical"' not in page and not (out / "sitemap.xml").exists()
     assert "book-cite.js" in page and "not built from a git checkout" in page
@@ -451,6 +509,16 @@ def test_a_second_build_of_an_unchanged_small_book_rereads_nothing(tmp_path, mon
     assert "0 added, 0 changed, 0 removed" in status or "no targets are out of date" in status, status[-600:]
 
 
+def test_small_book_fails_on_a_row_its_template_cannot_cite(tmp_path, monkeypatch):
+    from sphinx.errors import SphinxError
+
+    src = mini_book(tmp_path)
+    page = src / "chapters" / "one.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("claim-c1", "claim_c1"), encoding="utf-8")
+    with pytest.raises(SphinxError, match=re.escape("the row anchor 'claim_c1' may hold only a-z, 0-9 and '-'")):
+        build_mini(src, monkeypatch)
+
+
 @pytest.mark.parametrize("anchors, message", [
     ("anchors:\n  chapters/one: [one, fig-gone]\n", "anchors.yml no longer in the book: chapters/one#fig-gone."),
     ("anchors:\n  chapters/one: [fig-old]\nmoved:\n  chapters/one#fig-old: chapters/one#fig-nowhere\n",
@@ -478,9 +546,8 @@ def test_small_book_fails_on_a_table_missing_from_the_release(tmp_path, monkeypa
     shutil.copytree(FIXTURES / "valid", data)
     (data / "rates.csv").unlink()
     src = mini_book(tmp_path)
-    monkeypatch.setattr("booklib.data.data_dir", lambda: data)
     with pytest.raises(SphinxError, match="rates.csv"):
-        build_mini(src, monkeypatch)
+        build_mini(src, monkeypatch, data=data)
 
 
 # --- the built book ------------------------------------------------------------------------------
@@ -489,18 +556,26 @@ def citable_ids(page_html: str) -> list[str]:
     return re.findall(r'data-cite-anchor="([^"]*)"', page_html)
 
 
+ROW_TEMPLATE = re.compile(r'<template id="book-cite-row-template">.*?</template>', re.S)
+
+
 def test_every_heading_figure_and_table_of_the_book_has_a_cite_control(built_html):
     for page in toc_pages():
         html = (built_html / f"{page}.html").read_text(encoding="utf-8")
         article = html.split('<article class="bd-article">', 1)[1].split("</article>", 1)[0]
+        templates = len(ROW_TEMPLATE.findall(article))
+        article = ROW_TEMPLATE.sub("", article)
         controls = len(citable_ids(article))
         sections = len(re.findall(r"<section\b", article))
         figures = len(re.findall(r"<figure\b", article))
         rows = len(re.findall(r'<tr id="[^"]+" data-cite-number=', article))
+        # A row cited on its own gets its control in the browser (book-cite.js) from the page's one template.
+        row_cells = len(re.findall(r'<td class="book-cite-cell" data-cite-row="[^"]+"></td>', article))
+        assert row_cells == rows and templates == (1 if rows else 0), f"{page}: {rows} cited rows, {row_cells} cite cells, {templates} templates"
         # A table whose rows are cited one by one (the claims ledger) has no control of its own,
         # nor has the generated execution table of the Reproducibility page.
         tables = len(re.findall(r"<table\b(?! class=\"booklib-exec-table)", article)) - len(re.findall(r"<table\b(?:(?!</table>).)*?data-cite-number=", article, re.S))
-        assert controls == sections + figures + tables + rows, f"{page}: {controls} cite controls for {sections} sections, {figures} figures, {tables} tables, {rows} rows"
+        assert controls == sections + figures + tables, f"{page}: {controls} cite controls for {sections} sections, {figures} figures, {tables} tables"
 
 
 def test_manifest_anchors_all_land_in_the_built_book(built_html):

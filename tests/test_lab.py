@@ -1,30 +1,33 @@
-"""`make lab`: JupyterLab starts on localhost, serves the chapters as notebooks, and stops."""
+"""`make lab`: JupyterLab (its own .venv-lab) starts on localhost, serves the chapters as notebooks,
+runs their code in the book's .venv kernel, and stops."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 import secrets
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO
 
-JUPYTER = Path(sys.executable).parent / "jupyter"
+
+def make_variable(name: str) -> str:
+    """A variable the Makefile sets with `NAME := value`."""
+    line = next(l for l in (REPO / "Makefile").read_text().splitlines() if l.startswith(f"{name} :="))
+    return line.split(":=", 1)[1].strip()
 
 
-def lab_options() -> list[str]:
-    """The options `make lab` starts JupyterLab with, read from the Makefile."""
-    line = next(l for l in (REPO / "Makefile").read_text().splitlines() if l.startswith("LAB_OPTIONS :="))
-    return line.split(":=", 1)[1].split()
-
-
-LAB_OPTIONS = lab_options()
+LAB_OPTIONS = make_variable("LAB_OPTIONS").split()
+JUPYTER = REPO / make_variable("LAB_VENV") / "bin" / "jupyter"
 
 
 def free_port() -> int:
@@ -33,46 +36,57 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class Lab:
+    """The REST API of a running JupyterLab server."""
+
+    def __init__(self, port: int, token: str):
+        self.base, self.token = f"http://127.0.0.1:{port}", token
+
+    def api(self, path: str, method: str = "GET", body: dict | None = None):
+        request = urllib.request.Request(self.base + path, method=method,
+                                         data=json.dumps(body).encode() if body is not None else None,
+                                         headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            text = response.read()
+        return json.loads(text) if text else None
+
+
 @pytest.fixture(scope="module")
 def lab():
     """A JupyterLab server on a free localhost port, started as `make lab` starts it (without a browser)."""
+    if not JUPYTER.exists():
+        pytest.fail(f"{JUPYTER} not found: `make {make_variable('LAB_VENV')}/.installed` installs JupyterLab for `make lab`")
     port, token = free_port(), secrets.token_hex(16)
     server = subprocess.Popen(
         [str(JUPYTER), "lab", *LAB_OPTIONS, "--no-browser",
          f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={REPO}"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
-    base = f"http://127.0.0.1:{port}"
-
-    def get(path: str):
-        request = urllib.request.Request(base + path, headers={"Authorization": f"token {token}"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read())
-
+    client = Lab(port, token)
     deadline = time.monotonic() + 90
     while True:
         try:
-            get("/api/status")
+            client.api("/api/status")
             break
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
                 server.kill()
                 pytest.fail("JupyterLab did not start:\n" + (server.stdout.read() if server.stdout else ""))
             time.sleep(0.5)
-    yield get
+    yield client
     server.terminate()
     server.wait(timeout=30)
     assert server.returncode is not None, "JupyterLab did not stop"
 
 
 def test_lab_lists_the_chapters_as_notebooks(lab):
-    listing = {item["name"]: item["type"] for item in lab("/api/contents/chapters")["content"]}
+    listing = {item["name"]: item["type"] for item in lab.api("/api/contents/chapters")["content"]}
     for chapter in ("tariffs.md", "investment.md", "export_controls.md", "regional_trade.md", "claims.md"):
         assert listing.get(chapter) == "notebook", f"{chapter} is served as {listing.get(chapter)}, not as a notebook"
 
 
 def test_a_chapter_opens_with_its_code_cells(lab):
-    notebook = lab("/api/contents/chapters/tariffs.md")
+    notebook = lab.api("/api/contents/chapters/tariffs.md")
     assert notebook["type"] == "notebook"
     code = [cell["source"] for cell in notebook["content"]["cells"] if cell["cell_type"] == "code"]
     assert any("glue_facts(tar.measure_facts(measures))" in source for source in code)
@@ -80,7 +94,7 @@ def test_a_chapter_opens_with_its_code_cells(lab):
 
 def default_setting(lab, plugin: str, name: str):
     """A setting's default as the book's overrides.json sets it (the user has set nothing)."""
-    return lab(f"/lab/api/settings/{plugin}")["schema"]["properties"][name]["default"]
+    return lab.api(f"/lab/api/settings/{plugin}")["schema"]["properties"][name]["default"]
 
 
 def test_the_books_lab_settings_apply(lab):
@@ -89,3 +103,58 @@ def test_the_books_lab_settings_apply(lab):
     notification = "@jupyterlab/apputils-extension:notification"
     assert default_setting(lab, notification, "checkForUpdates") is False, "Lab would call out to the network"
     assert default_setting(lab, notification, "fetchNews") == "false", "Lab would call out to the network"
+
+
+def test_the_only_kernel_is_the_books_python(lab):
+    specs = lab.api("/api/kernelspecs")
+    assert set(specs["kernelspecs"]) == {"python3"}, f"Lab offers {sorted(specs['kernelspecs'])}, not only the book's kernel"
+    argv = specs["kernelspecs"]["python3"]["spec"]["argv"]
+    assert Path(argv[0]) == Path(sys.executable), f"the chapters' kernel runs {argv[0]}, not the book's {sys.executable}"
+
+
+async def execute(lab: Lab, kernel_id: str, session_id: str, cells: list[str]) -> tuple[list[str], str]:
+    """Run each cell in turn over the kernel's websocket, as Lab does: the errors they raised, and what they printed."""
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    url = f"{lab.base.replace('http', 'ws', 1)}/api/kernels/{kernel_id}/channels?session_id={session_id}"
+    socket_ = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {lab.token}"}))
+    errors, printed = [], []
+    try:
+        for number, code in enumerate(cells, 1):
+            msg_id = uuid.uuid4().hex
+            socket_.write_message(json.dumps({
+                "header": {"msg_id": msg_id, "session": session_id, "username": "test", "msg_type": "execute_request",
+                           "version": "5.3"},
+                "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+                "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
+                            "allow_stdin": False, "stop_on_error": True},
+            }))
+            while True:  # the kernel is done with a cell when it reports idle for it on iopub
+                message = json.loads(await asyncio.wait_for(socket_.read_message(), timeout=180))
+                if message.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                if message["msg_type"] == "stream" and message["content"]["name"] == "stdout":
+                    printed.append(message["content"]["text"])
+                if message["msg_type"] == "error":
+                    errors.append(f"cell {number}: {message['content']['ename']}: {message['content']['evalue']}")
+                if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
+                    break
+    finally:
+        socket_.close()
+    return errors, "".join(printed)
+
+
+def test_a_chapters_code_runs_in_the_books_kernel(lab):
+    """Every code cell of a chapter, opened as Lab opens it, runs without error with the book's library."""
+    path = "chapters/tariffs.md"
+    cells = [cell["source"] for cell in lab.api(f"/api/contents/{path}")["content"]["cells"] if cell["cell_type"] == "code"]
+    session = lab.api("/api/sessions", "POST", {"path": path, "type": "notebook", "name": "", "kernel": {"name": "python3"}})
+    try:
+        probe = "import sys, booklib; print(sys.prefix)"
+        errors, printed = asyncio.run(execute(lab, session["kernel"]["id"], session["id"], [probe, *cells]))
+    finally:
+        lab.api(f"/api/sessions/{session['id']}", "DELETE")
+    assert not errors, "\n".join(errors)
+    assert printed.splitlines()[0] == sys.prefix, f"the kernel ran in {printed.splitlines()[0]}, not in the book's {sys.prefix}"
+    assert len(cells) > 5 and any(re.search(r"\bload\(", c) for c in cells)

@@ -1,8 +1,43 @@
 /* Cite controls (booklib.cite_sphinx): each is a <details> (opened by click, Enter or Space)
    holding one <pre> per format. When one is first opened, each <pre> gets a heading and a
-   button that copies it with one click, offline. Also follows anchors that moved (anchors.yml). */
+   button that copies it with one click, offline. The rows of a table cited one by one (the
+   claims ledger) get their controls here, from the page's one template. Also follows anchors
+   that moved (anchors.yml). */
 (function () {
   "use strict";
+
+  // The template's placeholders (booklib.citation.ROW_PLACEHOLDERS) and, per format, how
+  // booklib.citation escapes a value there: BibTeX's dashes and specials, a JSON string's quotes.
+  var PLACEHOLDER = /BOOKCITEROW(NUMBER|TITLE|ANCHOR)/g;
+  var ESCAPE = {
+    text: function (value) { return value; },
+    ris: function (value) { return value; },
+    bibtex: function (value) {
+      return value.replace(/\u2013/g, "--").replace(/\u2014/g, "---").replace(/([&%$#_{}])/g, "\\$1");
+    },
+    csl: function (value) { return JSON.stringify(value).slice(1, -1); }
+  };
+
+  function fillIn(text, row, escape) {
+    return text.replace(PLACEHOLDER, function (placeholder, field) { return escape(row[field]); });
+  }
+
+  function addRowControls() {
+    var template = document.getElementById("book-cite-row-template");
+    if (!template) return;
+    Array.prototype.forEach.call(document.querySelectorAll("td.book-cite-cell[data-cite-row]"), function (cell) {
+      var tr = cell.closest("tr");
+      var row = {NUMBER: tr.getAttribute("data-cite-number"), TITLE: tr.getAttribute("data-cite-title"), ANCHOR: tr.id};
+      var control = template.content.firstElementChild.cloneNode(true);
+      control.setAttribute("data-cite-anchor", fillIn(control.getAttribute("data-cite-anchor"), row, ESCAPE.text));
+      var summary = control.querySelector("summary");
+      summary.title = fillIn(summary.title, row, ESCAPE.text);
+      Array.prototype.forEach.call(control.querySelectorAll("pre[data-cite-format]"), function (pre) {
+        pre.textContent = fillIn(pre.textContent, row, ESCAPE[pre.getAttribute("data-cite-format")]);
+      });
+      cell.appendChild(control);
+    });
+  }
 
   function fallbackCopy(text) {
     var area = document.createElement("textarea");
@@ -76,5 +111,9 @@
     if (href) location.replace(href);
   }
   window.addEventListener("hashchange", followMoved);
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", followMoved); else followMoved();
+  function ready() {
+    addRowControls();
+    followMoved();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready); else ready();
 })();
