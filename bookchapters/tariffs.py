@@ -266,9 +266,15 @@ def tracker_facts(tracker: pd.DataFrame, path: pd.DataFrame, measures: pd.DataFr
 # The financial lever -----------------------------------------------------------------------
 
 def tic_holdings(treasury: pd.DataFrame) -> pd.DataFrame:
-    """Japan's and China's Treasury holdings by month, the latest release of each month."""
+    """Japan's and China's Treasury holdings by month, the latest release of each month; checks
+    that no month is missing between each one's first and last (the lines would bridge a gap)."""
     holdings = latest_vintage(treasury, ["month", "holder"])
-    return holdings[holdings["holder"].isin(["Japan", "China"])]
+    holdings = holdings[holdings["holder"].isin(["Japan", "China"])]
+    for _, months in holdings.groupby("holder")["month"]:
+        expected = pd.date_range(months.min(), months.max(), freq="MS")
+        require(len(months) == len(expected) and set(months) == set(expected),
+                "the holdings figure draws every month from its first to its last")
+    return holdings
 
 
 def tic_facts(holdings: pd.DataFrame) -> dict[str, str]:

@@ -137,6 +137,14 @@ def test_tic_facts():
         tar.tic_facts(sold)
 
 
+def test_tic_holdings_have_every_month():
+    treasury = load("treasury_holdings")
+    assert tar.tic_holdings(treasury).groupby("holder")["month"].min().max() <= pd.Timestamp("2024-01-01")
+    gap = (treasury["holder"] == "Japan") & (treasury["month"] == "2024-07-01")
+    with pytest.raises(ProseError, match="every month"):
+        tar.tic_holdings(treasury[~gap])
+
+
 def test_yield_facts():
     yields = load("us_treasury_yield")
     facts = tar.yield_facts(yields)
