@@ -81,7 +81,8 @@ class FilterableTable:
     """A table a reader can filter by typing (HTML), and plain Markdown for the PDF.
 
     The filter script is inline, scoped to its own function and needs nothing
-    from outside the page.
+    from outside the page. Each cell names its column (`data-label`), so that on a
+    phone the house style shows each row as a card of named fields (book-charts.css).
     """
 
     def __init__(self, frame, name: str, figure_column: str | None = None, figure_pages: dict | None = None,
@@ -157,7 +158,8 @@ class FilterableTable:
 
         rows = "".join(
             open_row(row) + "".join(
-                f"<td>{link(cell(v)) if c == self.figure_column else html_lib.escape(cell(v))}</td>" for c, v in zip(columns, row)
+                f'<td data-label="{html_lib.escape(str(c))}">{link(cell(v)) if c == self.figure_column else html_lib.escape(cell(v))}</td>'
+                for c, v in zip(columns, row)
             ) + close_row(row)
             for row in self.frame.astype(object).itertuples(index=False)
         )

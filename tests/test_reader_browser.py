@@ -205,3 +205,17 @@ def test_the_theme_icons_still_draw(built_html, browser, site):
         .filter(i => !i.querySelector('svg') && getComputedStyle(i, '::before').content === 'none').map(i => i.className)""")
     context.close()
     assert not missing, f"icons not drawn: {missing}"
+
+
+def test_at_phone_width_the_ledger_rows_read_as_cards(built_html, browser, site):
+    """Each claim is a card of named fields that fits the screen, not eight squeezed columns."""
+    context, page = open_page(browser, site, "chapters/claims.html", viewport=PHONE)
+    card = page.locator("#claim-c000-01")
+    fields = card.locator("td[data-label]")
+    assert fields.first.evaluate("td => getComputedStyle(td).display") == "block"
+    label = fields.nth(3).evaluate("td => getComputedStyle(td, '::before').content")
+    assert label == '"claim: "', label
+    box = card.evaluate("tr => [tr.getBoundingClientRect().width, tr.closest('table').scrollWidth, tr.closest('table').clientWidth]")
+    assert box[0] <= PHONE["width"] and box[1] <= box[2], f"the card (width, table scroll width, table width) = {box}"
+    assert card.locator(".book-cite-cell details").count() == 1, "the card lost its cite control"
+    context.close()
