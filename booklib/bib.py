@@ -38,8 +38,13 @@ def _year_labels(entries: pd.DataFrame) -> dict[str, str]:
     for _, group in ordered.groupby(["publisher", "_year"], sort=False):
         several = len(group) > 1
         for n, (key, y) in enumerate(zip(group["bib_key"], group["_year"])):
-            labels[key] = f"{y}{chr(ord('a') + n)}" if several else y
+            labels[key] = f"{y}{_letters(n)}" if several else y
     return labels
+
+
+def _letters(n: int) -> str:
+    """The n-th (from 0) year suffix: a, ..., z, aa, ab, ... (one publisher issues many works a year)."""
+    return (_letters(n // 26 - 1) if n >= 26 else "") + chr(ord("a") + n % 26)
 
 
 def _entry(row, year: str) -> str:

@@ -150,6 +150,9 @@ def test_every_source_is_cited_by_a_row_or_a_chapter():
 
 def test_references_bib_is_generated_from_sources():
     assert BIB_PATH.read_text(encoding="utf-8") == render(load("sources")), "run `make bib`"
+    from pybtex.database import parse_string
+
+    parse_string(BIB_PATH.read_text(encoding="utf-8"), "bibtex")  # what sphinxcontrib-bibtex reads in every build
     keys = set(re.findall(r"^@\w+\{([^,]+),", BIB_PATH.read_text(), re.M))
     assert set(load("sources")["bib_key"]) <= keys
 
@@ -166,6 +169,9 @@ def test_works_of_one_publisher_in_one_year_get_distinct_year_labels():
     })
     years = dict(re.findall(r"^@misc\{(\w+),.*?year = \{([^}]*)\}", render(sources), re.M | re.S))
     assert years == {"mof_a": "2025a", "mof_b": "2025b", "whitehouse": "2025", "undated": "n.d."}
+    many = pd.concat([sources.iloc[[0]]] * 30, ignore_index=True).assign(bib_key=[f"mof_{n:02d}" for n in range(30)])
+    suffixes = [year[4:] for year in dict(re.findall(r"^@misc\{(\w+),.*?year = \{([^}]*)\}", render(many), re.M | re.S)).values()]
+    assert suffixes[:2] == ["a", "b"] and suffixes[25:] == ["z", "aa", "ab", "ac", "ad"]
     labels = re.findall(r"author = \{\{([^}]*)\}\}.*?year = \{([^}]*)\}", render(load("sources")), re.S)
     repeated = {label for label in labels if labels.count(label) > 1}
     assert not repeated, f"author-year labels that cannot be told apart: {sorted(repeated)[:5]}"
