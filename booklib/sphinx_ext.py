@@ -22,6 +22,8 @@
 - Re-reads every page when a bibliography file changed: sphinxcontrib-bibtex
   re-parses it but rewrites no page, so a citation of a new or edited entry
   would stay empty ("[]") or stale.
+- Rewrites the front page when a library style or script changed, so that Sphinx copies
+  it (a build that writes no page copies no static file).
 - Makes long tables wrap in the PDF (booklib.latex_tables).
 """
 
@@ -51,6 +53,7 @@ def setup(app):
     app.connect("config-inited", _add_static_dir)
     app.connect("env-get-outdated", _outdated_by_data)
     app.connect("env-get-outdated", _outdated_by_bibliography)
+    app.connect("env-get-outdated", _outdated_by_static)
     app.connect("html-page-context", _add_chart_scripts)
     app.connect("html-page-context", _chart_data_as_files)
     app.connect("build-finished", _slim_icon_script)
@@ -206,9 +209,20 @@ def _add_static_dir(app, config) -> None:
     if not bundle.exists() or not stamp.exists() or stamp.read_text() != version:
         bundle.write_text(bundle_js(), encoding="utf-8")
         stamp.write_text(version)
+    changed = False
     for static in (LIBRARY_DIR / "static").iterdir():
-        (target / static.name).write_bytes(static.read_bytes())
+        copy, text = target / static.name, static.read_bytes()
+        if not copy.exists() or copy.read_bytes() != text:
+            copy.write_bytes(text)
+            changed = True
+    app.booklib_static_changed = changed
     config.html_static_path = [*config.html_static_path, str(root)]
+
+
+def _outdated_by_static(app, env, added, changed, removed) -> list[str]:
+    """The front page, when a style or script of the library changed: Sphinx copies static files
+    only in a build that writes a page, so an edit to them alone would not reach the built book."""
+    return [app.config.root_doc] if app.booklib_static_changed and app.config.root_doc in env.found_docs else []
 
 
 def _version(package: str) -> str:

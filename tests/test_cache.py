@@ -179,3 +179,19 @@ def test_an_edited_bibliography_rewrites_the_pages_that_cite_it(tmp_path):
     bib.write_text(entry.format("Second Publisher"))
     build(book, FIXTURES / "valid")
     assert "Second Publisher" in page.read_text(), "the page still cites the old entry"
+
+
+def test_an_edited_library_style_reaches_the_built_book_in_a_no_op_rebuild(tmp_path):
+    """Sphinx copies static files only in a build that writes a page: an edit to a library
+    stylesheet alone (here, the build's copies made stale as if the library had changed) must
+    still reach the built book."""
+    book = tmp_path / "book"
+    book.mkdir()
+    write_book(book)
+    build(book, FIXTURES / "valid")
+    served = book / "_build" / "html" / "_static" / "booklib" / "book-charts.css"
+    for stale in (served, book / "_build" / "booklib_static" / "booklib" / "book-charts.css"):
+        stale.write_text("/* an older style */\n")
+    log = build(book, FIXTURES / "valid")
+    assert served.read_text() == (REPO / "booklib" / "static" / "book-charts.css").read_text(), "the old style is still served"
+    assert not executed(log), "a style change must not re-execute notebooks"
