@@ -174,8 +174,10 @@ class Explorer:
 
     def controls_html(self) -> str:
         labels = html.escape("; ".join(c.label for c in self.controls), quote=True)
+        # Vega puts the inputs in when it draws the chart, near the viewport: their height is
+        # reserved now (book-explorer.css, per control), so that the page does not jump then.
         return (f'<div class="book-explorer-controls" id="{self.controls_id}" role="group" '
-                f'aria-label="Scenario controls: {labels}"></div>')
+                f'aria-label="Scenario controls: {labels}" style="--book-controls: {len(self.controls)}"></div>')
 
     @property
     def controls_id(self) -> str:
