@@ -234,3 +234,25 @@ def test_drawing_every_chart_moves_the_page_little(built_html, browser, site):
         moved[path] = page.evaluate("document.body.scrollHeight") - before
         context.close()
     assert all(abs(m) <= 50 for m in moved.values()), moved
+
+
+def test_at_phone_width_the_page_does_not_jump_while_the_reader_scrolls(built_html, browser, site):
+    """On a phone, narrowed charts can end up taller than the height reserved for them (wrapped
+    titles, one-column legends), but they draw before they reach the screen: Chromium's
+    layout-shift score, which counts only what moves on screen, stays near zero while the reader
+    scrolls through every chart page."""
+    scores = {}
+    for path in chart_pages(built_html):
+        context = browser.new_context(viewport=PHONE)
+        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(site) else route.abort())
+        page = context.new_page()
+        page.add_init_script("window.__shift = 0; new PerformanceObserver(list => list.getEntries()"
+                             ".forEach(entry => { window.__shift += entry.value; })).observe({type: 'layout-shift', buffered: true});")
+        page.goto(f"{site}/{path}", wait_until="load")
+        page.wait_for_timeout(500)
+        page.evaluate("""async () => { for (let y = 0; y < document.body.scrollHeight; y += 200) {
+            window.scrollTo(0, y); await new Promise(r => setTimeout(r, 100)); } }""")
+        page.wait_for_function(ALL_DRAWN, timeout=30_000)
+        scores[path] = round(page.evaluate("window.__shift"), 3)
+        context.close()
+    assert all(score < 0.05 for score in scores.values()), scores
