@@ -106,11 +106,9 @@ class Explorer:
         (rows with a value in that control's column): a series that only some controls change
         (a level line of a cost, say) leaves the other columns empty and is drawn whatever they say."""
         columns = [c.column for c in self.controls]
-        values = self.grid[columns].map(_plain_or_same)
         for combination in itertools.product(*(c.values() for c in self.controls)):
-            matches = {col: values[col].isna() | (values[col] == val) for col, val in zip(columns, combination)}
-            drawn = pd.concat(matches, axis=1).all(axis=1)
-            if not all((drawn & values[col].notna()).any() for col in columns):
+            drawn = self.rows(dict(zip(columns, combination)))
+            if not all(drawn[col].notna().any() for col in columns):
                 setting = ", ".join(f"{col}={val!r}" for col, val in zip(columns, combination))
                 raise ValueError(f"figure {self.name!r}: the grid does not cover {setting}, which the controls offer")
 
