@@ -41,8 +41,7 @@ def returns_sources(terms: pd.DataFrame, yields: pd.DataFrame) -> list[str]:
     from booklib import sources_of
 
     split = terms[terms["term"].isin(["cash_flow_split_before_recovery", "cash_flow_split_after_recovery"])]
-    benchmark = yields[(yields["series_id"] == "DGS10") & (yields["date"] == pd.Timestamp(SIGNING_DAY))]
-    return sources_of(pd.concat([split, benchmark]))
+    return sources_of(pd.concat([split, _benchmark_row(yields)]))
 
 
 def terms_table(terms: pd.DataFrame) -> pd.DataFrame:
@@ -210,10 +209,14 @@ COST_SERIES = "Cost of Japan's funding"
 SERIES_COLOURS = {JAPAN_SERIES: "#c8102e", PROJECT_SERIES: "#8c8c8c", COST_SERIES: "#1f3a93"}
 
 
+def _benchmark_row(yields: pd.DataFrame) -> pd.DataFrame:
+    """The row of the ten-year US Treasury yield on the day the memorandum was signed."""
+    return yields[(yields["series_id"] == "DGS10") & (yields["date"] == pd.Timestamp(SIGNING_DAY))]
+
+
 def funding_benchmark(yields: pd.DataFrame) -> Quantity:
     """The ten-year US Treasury yield on the day the memorandum was signed (% a year)."""
-    ten_year = yields[yields["series_id"] == "DGS10"].set_index("date")["value_pct"]
-    return quantity(ten_year, at=pd.Timestamp(SIGNING_DAY))
+    return quantity(_benchmark_row(yields)["value_pct"])
 
 
 def funding_costs(benchmark: Quantity) -> tuple[float, ...]:
