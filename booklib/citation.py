@@ -286,14 +286,10 @@ def in_git(root: Path = ROOT) -> bool:
     return (git(root, "rev-parse", "--is-inside-work-tree") or "").strip() == "true"
 
 
-def last_change(path: Path, root: Path = ROOT) -> str:
-    """One sentence saying when a file last changed, from git (deterministic for a given checkout)."""
-    return last_changes([path], root)[path]
-
-
 def last_changes(paths: list[Path], root: Path = ROOT) -> dict[Path, str]:
-    """last_change of each file, with one git process per file (its log) and two for them all,
-    instead of three per file: every build asks this of every page."""
+    """For each file, one sentence saying when it last changed, from git (deterministic for a given
+    checkout), with one git process per file (its log) and two for them all: every build asks
+    this of every page."""
     if not in_git(root):
         return dict.fromkeys(paths, "Last change: not known (this copy of the book was not built from a git checkout).")
     rels = {path: os.path.relpath(path, root) for path in paths}

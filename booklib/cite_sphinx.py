@@ -109,24 +109,24 @@ def _stamp(app) -> str:
     return digest.hexdigest()
 
 
-def _page_stamps(app, env) -> dict[str, str]:
-    """What one page shows from git: when it last changed (and, for Revisions, the computed changes)."""
-    paths = {d: Path(env.doc2path(d)) for d in env.found_docs}
-    sentences = citation.last_changes(list(paths.values()), _root(app))
-    stamps = {d: sentences[path] for d, path in paths.items()}
-    if REVISIONS_DOC in stamps:
-        try:
-            stamps[REVISIONS_DOC] += citation.revisions_markdown(_root(app))
-        except citation.CitationError as error:
-            raise CitationBuildError(str(error)) from None
-    return stamps
+def _revisions_markdown(app) -> str:
+    try:
+        return citation.revisions_markdown(_root(app))
+    except citation.CitationError as error:
+        raise CitationBuildError(str(error)) from None
 
 
 def _outdated_by_citation_files(app, env, added, changed, removed) -> list[str]:
     """Every page when the citation files or the build date changed (each page shows its version
     and build date); a page whose last change (from git) changed; Revisions when its computed
-    changes did. Their execution cache is kept."""
-    stamp, pages = _stamp(app), _page_stamps(app, env)
+    changes did. Their execution cache is kept. What pages show from git is asked here, once per
+    build, and kept in the environment for the pages as they are read."""
+    paths = {d: Path(env.doc2path(d)) for d in env.found_docs}
+    sentences = citation.last_changes(list(paths.values()), _root(app))
+    env.booklib_last_changes = {d: sentences[path] for d, path in paths.items()}
+    env.booklib_revisions_text = _revisions_markdown(app) if REVISIONS_DOC in paths else ""
+    pages = {d: s + (env.booklib_revisions_text if d == REVISIONS_DOC else "") for d, s in env.booklib_last_changes.items()}
+    stamp = _stamp(app)
     previous = getattr(env, "booklib_citation_stamp", None)
     previous_pages = getattr(env, "booklib_page_stamps", {})
     env.booklib_citation_stamp, env.booklib_page_stamps = stamp, pages
@@ -140,10 +140,7 @@ def _outdated_by_citation_files(app, env, added, changed, removed) -> list[str]:
 
 def _add_generated_text(app, docname: str, source: list[str]) -> None:
     if docname == REVISIONS_DOC:
-        try:
-            source[0] += "\n\n" + citation.revisions_markdown(_root(app)) + "\n"
-        except citation.CitationError as error:
-            raise CitationBuildError(str(error)) from None
+        source[0] += "\n\n" + app.env.booklib_revisions_text + "\n"
     if docname == DATA_DICTIONARY_DOC:
         zip_path = posixpath.relpath(f"data/{citation.release_name(_edition(app))}", posixpath.dirname(docname))
         source[0] += (
@@ -156,7 +153,8 @@ def _add_generated_text(app, docname: str, source: list[str]) -> None:
 
 
 def last_change_sentence(app, docname: str) -> str:
-    return citation.last_change(Path(app.env.doc2path(docname)), _root(app))
+    """When the page last changed, as git said when this build began (_outdated_by_citation_files)."""
+    return app.env.booklib_last_changes[docname]
 
 
 def front_page_links(app) -> str:

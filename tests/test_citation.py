@@ -214,13 +214,13 @@ def test_revisions_of_the_repository_are_computed_from_git():
 def test_last_change_outside_git_says_so(tmp_path):
     page = tmp_path / "page.md"
     page.write_text("# A page\n")
-    assert "not built from a git checkout" in citation.last_change(page, tmp_path)
+    assert "not built from a git checkout" in citation.last_changes([page], tmp_path)[page]
 
 
 def test_last_change_in_git_names_the_date_and_commit():
     if not citation.in_git(REPO):
         pytest.skip("not a git checkout")
-    assert re.match(r"This page last changed on \d{4}-\d{2}-\d{2} \(commit [0-9a-f]{7,}\)", citation.last_change(REPO / "_toc.yml", REPO))
+    assert re.match(r"This page last changed on \d{4}-\d{2}-\d{2} \(commit [0-9a-f]{7,}\)", citation.last_changes([REPO / "_toc.yml"], REPO)[REPO / "_toc.yml"])
 
 
 def small_repo(tmp_path: Path) -> Path:
@@ -245,7 +245,7 @@ def test_last_changes_tell_edited_committed_and_new_pages_apart(tmp_path):
     assert sentences[one].endswith("; this copy also has edits not yet committed.")
     assert sentences[two] == clean[two]
     assert sentences[new] == "Last change: not yet committed (a new page)."
-    assert sentences == {path: citation.last_change(path, repo) for path in (one, two, new)}
+    assert sentences == {path: citation.last_changes([path], repo)[path] for path in (one, two, new)}
 
 
 def test_git_files_reads_many_files_of_a_commit_at_once(tmp_path):
