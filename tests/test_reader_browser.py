@@ -28,10 +28,11 @@ def site(built_html):
     server.shutdown()
 
 
-def open_page(browser, base: str, path: str, theme: str = "light", viewport=None):
+def open_page(browser, base: str, path: str, theme: str = "light", viewport=None, script: str = ""):
+    """Open a page offline in `theme`; `script` runs in it before the page's own."""
     context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, color_scheme=theme)
     context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
-    context.add_init_script(f"localStorage.setItem('theme', '{theme}'); localStorage.setItem('mode', '{theme}');")
+    context.add_init_script(f"localStorage.setItem('theme', '{theme}'); localStorage.setItem('mode', '{theme}');" + script)
     page = context.new_page()
     page.goto(f"{base}/{path}", wait_until="load")
     return context, page
@@ -241,14 +242,11 @@ def test_at_phone_width_the_page_does_not_jump_while_the_reader_scrolls(built_ht
     titles, one-column legends), but they draw before they reach the screen: Chromium's
     layout-shift score, which counts only what moves on screen, stays near zero while the reader
     scrolls through every chart page."""
+    shifts = ("window.__shift = 0; new PerformanceObserver(list => list.getEntries()"
+              ".forEach(entry => { window.__shift += entry.value; })).observe({type: 'layout-shift', buffered: true});")
     scores = {}
     for path in chart_pages(built_html):
-        context = browser.new_context(viewport=PHONE)
-        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(site) else route.abort())
-        page = context.new_page()
-        page.add_init_script("window.__shift = 0; new PerformanceObserver(list => list.getEntries()"
-                             ".forEach(entry => { window.__shift += entry.value; })).observe({type: 'layout-shift', buffered: true});")
-        page.goto(f"{site}/{path}", wait_until="load")
+        context, page = open_page(browser, site, path, viewport=PHONE, script=shifts)
         page.wait_for_timeout(500)
         page.evaluate("""async () => { for (let y = 0; y < document.body.scrollHeight; y += 200) {
             window.scrollTo(0, y); await new Promise(r => setTimeout(r, 100)); } }""")
