@@ -59,7 +59,9 @@ def _entry(row, year: str) -> str:
     if isinstance(row.date_published, str) and len(row.date_published) == 10:
         fields["date"] = row.date_published
     fields["urldate"] = f"{row.date_accessed:%Y-%m-%d}"
-    fields["note"] = f"{KIND_NOTE[row.kind]}. Accessed {row.date_accessed:%Y-%m-%d}"
+    # The style prints urldate after the URL ("visited on"); without a URL only the note can say it.
+    accessed = "" if isinstance(row.url, str) else f". Accessed {row.date_accessed:%Y-%m-%d}"
+    fields["note"] = KIND_NOTE[row.kind] + accessed
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items())
     return f"@misc{{{row.bib_key},\n{body}\n}}\n"
 

@@ -197,3 +197,13 @@ def test_the_claims_page_stays_within_the_page_weight_limit(built_html):
     weights = {page: own for page, own, _, _ in bench.page_weights(built_html)[0]}
     own = weights["chapters/claims.html"]
     assert own <= bench.TARGET_PAGE_KB * 1024, f"the claims page weighs {own / 1024:.0f} KB, over {bench.TARGET_PAGE_KB} KB"
+
+
+def test_each_bibliography_entry_gives_its_access_date_once(built_html):
+    """The style prints the access date after a URL ("visited on"); the note repeated it ("Accessed")."""
+    html = (built_html / "chapters/appendix/bibliography.html").read_text()
+    entries = re.findall(r'<div class="citation" id="cite-[^"]+".*?</div>', html, re.S)
+    assert len(entries) == len(load("sources").drop_duplicates("bib_key"))
+    for entry in entries:
+        dates = re.findall(r"Accessed \d{4}-\d\d-\d\d|visited on \d{4}-\d\d-\d\d", entry)
+        assert len(dates) == 1, f"{entry[:160]}: access date given {len(dates)} times"
