@@ -116,6 +116,33 @@ def magnet_facts(monthly: pd.DataFrame) -> dict[str, str]:
     }
 
 
+def rare_earth_months(exports: pd.DataFrame) -> pd.DataFrame:
+    """China's monthly exports of rare earths (GAC's item, not magnets) to the world: the figure's rows."""
+    monthly = exports[(exports["period_type"] == "month") & (exports["product"] == "rare_earths")
+                      & (exports["destination"] == "world")]
+    return monthly.assign(month=pd.to_datetime(monthly["period"] + "-01")).sort_values("month")
+
+
+def rare_earth_facts(monthly: pd.DataFrame, exports: pd.DataFrame) -> dict[str, str]:
+    """March, April and June 2025, the last month, and the 2024 and 2025 totals; checks that
+    exports dipped in April 2025, peaked in June 2025 and that 2025's total exceeded 2024's."""
+    tonnes = monthly.set_index("period")["value"]
+    years = exports[(exports["period_type"] == "year") & (exports["product"] == "rare_earths")
+                    & (exports["destination"] == "world")].set_index("period")["value"]
+    require(tonnes["2025-04"] < tonnes["2025-03"], "rare-earth exports dipped in April 2025, when licensing began")
+    require(tonnes.idxmax() == "2025-06", "June 2025 is the highest month of the series")
+    require(years["2025"] > years["2024"], "the 2025 total exceeded 2024's")
+    return {
+        "ec-ree-mar-2025": fmt.number(tonnes["2025-03"], 0),
+        "ec-ree-apr-2025": fmt.number(tonnes["2025-04"], 0),
+        "ec-ree-jun-2025": fmt.number(tonnes["2025-06"], 0),
+        "ec-ree-2024": fmt.number(years["2024"], 0),
+        "ec-ree-2025": fmt.number(years["2025"], 0),
+        "ec-ree-last-month": fmt.month(monthly["month"].max()),
+        "ec-ree-first-month": fmt.month(monthly["month"].min()),
+    }
+
+
 def cost_model(estimates: pd.DataFrame) -> LinearLoss:
     """The book's line through NRI's two estimates, against the GDP its one-year estimate implies."""
     nri = estimates.set_index("scenario_id").loc[NRI_POINTS]

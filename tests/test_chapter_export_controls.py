@@ -176,3 +176,30 @@ def test_the_cost_table(cost_grid):
     longest = max(P["TABLE_MONTHS"])
     assert table[f"{longest} months"].str.endswith("(extrapolated)").all() == (longest > 12)
     assert not table["12 months"].str.contains("extrapolated").any()
+
+
+@pytest.fixture(scope="module")
+def exports():
+    return load("china_rare_earth_exports")
+
+
+def test_rare_earth_facts(exports):
+    rare_earths = ec.rare_earth_months(exports)
+    assert set(rare_earths["product"]) == {"rare_earths"} and rare_earths["month"].is_monotonic_increasing
+    assert ec.rare_earth_facts(rare_earths, exports) == {
+        "ec-ree-mar-2025": "5,666", "ec-ree-apr-2025": "4,785", "ec-ree-jun-2025": "7,742",
+        "ec-ree-2024": "55,431", "ec-ree-2025": "62,585",
+        "ec-ree-last-month": "July 2026", "ec-ree-first-month": "January 2024",
+    }
+
+
+@pytest.mark.parametrize("period, tonnes, message", [
+    ("2025-04", 6000.0, "dipped in April 2025"),
+    ("2024-05", 8000.0, "June 2025 is the highest month"),
+    ("2024", 70000.0, "exceeded 2024's"),
+])
+def test_the_rare_earth_sentences_can_fail(exports, period, tonnes, message):
+    changed = exports.copy()
+    changed.loc[(changed["period"] == period) & (changed["product"] == "rare_earths"), "value"] = tonnes
+    with pytest.raises(ProseError, match=message):
+        ec.rare_earth_facts(ec.rare_earth_months(changed), changed)
