@@ -18,7 +18,7 @@ def test_ledger_facts_are_the_counts_the_text_shows(claims):
     facts = ledger.ledger_facts(claims)
     assert facts == {
         "cl-count": "103", "cl-articles": "5", "cl-supported": "50", "cl-partly-supported": "25",
-        "cl-contradicted": "11", "cl-unverifiable": "17", "cl-with-figure": "16", "cl-min-queries": "4",
+        "cl-contradicted": "11", "cl-unverifiable": "17", "cl-with-figure": "17", "cl-min-queries": "4",
     }
 
 
@@ -79,7 +79,7 @@ def test_verdict_tally_counts_each_claim_once_per_view(claims):
 def test_ledger_table_has_no_missing_figure(claims):
     table = ledger.ledger_table(claims)
     assert list(table.columns) == ["claim_id", "article", "theme", "claim", "verdict", "evidence", "source_id", "figure"]
-    assert table["figure"].notna().all() and (table["figure"] != "").sum() == 16
+    assert table["figure"].notna().all() and (table["figure"] != "").sum() == 17
 
 
 def test_the_search_records_bear_out_the_method(claims):
@@ -135,3 +135,17 @@ def test_the_search_record_list_folds_in_html_and_lists_every_record(claims):
     assert listing.startswith('<details class="admonition hide above-output">') and listing.endswith("</details>")
     assert "Show the 17 search records" in listing
     assert listing.count("\n- **C0") == 17 and "- **C004-06** Experts estimate" in listing
+
+
+def test_the_largest_partner_arithmetic_is_the_ministrys_own_totals(claims):
+    """C001-05's evidence quotes two-way trade with China and the US in 2006 and 2007; each figure
+    must be the sum of the MOF rows the book charts (fig-rt-partners), so text and data cannot drift."""
+    from bookchapters import regional_trade as rt
+
+    evidence = claims.set_index("claim_id").loc["C001-05", "evidence"]
+    totals = rt.partner_levels(load("japan_trade_by_partner"))
+    two_way = totals[totals["vintage"] == "revised_monthly_sum"].groupby(["year", "partner"])["value_jpy_bn"].sum()
+    for year in (2006, 2007):
+        for partner in ("China", "United States"):
+            assert f"{two_way[(year, partner)]:,.1f} bn" in evidence, (year, partner, two_way[(year, partner)])
+    assert two_way[(2006, "China")] < two_way[(2006, "United States")] and two_way[(2007, "China")] > two_way[(2007, "United States")]
