@@ -143,6 +143,24 @@ def rare_earth_facts(monthly: pd.DataFrame, exports: pd.DataFrame) -> dict[str, 
     }
 
 
+def front_page_facts(exports: pd.DataFrame) -> dict[str, str]:
+    """The front page's finding on the April 2025 licensing, from the chapter's own facts; checks
+    that magnets fell far more, in proportion, than rare earths as a whole."""
+    magnets = magnet_months(exports)
+    world = magnets[magnets["destination"] == "World"].set_index("period")["value"]
+    tonnes = rare_earth_months(exports).set_index("period")["value"]
+    magnet_fall = 1 - world["2025-05"] / world["2025-01"]
+    rare_earth_dip = 1 - tonnes["2025-04"] / tonnes["2025-03"]
+    require(magnet_fall > 2 * rare_earth_dip, "magnets fell far more, in proportion, than rare earths as a whole")
+    chapter = {**magnet_facts(magnets), **rare_earth_facts(rare_earth_months(exports), exports)}
+    return {
+        "kf-magnets-jan": chapter["ec-magnets-jan"],
+        "kf-magnets-may": chapter["ec-magnets-may"],
+        "kf-ree-apr": chapter["ec-ree-apr-2025"],
+        "kf-ree-jun": chapter["ec-ree-jun-2025"],
+    }
+
+
 def cost_model(estimates: pd.DataFrame) -> LinearLoss:
     """The book's line through NRI's two estimates, against the GDP its one-year estimate implies."""
     nri = estimates.set_index("scenario_id").loc[NRI_POINTS]

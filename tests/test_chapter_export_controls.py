@@ -203,3 +203,18 @@ def test_the_rare_earth_sentences_can_fail(exports, period, tonnes, message):
     changed.loc[(changed["period"] == period) & (changed["product"] == "rare_earths"), "value"] = tonnes
     with pytest.raises(ProseError, match=message):
         ec.rare_earth_facts(ec.rare_earth_months(changed), changed)
+
+
+def test_front_page_repeats_the_chapters_own_facts(exports):
+    chapter = {**ec.magnet_facts(ec.magnet_months(exports)), **ec.rare_earth_facts(ec.rare_earth_months(exports), exports)}
+    assert ec.front_page_facts(exports) == {
+        "kf-magnets-jan": chapter["ec-magnets-jan"], "kf-magnets-may": chapter["ec-magnets-may"],
+        "kf-ree-apr": chapter["ec-ree-apr-2025"], "kf-ree-jun": chapter["ec-ree-jun-2025"],
+    }
+
+
+def test_the_front_page_finding_fails_if_rare_earths_fell_as_far_as_magnets(exports):
+    changed = exports.copy()
+    changed.loc[(changed["period"] == "2025-04") & (changed["product"] == "rare_earths"), "value"] = 1200.0
+    with pytest.raises(ProseError, match="magnets fell far more"):
+        ec.front_page_facts(changed)
