@@ -146,13 +146,13 @@ def rare_earth_facts(monthly: pd.DataFrame, exports: pd.DataFrame) -> dict[str, 
 def front_page_facts(exports: pd.DataFrame) -> dict[str, str]:
     """The front page's finding on the April 2025 licensing, from the chapter's own facts; checks
     that magnets fell far more, in proportion, than rare earths as a whole."""
-    magnets = magnet_months(exports)
+    magnets, rare_earths = magnet_months(exports), rare_earth_months(exports)
     world = magnets[magnets["destination"] == "World"].set_index("period")["value"]
-    tonnes = rare_earth_months(exports).set_index("period")["value"]
+    tonnes = rare_earths.set_index("period")["value"]
     magnet_fall = 1 - world["2025-05"] / world["2025-01"]
     rare_earth_dip = 1 - tonnes["2025-04"] / tonnes["2025-03"]
     require(magnet_fall > 2 * rare_earth_dip, "magnets fell far more, in proportion, than rare earths as a whole")
-    chapter = {**magnet_facts(magnets), **rare_earth_facts(rare_earth_months(exports), exports)}
+    chapter = {**magnet_facts(magnets), **rare_earth_facts(rare_earths, exports)}
     return {
         "kf-magnets-jan": chapter["ec-magnets-jan"],
         "kf-magnets-may": chapter["ec-magnets-may"],
