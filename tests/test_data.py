@@ -199,6 +199,20 @@ def test_sources_of_lists_each_cited_source_once_in_order():
     assert sources_of(frame) == ["b", "a", "c"]
 
 
+def test_gac_monthly_rare_earth_exports_add_up_to_the_annual_totals():
+    """China's monthly rare-earth exports were read from a transcription of GAC's tables, some months
+    in whole tonnes; their sum must equal the year's total from GAC's December table within that
+    rounding, so a slipped or misplaced month shows here."""
+    exports = load("china_rare_earth_exports")
+    rare_earths = exports[(exports["product"] == "rare_earths") & (exports["destination"] == "world")]
+    months = rare_earths[rare_earths["period_type"] == "month"]
+    totals = rare_earths[rare_earths["period_type"] == "year"].set_index("period")["value"]
+    for year in ("2024", "2025"):
+        in_year = months[months["period"].str.startswith(year)]
+        assert len(in_year) == 12, f"{year}: {len(in_year)} months"
+        assert abs(in_year["value"].sum() - totals[year]) <= 0.5 * 12, (year, in_year["value"].sum(), totals[year])
+
+
 def test_mof_monthly_sums_agree_with_annual_releases():
     """Rows summed from transcribed MOF monthly files must match the annual figures read elsewhere.
 
