@@ -126,8 +126,8 @@ def return_lines(scenarios: pd.DataFrame, cost_pct: float) -> pd.DataFrame:
     """The returns figure's three lines, long: Japan's return under the split, the project's own,
     and what Japan's funding costs (`cost_pct`)."""
     japan = scenarios[["gross_return_pct"]].assign(series=JAPAN_SERIES, return_pct=scenarios["japan_return_pct"])
-    project = scenarios[["gross_return_pct"]].assign(series=PROJECT_SERIES, return_pct=scenarios["gross_return_pct"])
-    return pd.concat([japan, project, cost_line(scenarios["gross_return_pct"], cost_pct)], ignore_index=True)
+    gross = scenarios["gross_return_pct"]
+    return pd.concat([japan, project_line(gross), cost_line(gross, cost_pct)], ignore_index=True)
 
 
 def latest_pledges(pledges: pd.DataFrame) -> pd.DataFrame:
@@ -278,11 +278,15 @@ def return_grid(terms: pd.DataFrame, invested: float, gross_returns_pct: list[fl
             scenarios = return_scenarios(terms, invested, years, gross_returns_pct, deemed)
             rows.append(scenarios.assign(series=JAPAN_SERIES, return_pct=scenarios["japan_return_pct"],
                                          share_pct=scenarios["japan_share_of_cash_pct"], life_years=years, deemed_pct=deemed))
-    project = pd.DataFrame({"gross_return_pct": [float(p) for p in gross_returns_pct], "series": PROJECT_SERIES,
-                            "return_pct": [float(p) for p in gross_returns_pct]})
     columns = ["life_years", "deemed_pct", "funding_pct", "gross_return_pct", "series", "return_pct", "share_pct"]
-    return pd.concat([*rows, project, *(cost_line(gross_returns_pct, cost) for cost in costs_pct)],
+    return pd.concat([*rows, project_line(gross_returns_pct), *(cost_line(gross_returns_pct, cost) for cost in costs_pct)],
                      ignore_index=True).reindex(columns=columns)
+
+
+def project_line(gross_returns_pct: list[float]) -> pd.DataFrame:
+    """The project's own return, which no control changes: the diagonal the figure draws."""
+    gross = [float(p) for p in gross_returns_pct]
+    return pd.DataFrame({"gross_return_pct": gross, "series": PROJECT_SERIES, "return_pct": gross})
 
 
 def cost_line(gross_returns_pct: list[float], cost_pct: float) -> pd.DataFrame:
