@@ -116,10 +116,15 @@ def magnet_facts(monthly: pd.DataFrame) -> dict[str, str]:
     }
 
 
+def _world_rare_earths(exports: pd.DataFrame, period_type: str) -> pd.DataFrame:
+    """China's exports of rare earths (GAC's item, not magnets) to the world, by month or by year."""
+    return exports[(exports["period_type"] == period_type) & (exports["product"] == "rare_earths")
+                   & (exports["destination"] == "world")]
+
+
 def rare_earth_months(exports: pd.DataFrame) -> pd.DataFrame:
-    """China's monthly exports of rare earths (GAC's item, not magnets) to the world: the figure's rows."""
-    monthly = exports[(exports["period_type"] == "month") & (exports["product"] == "rare_earths")
-                      & (exports["destination"] == "world")]
+    """China's monthly exports of rare earths to the world: the figure's rows."""
+    monthly = _world_rare_earths(exports, "month")
     return monthly.assign(month=pd.to_datetime(monthly["period"] + "-01")).sort_values("month")
 
 
@@ -127,8 +132,7 @@ def rare_earth_facts(monthly: pd.DataFrame, exports: pd.DataFrame) -> dict[str, 
     """March, April and June 2025, the last month, and the 2024 and 2025 totals; checks that
     exports dipped in April 2025, peaked in June 2025 and that 2025's total exceeded 2024's."""
     tonnes = monthly.set_index("period")["value"]
-    years = exports[(exports["period_type"] == "year") & (exports["product"] == "rare_earths")
-                    & (exports["destination"] == "world")].set_index("period")["value"]
+    years = _world_rare_earths(exports, "year").set_index("period")["value"]
     require(tonnes["2025-04"] < tonnes["2025-03"], "rare-earth exports dipped in April 2025, when licensing began")
     require(tonnes.idxmax() == "2025-06", "June 2025 is the highest month of the series")
     require(years["2025"] > years["2024"], "the 2025 total exceeded 2024's")
