@@ -59,10 +59,10 @@ bench: $(VENV)/.installed  ## Measure build times, page weights and chart render
 	$(BIN)/python scripts/bench.py
 
 bib: $(VENV)/.installed  ## Regenerate references.bib from data/sources.csv
-	$(BIN)/python -m booklib.bib
+	$(BIN)/python -m booklib.build.bib
 
 anchors: $(VENV)/.installed  ## Rewrite anchors.yml (the anchors a reader may cite) from the last HTML build
-	$(BIN)/python -m booklib.citation anchors
+	$(BIN)/python -m booklib.build.anchors
 
 clean:  ## Remove the build and its execution cache (keeps .venv and .venv-lab)
 	rm -rf _build

@@ -109,7 +109,7 @@ def load(table: str, directory: Path | None = None) -> pd.DataFrame:
 
 
 def building_page() -> str | None:
-    """The page a book build is executing (set by booklib.sphinx_ext), or None outside a build."""
+    """The page a book build is executing (set by booklib.build.sphinx_ext), or None outside a build."""
     return os.environ.get("BOOKLIB_PAGE")
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from booklib import DataError, load, sources_of
-from booklib.bib import BIB_PATH, render
+from booklib.build.bib import BIB_PATH, render
 from booklib.data import validate_all
 
 
