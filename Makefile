@@ -59,7 +59,7 @@ bench: $(VENV)/.installed  ## Measure build times, page weights and chart render
 	$(BIN)/python scripts/bench.py
 
 bib: $(VENV)/.installed  ## Regenerate references.bib from data/sources.csv
-	$(BIN)/python -m booklib.bib
+	$(BIN)/python -m booklib.build.bib
 
 # Refresh the official series (README, "Refresh the data"): REFRESH_FIXTURES=1 replays the test
 # fixtures, SNAPSHOTS=<dir> a snapshot set, FEED=<name> [FILE=<path>] one feed; FORCE=1 applies
@@ -71,7 +71,7 @@ refresh-apply: $(VENV)/.installed  ## Move the staged refresh into data/, add it
 	$(BIN)/python -m booklib.refresh apply $(if $(FORCE),--force)
 
 anchors: $(VENV)/.installed  ## Rewrite anchors.yml (the anchors a reader may cite) from the last HTML build
-	$(BIN)/python -m booklib.citation anchors
+	$(BIN)/python -m booklib.build.anchors
 
 clean:  ## Remove the build and its execution cache (keeps .venv and .venv-lab)
 	rm -rf _build

@@ -3,7 +3,7 @@ Japan's dependence on Chinese rare earths, and what a cut-off would cost.
 
 The facts its prose glues, the checks that guard its sentences, and the tables behind
 its figures and lists. Every function takes the tables the page loads; the cost line
-itself is `booklib.rare_earth_scenarios.LinearLoss`.
+itself is `booklib.models.rare_earth_scenarios.LinearLoss`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pandas as pd
 from booklib import formats as fmt
 from booklib.formats import quantity
 from booklib.prose import require
-from booklib.rare_earth_scenarios import LinearLoss, ShareLine
+from booklib.models.rare_earth_scenarios import LinearLoss, ShareLine
 
 # The two sides of the timeline, by who imposed the measure.
 SIDES = {"China": "China's measures", "Japan": "Japan's and US measures", "United States": "Japan's and US measures"}

@@ -3,7 +3,7 @@
 The facts its prose glues (the terms, the sum in yen on the days the text names, the
 model's illustrative projects, the other partners' pledges, the projects named so far),
 the checks that guard its sentences, and the tables behind its figures. Every function
-takes the tables the page loads; the cash-flow model itself is `booklib.mou_waterfall`.
+takes the tables the page loads; the cash-flow model itself is `booklib.models.mou_waterfall`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pandas as pd
 
 from booklib import formats as fmt
 from booklib.formats import Quantity, quantity
-from booklib.mou_waterfall import Split, waterfall
+from booklib.models.mou_waterfall import Split, waterfall
 from booklib.prose import require
 
 # The day the text says the memorandum was signed ("signed on 4 September 2025").

@@ -15,7 +15,7 @@ import pandas as pd
 from booklib import economy_color, label_values
 from booklib import formats as fmt
 from booklib.charts import annual_runs, tooltips, year_x
-from booklib.partner_trade import flows_by_partner, latest_run, reported_record, two_way_totals
+from booklib.models.partner_trade import flows_by_partner, latest_run, reported_record, two_way_totals
 from booklib.prose import require
 
 PARTNERS = ["China", "United States", "ASEAN", "Korea", "EU"]

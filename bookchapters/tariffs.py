@@ -452,7 +452,7 @@ def scenario_schedule(schedule: pd.DataFrame, cars: str, metals: str, ruling: st
 def scenario_grid(schedule: pd.DataFrame, imports: pd.DataFrame, tracker: pd.DataFrame, end) -> pd.DataFrame:
     """Every scenario's path of the additional rate (the model on the edited schedule, on the
     dates the real schedule changes), and the tracker's rows, which no control changes."""
-    from booklib.tariff_model import change_dates, effective_rate, import_weights
+    from booklib.models.tariff_model import change_dates, effective_rate, import_weights
 
     dates, mix, rows = change_dates(schedule, "2025-01-01", end), import_weights(imports), []
     choices = scenario_choices(schedule)

@@ -1,7 +1,19 @@
 """The shared library of the book: validated data, house-style figures, glued numbers.
 
+Three parts:
+- here, the reader-side library a chapter imports: `data` (load and validate tables),
+  `paths`, `formats` (numbers and dates from their unit), `charts` (the house style,
+  `book_figure`), `prose` (glue, `require`, tables), `explorer` (scenario explorers),
+  `dictionary` (the data dictionary page), `citation` (the citation formats). It imports
+  neither `booklib.models` nor `booklib.build`, nor Sphinx or docutils;
+- `booklib.models`: the book's four models, which may import the library here;
+- `booklib.build`: what only the build loads (Sphinx extensions, `make bib`), which may
+  import both;
+- `booklib.refresh`: `make refresh` (fetch, parse, stage and apply the official series), which
+  may import the library here and `booklib.build.bib`; nothing else in the book imports it.
+
 Names are imported on first use (PEP 562), so that the Sphinx extension,
-`booklib.sphinx_ext`, loads without pandas or Altair and no-op rebuilds stay fast.
+`booklib.build.sphinx_ext`, loads without pandas or Altair and no-op rebuilds stay fast.
 """
 
 from importlib import import_module

@@ -4,7 +4,7 @@ A book figure carries two renderings of the same Vega-Lite spec:
 - `text/html`: a container holding the spec compiled to Vega now (by vl-convert), which
   the shared, offline Vega runtime (served once from the book's `_static`) draws in the
   browser when the chart nears the viewport, fitted to the column and to the light or
-  dark theme (booklib/static/book-charts.js); its natural size is reserved, so the page
+  dark theme (booklib/build/static/book-charts.js); its natural size is reserved, so the page
   does not jump; the full list of its sources sits behind a disclosure;
 - `image/png`: a static image rendered now by vl-convert, for the PDF.
 myst-nb picks one per builder (`nb_mime_priority_overrides` in _config.yml).

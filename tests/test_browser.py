@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from booklib import sphinx_ext
+from booklib.build import sphinx_ext
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -39,7 +39,7 @@ def write_book(root: Path) -> None:
         title: Cache test
         only_build_toc_files: true
         execute: {execute_notebooks: cache, cache: _build/.jupyter_cache}
-        sphinx: {extra_extensions: [booklib.sphinx_ext], config: {nb_execution_show_tb: true}}
+        sphinx: {extra_extensions: [booklib.build.sphinx_ext], config: {nb_execution_show_tb: true}}
         """))
     (root / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: reads_rates\n  - file: reads_nothing\n  - file: dictionary\n")
     (root / "index.md").write_text("# Index\n")
@@ -133,7 +133,7 @@ def test_a_page_that_loads_an_undeclared_table_fails_naming_page_and_table(tmp_p
 
 
 def test_declared_reads_and_their_fingerprint(tmp_path):
-    from booklib.sphinx_ext import data_fingerprint, declared_reads
+    from booklib.build.sphinx_ext import data_fingerprint, declared_reads
 
     assert declared_reads(page("[rates, sources]", "# x\n")) == ["rates", "sources"]
     assert declared_reads(page("all", "# x\n")) == ["*"]
@@ -162,7 +162,7 @@ def test_an_edited_bibliography_rewrites_the_pages_that_cite_it(tmp_path):
         only_build_toc_files: true
         bibtex_bibfiles: [references.bib]
         sphinx:
-          extra_extensions: [booklib.sphinx_ext]
+          extra_extensions: [booklib.build.sphinx_ext]
           config: {bibtex_reference_style: author_year}
         """))
     (book / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: cites\n  - file: bibliography\n")

@@ -224,7 +224,7 @@ def test_the_default_is_the_figure_the_text_cites(grid, scenarios, benchmark):
 
 @pytest.mark.parametrize("years, deemed_pct, gross_pct", [(10, 0, 8), (30, 4, 12), (25, 6, 2)])
 def test_grid_values_are_the_waterfalls(grid, tables, years, deemed_pct, gross_pct):
-    from booklib.mou_waterfall import waterfall
+    from booklib.models.mou_waterfall import waterfall
 
     gross = gross_pct / 100
     annual = P["INVESTED"] * gross / (1 - (1 + gross) ** -years)

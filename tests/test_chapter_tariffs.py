@@ -9,7 +9,7 @@ import pytest
 
 from booklib import load
 from booklib.prose import ProseError
-from booklib.tariff_model import japan_effective_path
+from booklib.models.tariff_model import japan_effective_path
 from bookchapters import LATEST_DOCUMENT
 from bookchapters import tariffs as tar
 
@@ -170,8 +170,8 @@ def test_bond_flow_facts():
 def test_timeline_and_courts(measures):
     events = load("events")
     tariff = tar.tariff_events(events)
-    assert tar.timeline_facts(tariff)["tar-event-count"] == "35"
-    assert tar.timeline_description(tariff).startswith("Timeline of 35 tariff events from March 2025")
+    assert tar.timeline_facts(tariff)["tar-event-count"] == "37"
+    assert tar.timeline_description(tariff).startswith("Timeline of 37 tariff events from March 2025")
     facts = tar.court_facts(events, measures)
     assert facts["tar-scotus-date"] == "20 February 2026"
     assert facts["tar-s122-days"] == "150 days"
@@ -233,7 +233,7 @@ def test_the_default_is_the_path_the_text_describes(grid, schedule, tracker, pat
 
 
 def test_scenarios_equal_the_model_on_the_schedule_without_those_measures(grid, schedule):
-    from booklib.tariff_model import change_dates, effective_rate, import_weights
+    from booklib.models.tariff_model import change_dates, effective_rate, import_weights
 
     dates = change_dates(schedule, "2025-01-01", LATEST_DOCUMENT)
     without = schedule[~schedule["measure_id"].isin([tar.CARS, tar.METALS])]

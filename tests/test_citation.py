@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from booklib import citation
+from booklib.build import anchors, history, release
 from booklib.citation import Citable, CitationError
 
 from conftest import FIXTURES, REPO, toc_pages
@@ -166,7 +167,7 @@ TWO_EDITIONS = """\
 
 
 def test_the_repository_edition_log_is_valid_and_ends_with_the_cff_edition():
-    editions = citation.read_editions(REPO)
+    editions = history.read_editions(REPO)
     assert editions[-1]["version"] == str(citation.read_cff(REPO)["version"])
 
 
@@ -174,18 +175,18 @@ def test_an_edition_dated_out_of_order_is_refused_by_name(tmp_path):
     root = copy_book_files(tmp_path, TWO_EDITIONS.replace("2026-02-01, commit: \"\"", "2025-12-01, commit: \"\""),
                            released="2025-12-01")
     with pytest.raises(CitationError, match=r"edition 0\.2\.0 is dated 2025-12-01.*out of order"):
-        citation.read_editions(root)
+        history.read_editions(root)
 
 
 def test_the_cff_edition_must_be_the_last_of_the_log(tmp_path):
     root = copy_book_files(tmp_path, TWO_EDITIONS, version="0.3.0")
     with pytest.raises(CitationError, match=r"CITATION.cff is edition 0\.3\.0"):
-        citation.read_editions(root)
+        history.read_editions(root)
 
 
 def test_only_the_last_edition_may_lack_a_commit(tmp_path):
     with pytest.raises(CitationError, match=r"edition 0\.1\.0 has no commit"):
-        citation.read_editions(copy_book_files(tmp_path, TWO_EDITIONS.replace('commit: "x"', 'commit: ""')))
+        history.read_editions(copy_book_files(tmp_path, TWO_EDITIONS.replace('commit: "x"', 'commit: ""')))
 
 
 def test_table_changes_count_rows_added_changed_and_removed_by_key():
@@ -193,16 +194,16 @@ def test_table_changes_count_rows_added_changed_and_removed_by_key():
            "gone": (["id"], [{"id": "1"}])}
     new = {"t": (["id"], [{"id": "1", "v": "a"}, {"id": "2", "v": "B"}, {"id": "4", "v": "d"}, {"id": "5", "v": "e"}]),
            "fresh": (["id"], [{"id": "1"}, {"id": "2"}])}
-    rows = {r["table"]: r for r in citation.table_changes(old, new)}
+    rows = {r["table"]: r for r in history.table_changes(old, new)}
     assert (rows["t"]["added"], rows["t"]["changed"], rows["t"]["removed"]) == (2, 1, 1)
     assert rows["fresh"]["note"] == "new table" and rows["fresh"]["added"] == 2
     assert rows["gone"]["note"] == "table removed" and rows["gone"]["removed"] == 1
 
 
 def test_revisions_of_the_repository_are_computed_from_git():
-    if not citation.in_git(REPO):
+    if not history.in_git(REPO):
         pytest.skip("not a git checkout")
-    newest, *older = citation.revisions(REPO)
+    newest, *older = history.revisions(REPO)
     assert older, "the edition log has one edition: nothing to compare"
     tables = {t["table"]: t for t in newest["tables"]}
     # claims.csv did not exist at edition 0.1.0: every row of it is new.
@@ -214,13 +215,13 @@ def test_revisions_of_the_repository_are_computed_from_git():
 def test_last_change_outside_git_says_so(tmp_path):
     page = tmp_path / "page.md"
     page.write_text("# A page\n")
-    assert "not built from a git checkout" in citation.last_changes([page], tmp_path)[page]
+    assert "not built from a git checkout" in history.last_changes([page], tmp_path)[page]
 
 
 def test_last_change_in_git_names_the_date_and_commit():
-    if not citation.in_git(REPO):
+    if not history.in_git(REPO):
         pytest.skip("not a git checkout")
-    assert re.match(r"This page last changed on \d{4}-\d{2}-\d{2} \(commit [0-9a-f]{7,}\)", citation.last_changes([REPO / "_toc.yml"], REPO)[REPO / "_toc.yml"])
+    assert re.match(r"This page last changed on \d{4}-\d{2}-\d{2} \(commit [0-9a-f]{7,}\)", history.last_changes([REPO / "_toc.yml"], REPO)[REPO / "_toc.yml"])
 
 
 def small_repo(tmp_path: Path) -> Path:
@@ -237,22 +238,22 @@ def small_repo(tmp_path: Path) -> Path:
 def test_last_changes_tell_edited_committed_and_new_pages_apart(tmp_path):
     repo = small_repo(tmp_path)
     one, two, new = repo / "one.md", repo / "two.md", repo / "new.md"
-    clean = citation.last_changes([one, two], repo)
+    clean = history.last_changes([one, two], repo)
     assert all(s.startswith("This page last changed on") and "not yet committed" not in s for s in clean.values())
     one.write_text("# one, edited\n")
     new.write_text("# new\n")
-    sentences = citation.last_changes([one, two, new], repo)
+    sentences = history.last_changes([one, two, new], repo)
     assert sentences[one].endswith("; this copy also has edits not yet committed.")
     assert sentences[two] == clean[two]
     assert sentences[new] == "Last change: not yet committed (a new page)."
-    assert sentences == {path: citation.last_changes([path], repo)[path] for path in (one, two, new)}
+    assert sentences == {path: history.last_changes([path], repo)[path] for path in (one, two, new)}
 
 
 def test_git_files_reads_many_files_of_a_commit_at_once(tmp_path):
     repo = small_repo(tmp_path)
     (repo / "one.md").write_text("# not committed\n")
-    assert citation.git_files(repo, "HEAD", ["one.md", "gone.md", "two.md"]) == {"one.md": "# one.md\n", "gone.md": None, "two.md": "# two.md\n"}
-    assert citation.git_files(tmp_path, "HEAD", ["one.md"]) == {"one.md": None}, "outside a git checkout"
+    assert history.git_files(repo, "HEAD", ["one.md", "gone.md", "two.md"]) == {"one.md": "# one.md\n", "gone.md": None, "two.md": "# two.md\n"}
+    assert history.git_files(tmp_path, "HEAD", ["one.md"]) == {"one.md": None}, "outside a git checkout"
 
 
 # --- anchors manifest --------------------------------------------------------------------------
@@ -260,31 +261,31 @@ def test_git_files_reads_many_files_of_a_commit_at_once(tmp_path):
 def test_a_vanished_anchor_fails_naming_it():
     manifest = {"anchors": {"chapters/tariffs": ["tariffs", "fig-tar-old"]}, "moved": {}}
     with pytest.raises(CitationError, match="chapters/tariffs#fig-tar-old"):
-        citation.check_manifest(manifest, {"chapters/tariffs": {"tariffs"}})
+        anchors.check_manifest(manifest, {"chapters/tariffs": {"tariffs"}})
 
 
 def test_a_moved_anchor_passes_when_its_new_address_exists():
     manifest = {"anchors": {"chapters/tariffs": ["fig-tar-old"]}, "moved": {"chapters/tariffs#fig-tar-old": "chapters/trade#fig-new"}}
-    moves = citation.check_manifest(manifest, {"chapters/tariffs": set(), "chapters/trade": {"fig-new"}})
+    moves = anchors.check_manifest(manifest, {"chapters/tariffs": set(), "chapters/trade": {"fig-new"}})
     assert moves == [("chapters/tariffs", "fig-tar-old", "chapters/trade", "fig-new")]
 
 
 def test_a_manifest_entry_pointing_nowhere_fails_naming_it():
     manifest = {"anchors": {"chapters/tariffs": ["fig-tar-old"]}, "moved": {"chapters/tariffs#fig-tar-old": "#fig-nowhere"}}
     with pytest.raises(CitationError, match="maps chapters/tariffs#fig-tar-old to #fig-nowhere"):
-        citation.check_manifest(manifest, {"chapters/tariffs": {"tariffs"}})
+        anchors.check_manifest(manifest, {"chapters/tariffs": {"tariffs"}})
 
 
 # --- the data release --------------------------------------------------------------------------
 
-def release(data: Path, tmp_path: Path, ed: dict) -> Path:
-    target = tmp_path / "out" / citation.release_name(ed)
-    citation.build_release(data, target, ed, "abc123")
+def make_release(data: Path, tmp_path: Path, ed: dict) -> Path:
+    target = tmp_path / "out" / release.release_name(ed)
+    release.build_release(data, target, ed, "abc123")
     return target
 
 
 def test_release_holds_every_table_and_checksums_that_match(fixture_data, tmp_path, ed):
-    target = release(fixture_data, tmp_path, ed)
+    target = make_release(fixture_data, tmp_path, ed)
     archive = zipfile.ZipFile(target)
     manifest = json.loads(archive.read("manifest.json"))
     tables = [r["path"] for r in json.loads((fixture_data / "datapackage.json").read_text())["resources"]]
@@ -298,14 +299,14 @@ def test_release_holds_every_table_and_checksums_that_match(fixture_data, tmp_pa
 
 
 def test_release_is_byte_identical_when_rebuilt(fixture_data, tmp_path, ed):
-    first = release(fixture_data, tmp_path / "a", ed).read_bytes()
-    assert release(fixture_data, tmp_path / "b", ed).read_bytes() == first
+    first = make_release(fixture_data, tmp_path / "a", ed).read_bytes()
+    assert make_release(fixture_data, tmp_path / "b", ed).read_bytes() == first
 
 
 def test_release_missing_a_table_fails_naming_it(fixture_data, tmp_path, ed):
     (fixture_data / "rates.csv").unlink()
     with pytest.raises(CitationError, match="rates.csv"):
-        release(fixture_data, tmp_path, ed)
+        make_release(fixture_data, tmp_path, ed)
 
 
 # --- per-row anchors of FilterableTable ----------------------------------------------------------
@@ -412,7 +413,7 @@ def build_mini(src: Path, monkeypatch, baseurl: str = "", fresh: bool = True, da
     """Build the small book in-process (no Vega bundle, no notebooks executed), its tables in `data`."""
     from sphinx.application import Sphinx
 
-    from booklib import sphinx_ext
+    from booklib.build import sphinx_ext
 
     monkeypatch.setattr(sphinx_ext, "bundle_js", lambda: "/* no bundle in this test */")
     monkeypatch.setenv("BOOKLIB_DATA_DIR", str(data))
@@ -422,7 +423,7 @@ def build_mini(src: Path, monkeypatch, baseurl: str = "", fresh: bool = True, da
     monkeypatch.setenv("BOOKLIB_PAGE_READS", "")
     out = src.parent / "html"
     conf = {
-        "extensions": ["myst_nb", "sphinx_external_toc", "booklib.sphinx_ext"],
+        "extensions": ["myst_nb", "sphinx_external_toc", "booklib.build.sphinx_ext"],
         "external_toc_path": "_toc.yml", "root_doc": "intro", "html_theme": "sphinx_book_theme",
         "html_baseurl": baseurl, "numfig": True, "myst_enable_extensions": ["colon_fence"],
         "nb_execution_mode": "off", "exclude_patterns": ["_build"],
@@ -454,7 +455,7 @@ def test_small_book_without_base_url(tmp_path, monkeypatch):
     assert 'rel="canonical"' not in page and not (out / "sitemap.xml").exists()
     assert "book-cite.js" in page and "not built from a git checkout" in page
     front = (out / "intro.html").read_text(encoding="utf-8")
-    for href in ("cite/book.bib", "cite/book.ris", "cite/book.json", "CITATION.cff", "data/" + citation.release_name(citation.edition(tmp_path / "src"))):
+    for href in ("cite/book.bib", "cite/book.ris", "cite/book.json", "CITATION.cff", "data/" + release.release_name(citation.edition(tmp_path / "src"))):
         assert f'href="{href}"' in front and (out / href).is_file(), href
     from pybtex.database import parse_file
 
@@ -579,11 +580,11 @@ def test_every_heading_figure_and_table_of_the_book_has_a_cite_control(built_htm
 
 
 def test_manifest_anchors_all_land_in_the_built_book(built_html):
-    manifest = citation.read_manifest(REPO)
+    manifest = anchors.read_manifest(REPO)
     assert manifest["anchors"], "anchors.yml lists no anchors"
-    for page, anchors in manifest["anchors"].items():
+    for page, listed in manifest["anchors"].items():
         ids = set(re.findall(r'\bid="([^"]+)"', (built_html / f"{page}.html").read_text(encoding="utf-8")))
-        missing = [a for a in anchors if a not in ids]
+        missing = [a for a in listed if a not in ids]
         assert not missing, f"{page}: {missing}"
 
 
@@ -598,7 +599,7 @@ def test_front_page_offers_the_citation_files_and_the_data_release(built_html):
     assert ris["title"] == ed["title"]
     assert json.loads((built_html / "cite" / "book.json").read_text(encoding="utf-8"))[0]["title"] == ed["title"]
     assert (built_html / "CITATION.cff").read_bytes() == (REPO / "CITATION.cff").read_bytes()
-    zip_name = citation.release_name(ed)
+    zip_name = release.release_name(ed)
     for href in ("cite/book.bib", "cite/book.ris", "cite/book.json", "CITATION.cff", f"data/{zip_name}"):
         assert f'href="{href}"' in front, href
     dictionary = (built_html / "chapters" / "appendix" / "data_dictionary.html").read_text(encoding="utf-8")
@@ -610,7 +611,7 @@ def test_front_page_offers_the_citation_files_and_the_data_release(built_html):
 
 def test_data_release_of_the_book_checks_out(built_html):
     ed = citation.edition(REPO)
-    archive = zipfile.ZipFile(built_html / "data" / citation.release_name(ed))
+    archive = zipfile.ZipFile(built_html / "data" / release.release_name(ed))
     manifest = json.loads(archive.read("manifest.json"))
     package = json.loads(archive.read("datapackage.json"))
     assert {r["path"] for r in package["resources"]} | {"datapackage.json"} == set(manifest["sha256"])
@@ -622,9 +623,9 @@ def test_data_release_of_the_book_checks_out(built_html):
 
 def test_revisions_and_reproducibility_pages(built_html):
     revisions = (built_html / "chapters" / "appendix" / "revisions.html").read_text(encoding="utf-8")
-    for entry in citation.read_editions(REPO):
+    for entry in history.read_editions(REPO):
         assert f"Edition {entry['version']}" in revisions
-    if citation.in_git(REPO):
+    if history.in_git(REPO):
         claims = re.search(r'<span class="pre">claims</span></code></p></td>\s*<td[^>]*><p>(\d+)</p>', revisions)
         assert claims and int(claims.group(1)) > 0, "the Revisions page has no computed row count for claims"
     repro = (built_html / "chapters" / "appendix" / "reproducibility.html").read_text(encoding="utf-8")
@@ -655,7 +656,7 @@ def test_a_shallow_clone_builds_its_revisions_without_the_old_commits(tmp_path):
 
     clone = tmp_path / "shallow"
     subprocess.run(["git", "clone", "--quiet", "--depth", "1", f"file://{REPO}", str(clone)], check=True)
-    editions = citation.read_editions(clone)
+    editions = history.read_editions(clone)
     assert editions[0]["history_missing"] and editions[0]["commit"]
-    page = citation.revisions_markdown(clone)
+    page = history.revisions_markdown(clone)
     assert "built from a shallow clone" in page and "## Edition 0.1.0" in page

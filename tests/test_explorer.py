@@ -147,7 +147,7 @@ def test_the_figure_carries_its_controls_and_a_png_of_the_default_and_every_page
     page = figure.html()
     assert page.index('id="controls-fig-test" role="group"') < page.index('class="book-chart"')
     assert 'aria-label="Scenario controls: Case; Months"' in page and "<style>" not in page
-    from booklib import sphinx_ext
+    from booklib.build import sphinx_ext
 
     assert 'add_css_file(f"{STATIC_DIR_NAME}/book-explorer.css")' in Path(sphinx_ext.__file__).read_text()
     assert figure.png().startswith(b"\x89PNG")

@@ -1,4 +1,4 @@
-"""Long tables wrap in the PDF (booklib.latex_tables): what each column needs and its share of the
+"""Long tables wrap in the PDF (booklib.build.latex_tables): what each column needs and its share of the
 line. The built PDF's tables are checked in test_pdf.py."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import math
 import pytest
 from docutils import nodes
 
-from booklib.latex_tables import HEADER_SCALE, LINE, PADDING, WIDEST, Column, column_spec, columns, line_shares
+from booklib.build.latex_tables import HEADER_SCALE, LINE, PADDING, WIDEST, Column, column_spec, columns, line_shares
 
 
 def table(rows: list[list[str]], header: list[str] | None = None) -> nodes.tgroup:

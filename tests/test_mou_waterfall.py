@@ -2,7 +2,7 @@
 
 import pytest
 
-from booklib.mou_waterfall import Split, irr, waterfall
+from booklib.models.mou_waterfall import Split, irr, waterfall
 
 
 def test_split_terms_are_read_us_first():

@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from booklib.notebooks import GUARD_SOURCE, References, reader_notebook
+from booklib.build.notebooks import GUARD_SOURCE, References, reader_notebook
 
 REFS = References(figures={"fig-a": "Fig. 1.2"}, sections={"tariffs": "The tariff talks"},
                   citations={"wh_2025": "The White House, 2025a", "fr_2025": "Federal Register, 2025"})

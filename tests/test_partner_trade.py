@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from booklib.partner_trade import flows_by_partner, latest_run, two_way_totals
+from booklib.models.partner_trade import flows_by_partner, latest_run, two_way_totals
 
 TRADE = pd.DataFrame({
     "year": [2000, 2000, 2000, 2000, 2001, 2001, 2001],
@@ -34,7 +34,7 @@ def test_latest_run_is_the_final_unbroken_stretch():
 
 
 def test_reported_record_names_the_one_record_and_the_last_month_covered():
-    from booklib.partner_trade import reported_record
+    from booklib.models.partner_trade import reported_record
 
     changes = pd.DataFrame({
         "reporter": ["China", "China"], "flow": ["imports", "exports"], "partner": ["Japan", "Japan"],

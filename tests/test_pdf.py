@@ -70,7 +70,7 @@ def test_page_count_is_sane():
 
 def test_long_tables_wrap_instead_of_running_off_the_page(pdf_text):
     """The MOU's terms and the tariff measures are longtables: their right-hand columns print
-    (before booklib.latex_tables they were cut off at the page's edge)."""
+    (before booklib.build.latex_tables they were cut off at the page's edge)."""
     tex = (PDF.parent / "book.tex").read_text(encoding="utf-8")
     specs = re.findall(r"\\begin\{longtable\}(\S*)", tex)
     assert len(specs) >= 2

@@ -2,7 +2,7 @@
 
 import pytest
 
-from booklib.rare_earth_scenarios import LinearLoss
+from booklib.models.rare_earth_scenarios import LinearLoss
 
 NRI = [(3, 0.66), (12, 2.6)]
 
@@ -40,7 +40,7 @@ def test_extrapolation_is_flagged_and_bad_inputs_refused():
 
 
 def test_a_share_line_through_one_published_point():
-    from booklib.rare_earth_scenarios import ShareLine
+    from booklib.models.rare_earth_scenarios import ShareLine
 
     line = ShareLine.fit([(12, 1.3)])
     assert line.loss_pct_of_gdp(12) == pytest.approx(1.3)

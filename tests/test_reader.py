@@ -146,7 +146,7 @@ def test_the_bibliography_is_formatted_again_only_when_its_inputs_change(monkeyp
     entries from the pickled environment while their inputs' stamp is unchanged."""
     from sphinxcontrib.bibtex.domain import BibtexDomain
 
-    from booklib import sphinx_ext
+    from booklib.build import sphinx_ext
 
     formatted = []
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from booklib.tariff_model import change_dates, effective_rate, group_rates
+from booklib.models.tariff_model import change_dates, effective_rate, group_rates
 
 MIX = pd.DataFrame({
     "product_group": ["autos", "steel", "other"],
@@ -84,7 +84,7 @@ def test_change_dates_cover_every_step():
 
 def test_book_path_starts_at_the_2024_duties_paid():
     from booklib import load
-    from booklib.tariff_model import japan_effective_path
+    from booklib.models.tariff_model import japan_effective_path
 
     mix = load("us_imports_japan_by_hs2")
     duties_2024 = (mix["duty_paid_pct_of_value"] * mix["imports_usd_bn"]).sum() / mix["imports_usd_bn"].sum()

@@ -11,7 +11,7 @@ import json
 import shutil
 from pathlib import Path
 
-from booklib.bib import render
+from booklib.build.bib import render
 from booklib.data import load, resource
 from booklib.refresh.parsers import RefreshError
 from booklib.refresh.stage import SNAPSHOT_HOME

@@ -1,6 +1,6 @@
 """references.bib is generated from data/sources.csv, so the two cannot disagree.
 
-Run `python -m booklib.bib` (or `make bib`) after editing sources.csv; a test
+Run `python -m booklib.build.bib` (or `make bib`) after editing sources.csv; a test
 fails while references.bib is out of date.
 """
 
@@ -74,7 +74,7 @@ def citation_labels(sources: pd.DataFrame | None = None) -> dict[str, str]:
 
 
 def render(sources: pd.DataFrame) -> str:
-    header = "% Generated from data/sources.csv by `python -m booklib.bib`; do not edit by hand.\n\n"
+    header = "% Generated from data/sources.csv by `python -m booklib.build.bib`; do not edit by hand.\n\n"
     entries = sources.drop_duplicates("bib_key").sort_values("bib_key")
     years = _year_labels(entries)
     return header + "\n".join(_entry(row, years[row.bib_key]) for row in entries.itertuples(index=False))

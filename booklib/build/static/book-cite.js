@@ -1,4 +1,4 @@
-/* Cite controls (booklib.cite_sphinx): each is a <details> (opened by click, Enter or Space)
+/* Cite controls (booklib.build.cite_sphinx): each is a <details> (opened by click, Enter or Space)
    holding one <pre> per format. When one is first opened, each <pre> gets a heading and a
    button that copies it with one click, offline. The rows of a table cited one by one (the
    claims ledger) get their controls here, from the page's one template. Also follows anchors

@@ -179,7 +179,7 @@ def references(app) -> References:
         for label, number in numbers.get("figure", {}).items():
             figures[label] = "Fig. " + ".".join(map(str, number))
     sections = {label: title for label, (_doc, _id, title) in env.domaindata["std"]["labels"].items() if title}
-    from booklib.bib import citation_labels
+    from booklib.build.bib import citation_labels
 
     return References(figures, sections, citation_labels())
 

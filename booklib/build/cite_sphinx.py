@@ -1,4 +1,4 @@
-"""The Sphinx side of `booklib.citation` (connected by booklib.sphinx_ext.setup).
+"""The Sphinx side of `booklib.citation` (connected by booklib.build.sphinx_ext.setup).
 
 - A cite control (text, BibTeX, RIS, CSL-JSON, each copied with one click by
   book-cite.js) after every section heading, in every figure, after every table,
@@ -34,6 +34,7 @@ from docutils.parsers.rst import Directive
 from sphinx.errors import SphinxError
 
 from booklib import citation
+from booklib.build import anchors, history, release
 
 SLOT = '<span class="book-cite-slot" data-cite="{}"></span>'
 SLOT_RE = re.compile(r'<span class="book-cite-slot" data-cite="([^"]*)"></span>')
@@ -66,7 +67,7 @@ def setup_citations(app) -> None:
     app.add_node(exec_table_placeholder)
     app.connect("builder-inited", _check_editions)
     app.connect("env-get-outdated", _outdated_by_citation_files)
-    # Before the citation box of booklib.sphinx_ext (priority 500), so the box stays last.
+    # Before the citation box of booklib.build.sphinx_ext (priority 500), so the box stays last.
     app.connect("source-read", _add_generated_text, priority=400)
     app.connect("doctree-read", _collect_citables)
     app.connect("env-purge-doc", _purge)
@@ -91,7 +92,7 @@ def _edition(app) -> dict:
 
 def _check_editions(app) -> None:
     try:
-        citation.read_editions(_root(app))
+        history.read_editions(_root(app))
     except citation.CitationError as error:
         raise CitationBuildError(str(error)) from None
 
@@ -111,7 +112,7 @@ def _stamp(app) -> str:
 
 def _revisions_markdown(app) -> str:
     try:
-        return citation.revisions_markdown(_root(app))
+        return history.revisions_markdown(_root(app))
     except citation.CitationError as error:
         raise CitationBuildError(str(error)) from None
 
@@ -122,7 +123,7 @@ def _outdated_by_citation_files(app, env, added, changed, removed) -> list[str]:
     changes did. Their execution cache is kept. What pages show from git is asked here, once per
     build, and kept in the environment for the pages as they are read."""
     paths = {d: Path(env.doc2path(d)) for d in env.found_docs}
-    sentences = citation.last_changes(list(paths.values()), _root(app))
+    sentences = history.last_changes(list(paths.values()), _root(app))
     env.booklib_last_changes = {d: sentences[path] for d, path in paths.items()}
     env.booklib_revisions_text = _revisions_markdown(app) if REVISIONS_DOC in paths else ""
     pages = {d: s + (env.booklib_revisions_text if d == REVISIONS_DOC else "") for d, s in env.booklib_last_changes.items()}
@@ -142,7 +143,7 @@ def _add_generated_text(app, docname: str, source: list[str]) -> None:
     if docname == REVISIONS_DOC:
         source[0] += "\n\n" + app.env.booklib_revisions_text + "\n"
     if docname == DATA_DICTIONARY_DOC:
-        zip_path = posixpath.relpath(f"data/{citation.release_name(_edition(app))}", posixpath.dirname(docname))
+        zip_path = posixpath.relpath(f"data/{release.release_name(_edition(app))}", posixpath.dirname(docname))
         source[0] += (
             "\n\n```{raw} html\n<p class=\"book-release-link\">All tables, <code>datapackage.json</code>, "
             f"<code>sources.csv</code> and a manifest of checksums in one file: <a href=\"{zip_path}\" download>"
@@ -164,7 +165,7 @@ def front_page_links(app) -> str:
         "```{raw} html\n<p class=\"book-downloads\">Cite the whole book: "
         "<a href=\"cite/book.bib\" download>BibTeX (.bib)</a> · <a href=\"cite/book.ris\" download>RIS (.ris)</a> · "
         "<a href=\"cite/book.json\" download>CSL-JSON (.json)</a> · <a href=\"CITATION.cff\">CITATION.cff</a>. "
-        f"Data: <a href=\"data/{citation.release_name(ed)}\" download>the data release, version {ed['version']} "
+        f"Data: <a href=\"data/{release.release_name(ed)}\" download>the data release, version {ed['version']} "
         "(.zip: every table, the sources, a manifest with SHA-256 checksums)</a>; "
         "<a href=\"chapters/appendix/reproducibility.html#reproducibility-checksums\">how to check it</a>.</p>\n```\n"
     )
@@ -262,7 +263,7 @@ def _check_anchors(app, env) -> None:
     for docname in env.found_docs:
         ids.setdefault(docname, set())
     try:
-        env.booklib_moves = citation.check_manifest(citation.read_manifest(_root(app)), ids)
+        env.booklib_moves = anchors.check_manifest(anchors.read_manifest(_root(app)), ids)
     except citation.CitationError as error:
         raise CitationBuildError(str(error)) from None
     out = Path(app.doctreedir) / "booklib-anchors.json"
@@ -420,7 +421,7 @@ def _write_files(app, exception) -> None:
     from booklib.paths import data_dir
 
     try:
-        citation.build_release(data_dir(), out / "data" / citation.release_name(ed), ed, citation.head_commit(root))
+        release.build_release(data_dir(), out / "data" / release.release_name(ed), ed, history.head_commit(root))
     except citation.CitationError as error:
         raise CitationBuildError(str(error)) from None
     for old_page, old_anchor, new_page, new_anchor in getattr(app.env, "booklib_moves", []):
@@ -453,7 +454,7 @@ def sitemap_xml(app, baseurl: str) -> str:
     entries = []
     for docname in sorted(app.env.found_docs):
         url = f"{baseurl.rstrip('/')}/{docname}.html"
-        log = (citation.git(root, "log", "-1", "--format=%cs", "--", str(app.env.doc2path(docname))) or "").strip()
+        log = (history.git(root, "log", "-1", "--format=%cs", "--", str(app.env.doc2path(docname))) or "").strip()
         lastmod = f"<lastmod>{log}</lastmod>" if log else ""
         entries.append(f"  <url><loc>{html_lib.escape(url)}</loc>{lastmod}</url>")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'

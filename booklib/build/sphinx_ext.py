@@ -13,7 +13,7 @@
 - Ends every page with a "How to cite" box (and when the page last changed) and
   shows the edition on the front page, all generated from CITATION.cff (one
   place, not typed per chapter); cite controls, citation files, the anchors
-  manifest, revisions and the data release are booklib.cite_sphinx.
+  manifest, revisions and the data release are booklib.build.cite_sphinx.
 - Re-executes a page when a data table it reads changes. A page declares its
   tables in its front matter (`booklib: reads: [...]`); `load()` refuses any
   other. myst-nb's cache is keyed on code cells only, so a hidden cell with the
@@ -24,7 +24,7 @@
   would stay empty ("[]") or stale.
 - Rewrites the front page when a library style or script changed, so that Sphinx copies
   it (a build that writes no page copies no static file).
-- Makes long tables wrap in the PDF (booklib.latex_tables).
+- Makes long tables wrap in the PDF (booklib.build.latex_tables).
 """
 
 from __future__ import annotations
@@ -35,13 +35,14 @@ import os
 import re
 from pathlib import Path
 
-from booklib.latex_tables import WrapLongTables
+from booklib.build.latex_tables import WrapLongTables
 
 # altair, vl_convert and pandas are imported where used: a no-op rebuild needs none of them.
 
 STATIC_DIR_NAME = "booklib"
 BUNDLE_NAME = "vega-bundle.js"
-LIBRARY_DIR = Path(__file__).resolve().parent
+BUILD_DIR = Path(__file__).resolve().parent
+LIBRARY_DIR = BUILD_DIR.parent
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 # The code a page's outputs depend on: the library and the chapters' own modules.
 CODE_DIRS = (LIBRARY_DIR, LIBRARY_DIR.parent / "bookchapters")
@@ -93,7 +94,7 @@ def citation_box(docname: str, source: str, info: dict, last_change: str = "") -
 
 
 def _add_citation_box(app, docname: str, source: list[str]) -> None:
-    from booklib import cite_sphinx
+    from booklib.build import cite_sphinx
 
     info = edition()
     last_change = cite_sphinx.last_change_sentence(app, docname)
@@ -113,8 +114,8 @@ def _add_citation_box(app, docname: str, source: list[str]) -> None:
 
 
 def _setup_citations(app) -> None:
-    """Cite controls, citation files, anchors manifest, revisions, data release: booklib.cite_sphinx."""
-    from booklib import cite_sphinx
+    """Cite controls, citation files, anchors manifest, revisions, data release: booklib.build.cite_sphinx."""
+    from booklib.build import cite_sphinx
 
     cite_sphinx.setup_citations(app)
 
@@ -210,7 +211,7 @@ def _add_static_dir(app, config) -> None:
         bundle.write_text(bundle_js(), encoding="utf-8")
         stamp.write_text(version)
     changed = False
-    for static in (LIBRARY_DIR / "static").iterdir():
+    for static in (BUILD_DIR / "static").iterdir():
         copy, text = target / static.name, static.read_bytes()
         if not copy.exists() or copy.read_bytes() != text:
             copy.write_bytes(text)
@@ -263,7 +264,7 @@ def _add_chart_scripts(app, pagename, templatename, context, doctree) -> None:
 
 ICON_SCRIPT = Path("_static") / "scripts" / "fontawesome.js"
 ICON_STUB = (
-    "/* Emptied by booklib.sphinx_ext: the theme's stylesheet already draws the Font Awesome icons\n"
+    "/* Emptied by booklib.build.sphinx_ext: the theme's stylesheet already draws the Font Awesome icons\n"
     "   from its web fonts; this 1.5 MB script only drew them again as inline SVG. */\n"
 )
 
