@@ -20,19 +20,32 @@ def test_markdown_list_formats_each_row():
     assert markdown_list(FRAME, "{id}: {verdict}").data == "- C1: supported\n- C2: contradicted"
 
 
-def test_filterable_table_has_html_with_scoped_script_and_markdown_fallback():
+def test_filterable_table_is_plain_html_for_the_page_script_and_markdown_for_the_pdf():
+    """The filter, sort and facets are book-tables.js's, loaded once by every page: no script per table."""
     bundle = FilterableTable(FRAME, "claims-table")._repr_mimebundle_()
     html = bundle["text/html"]
     assert html.count("<tr>") == 3 and 'id="claims-table"' in html
-    assert re.search(r"<script>\(function \(\) \{.*\}\)\(\);</script>", html, re.S)
-    assert "src=" not in html
+    assert "<script" not in html and "src=" not in html
     assert bundle["text/markdown"].startswith("| id | verdict | text |")
+
+
+def test_filterable_table_tags_its_facet_links_its_cells_and_marks_its_key_columns():
+    table = FilterableTable(FRAME, "t", facet_column="verdict", facet_order=["supported", "contradicted"],
+                            links={"id": {"C1": "appendix/bibliography.html#cite-c1"}}, key_columns=["text"],
+                            priorities={"id": 1})
+    html = table.html()
+    assert 'data-facet="verdict" data-facet-order="supported|contradicted"' in html
+    assert '<td data-label="verdict" data-value="supported"><span class="book-verdict">supported</span></td>' in html
+    assert '<a href="appendix/bibliography.html#cite-c1">C1</a>' in html and ">C2</td>" in html
+    assert '<th data-column="text" data-key>' in html and '<th data-column="id" data-priority="1">' in html
+    with pytest.raises(ValueError, match="no column"):
+        FilterableTable(FRAME, "t", facet_column="theme")
 
 
 def test_filterable_table_links_figures_and_escapes_text():
     frame = pd.DataFrame({"claim": ["<b>x</b> & y"], "figure": ["fig-a"]})
     bundle = FilterableTable(frame, "t", figure_column="figure", figure_pages={"fig-a": "tariffs.html"})._repr_mimebundle_()
-    assert '<a href="tariffs.html#fig-a">fig-a</a>' in bundle["text/html"]
+    assert '<a class="book-figref" href="tariffs.html#fig-a">fig-a</a>' in bundle["text/html"]
     assert "&lt;b&gt;x&lt;/b&gt; &amp; y" in bundle["text/html"]
     assert "{numref}`fig-a`" in bundle["text/markdown"]
 
