@@ -70,10 +70,11 @@ def markdown_table(frame, title: str | None = None):
 
 
 def titled_table(markdown: str, title: str | None) -> str:
-    """A Markdown table inside a MyST `table` directive, which numbers it and gives it `title`."""
+    """A Markdown table inside a MyST `table` directive, which numbers it and gives it `title` (a colon
+    fence: a backtick fence's title may not hold `code`)."""
     if not title:
         return markdown
-    return f"````{{table}} {escape_markdown(title)}\n\n{markdown}\n````"
+    return f":::{{table}} {escape_markdown(title)}\n\n{markdown}\n:::"
 
 
 def markdown_list(frame, template: str):

@@ -91,3 +91,10 @@ def test_require_names_the_sentence_the_data_no_longer_bear_out():
     require(True, "the US leads")
     with pytest.raises(ProseError, match="the text says the US leads; the data no longer bear this out"):
         require(False, "the US leads")
+
+
+def test_a_titled_table_is_a_table_directive_whose_title_may_hold_code():
+    """A backtick fence's info string may not hold a backtick: the data dictionary's titles name files as code."""
+    text = markdown_table(FRAME, title="The columns of `claims.csv`").data
+    assert text.startswith(":::{table} The columns of `claims.csv`\n\n| id | verdict | text |") and text.endswith("\n:::")
+    assert markdown_table(FRAME).data.startswith("| id |")

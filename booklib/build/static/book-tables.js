@@ -38,9 +38,10 @@
 
   /* --- fit ---------------------------------------------------------------------------------- */
 
+  /* The width a table may take: its container's content box. */
   function box(table) {
-    var wrap = table.closest(".pst-scrollable-table-container") || table.parentElement;
-    return wrap.parentElement ? wrap.parentElement.clientWidth : wrap.clientWidth;
+    var wrap = table.parentElement, style = getComputedStyle(wrap);
+    return wrap.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
   }
 
   function closeDetails(table) {
@@ -121,12 +122,23 @@
     return table.getBoundingClientRect().width > box(table) + 1;
   }
 
+  /* A key column of long text (a claim, its evidence) needs room to be read: about 14 em. */
+  function cramped(table) {
+    var heads = headCells(table), rows = bodyRows(table);
+    return heads.some(function (th, i) {
+      if (!th.hasAttribute("data-key")) return false;
+      var chars = rows.reduce(function (sum, row) { return sum + (row.cells[i] ? row.cells[i].textContent.length : 0); }, 0);
+      var em = parseFloat(getComputedStyle(th).fontSize);
+      return chars / Math.max(rows.length, 1) > 60 && th.getBoundingClientRect().width < 14 * em;
+    });
+  }
+
   function fit(table) {
     closeDetails(table);
     removeToggles(table);
     table.classList.remove("book-cards", "book-table-folded");
     headCells(table).forEach(function (th, i) { setHidden(table, i, false); });
-    if (!tooWide(table)) return;
+    if (!tooWide(table) && !cramped(table)) return;
     if (PHONE.matches) {
       table.classList.add("book-cards");
       return;
@@ -134,7 +146,7 @@
     var order = hideable(table), hidden = 0;
     table.classList.add("book-table-folded");
     addToggles(table, 0);
-    while (tooWide(table) && hidden < order.length) {
+    while ((tooWide(table) || cramped(table)) && hidden < order.length) {
       setHidden(table, order[hidden], true);
       hidden += 1;
     }
