@@ -26,8 +26,16 @@
     return head ? Array.prototype.slice.call(head.cells) : [];
   }
 
+  /* An identifier or pattern short enough for a phone's line never breaks inside (a pattern would
+     break after its hyphens); the table makes room for it, or folds. */
+  var SHORT_CODE = 32;
+
   /* Every cell names its column, for the cards and the disclosure. */
   function label(table) {
+    each(table.querySelectorAll("code.literal"), function (code) {
+      var value = code.textContent;
+      if (value.length <= SHORT_CODE && !/\s/.test(value)) code.classList.add("book-nowrap");
+    });
     var names = headCells(table).map(text);
     each(bodyRows(table), function (row) {
       each(row.cells, function (cell, i) {
