@@ -27,8 +27,9 @@
 - Makes long tables wrap in the PDF (booklib.build.latex_tables).
 - Loads book-tables.js and .css on every page (tables that fit, sort and filter; in-page contents);
   writes a figure's number ("Fig. 1.5") where a table links it; writes an identifier without the
-  inner span Sphinx wraps each word of inline code in, and a bibliography label without its bracket
-  spans (drawn by the stylesheet): the same page, lighter (scripts/bench.py weighs it).
+  inner span Sphinx wraps each word of inline code in, a bibliography label without its bracket
+  spans (drawn by the stylesheet), and a chart's inline data as columns rather than records (made
+  records again by book-charts.js): the same page, lighter (scripts/bench.py weighs it).
 """
 
 from __future__ import annotations
@@ -271,6 +272,31 @@ PRE_WORD = re.compile(r'<span class="pre">([^<\s]+)</span>')
 BIB_BRACKET = re.compile(r'<span class="fn-bracket">[\[\]]</span>')
 
 
+CHART_SPEC = re.compile(r'(<script type="application/json" class="book-chart-spec">)(.*?)(</script>)', re.S)
+COLUMNS_KEY = "bookColumns"
+
+
+def columnar_spec(text: str) -> str:
+    """A chart's inline data as columns ({"year": [2000, ...], ...}) instead of records that repeat
+    every key; book-charts.js makes the records again before drawing. Data of records with differing
+    keys are left as they are."""
+    spec = json.loads(text)
+    changed = False
+    for data in spec.get("data", []):
+        values = data.get("values")
+        if not isinstance(values, list) or len(values) < 2 or not all(isinstance(v, dict) for v in values):
+            continue
+        keys = list(values[0])
+        if any(list(v) != keys for v in values):
+            continue
+        data[COLUMNS_KEY] = {k: [v[k] for v in values] for k in keys}
+        del data["values"]
+        changed = True
+    if not changed:
+        return text
+    return json.dumps(spec, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
+
+
 def figure_numbers(env) -> dict[str, str]:
     """Every numbered figure's label -> its number as the page shows it ("1.5")."""
     return {label: ".".join(map(str, number))
@@ -292,8 +318,12 @@ def _lighter_tables_and_references(app, pagename, templatename, context, doctree
 
         body = FIGREF.sub(number, body)
     body = PRE_WORD.sub(r"\1", body)
+    if 'class="book-chart-spec"' in body:
+        body = CHART_SPEC.sub(lambda m: m.group(1) + columnar_spec(m.group(2)) + m.group(3), body)
     if 'class="fn-bracket"' in body:
         body = BIB_BRACKET.sub("", body)
+        # The bibliography's addresses: the class only marks external links in the navigation.
+        body = body.replace('<a class="reference external" href="http', '<a href="http')
     context["body"] = body
 
 
