@@ -40,6 +40,7 @@
     each(bodyRows(table), function (row) {
       each(row.cells, function (cell, i) {
         if (!cell.hasAttribute("data-label") && names[i]) cell.setAttribute("data-label", names[i]);
+        if (!cell.textContent.trim() && !cell.classList.contains("book-cite-cell")) cell.classList.add("book-empty");
       });
     });
   }
