@@ -38,7 +38,8 @@ def data_dictionary_markdown() -> str:
             kind = field.get("type", "string")
             if kind == "list":
                 kind = f"list (separated by `{field.get('delimiter', ';')}`)"
-            description = field.get("description", "").replace("|", "\\|")
+            # A description such as C<article>-<number> is text, not HTML tags.
+            description = field.get("description", "").replace("|", "\\|").replace("<", "\\<")
             lines.append(f"| `{field['name']}` | {kind} | {field.get('unit', '')} | {'; '.join(rules)} | {description} |")
         parts.append(titled_table("\n".join(lines), f"The columns of `{res['path']}`"))
         for fk in schema.get("foreignKeys", []):

@@ -98,3 +98,11 @@ def test_a_titled_table_is_a_table_directive_whose_title_may_hold_code():
     text = markdown_table(FRAME, title="The columns of `claims.csv`").data
     assert text.startswith(":::{table} The columns of `claims.csv`\n\n| id | verdict | text |") and text.endswith("\n:::")
     assert markdown_table(FRAME).data.startswith("| id |")
+
+
+def test_the_data_dictionary_writes_a_description_in_angle_brackets_as_text():
+    """claim_id's description, C<article>-<number>, was read as two HTML tags and showed as "C -"."""
+    from booklib.dictionary import data_dictionary_markdown
+
+    text = data_dictionary_markdown()
+    assert "C\\<article>-\\<number>" in text and ":::{table} The columns of `claims.csv`" in text

@@ -29,7 +29,8 @@
   writes a figure's number ("Fig. 1.5") where a table links it; writes an identifier without the
   inner span Sphinx wraps each word of inline code in, a bibliography label without its bracket
   spans (drawn by the stylesheet), and a chart's inline data as columns rather than records (made
-  records again by book-charts.js): the same page, lighter (scripts/bench.py weighs it).
+  records again by book-charts.js): the same page, lighter (scripts/bench.py weighs it). A page
+  that uses no sphinx-design component does not load its stylesheet and script.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ def setup(app):
     app.connect("html-page-context", _add_chart_scripts)
     app.connect("html-page-context", _chart_data_as_files)
     app.connect("html-page-context", _lighter_tables_and_references)
+    app.connect("html-page-context", _drop_unused_design_assets)
     app.connect("build-finished", _slim_icon_script)
     app.connect("source-read", _declare_page_data)
     app.connect("source-read", _add_citation_box)
@@ -325,6 +327,19 @@ def _lighter_tables_and_references(app, pagename, templatename, context, doctree
         # The bibliography's addresses: the class only marks external links in the navigation.
         body = body.replace('<a class="reference external" href="http', '<a href="http')
     context["body"] = body
+
+
+DESIGN_ASSETS = ("sphinx-design.min.css", "design-tabs.js")
+
+
+def _drop_unused_design_assets(app, pagename, templatename, context, doctree) -> None:
+    """Jupyter Book always loads sphinx-design's stylesheet and tab script (62 KB on a first visit);
+    a page that uses none of its components (classes sd-...) does without them."""
+    if re.search(r'class="[^"]*\bsd-', context.get("body", "")):
+        return
+    for key in ("css_files", "script_files"):
+        if key in context:
+            context[key] = [f for f in context[key] if not str(getattr(f, "filename", f)).endswith(DESIGN_ASSETS)]
 
 
 def _add_chart_scripts(app, pagename, templatename, context, doctree) -> None:
