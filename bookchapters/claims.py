@@ -156,10 +156,32 @@ def verdict_color() -> alt.Color:
     return alt.Color("verdict:N").title("Verdict").scale(domain=VERDICTS, range=VERDICT_COLORS)
 
 
-def ledger_table(claims: pd.DataFrame) -> pd.DataFrame:
-    """The ledger as the page lists it: one row per claim, themes in words, no missing figure."""
+def article_name(article_source_id: str, sources: pd.DataFrame) -> str:
+    """A seed article as the ledger names it: its number, as the verdicts figure gives it, its outlet and
+    its date (Article 001: Sohu Cai Jing, 2025-05-05), or undated; the outlet is the publisher without
+    its explanation in brackets (two articles of one outlet differ by their number)."""
+    row = sources.loc[article_source_id]
+    outlet = re.sub(r"\s*\(.*$", "", str(row["publisher"])).strip().rstrip(",")
+    published = row["date_published"]
+    number = article_source_id.replace("seed_", "Article ")
+    return f"{number}: {outlet}, {'undated' if pd.isna(published) or published == '' else published}"
+
+
+def article_links(claims: pd.DataFrame, sources: pd.DataFrame, bibliography: str) -> dict[str, str]:
+    """Each article's name in the ledger -> its entry in the bibliography page at `bibliography`
+    (the entries' anchors are cite-<bib key>, as _config.yml's bibtex_cite_id makes them)."""
+    return {article_name(s, sources): f"{bibliography}#cite-{re.sub(r'[^a-z0-9]+', '-', str(sources.loc[s, 'bib_key']).lower())}"
+            for s in dict.fromkeys(claims["article_source_id"])}
+
+
+def ledger_table(claims: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The ledger as the page lists it: one row per claim, themes in words, no missing figure; with
+    `sources` (indexed by source_id), each claim's article named by outlet and date."""
+    article = claims["article_source_id"]
+    if sources is not None:
+        article = article.map(lambda s: article_name(s, sources))
     return claims.assign(
-        article=claims["article_source_id"],
+        article=article,
         theme=claims["theme"].str.replace("_", " "),
         figure=claims["figure"].fillna(""),
     )[["claim_id", "article", "theme", "claim", "verdict", "evidence", "source_id", "figure"]]

@@ -113,9 +113,10 @@ def measure_facts(measures: pd.DataFrame) -> dict[str, str]:
 
 
 def measures_table(measures: pd.DataFrame) -> pd.DataFrame:
-    """The measures as the page's table shows them, in the order of the data file."""
-    shown = measures.reset_index()
-    return pd.DataFrame({
+    """The measures as the page's table shows them, in date order: by the day each took effect (those
+    that never did last), then by the day it was announced; indexed by measure_id."""
+    shown = measures.sort_values(["effective_date", "announced_date"], na_position="last", kind="stable")
+    return pd.DataFrame(index=shown.index, data={
         "effective": shown["effective_date"].map(iso_day_or_never),
         "partner": shown["partner"],
         "scope": shown["scope"].str.replace("_", " "),

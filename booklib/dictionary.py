@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from booklib.data import load, package, split_ids
+from booklib.prose import titled_table
 
 
 def data_dictionary_markdown() -> str:
@@ -21,8 +22,7 @@ def data_dictionary_markdown() -> str:
             f"{res.get('description', '')} **{len(frame)} rows.** "
             f"Primary key: {', '.join(f'`{k}`' for k in key) or 'none'}.{sources}\n"
         )
-        parts.append("| column | type | unit | allowed values / constraints | description |")
-        parts.append("| --- | --- | --- | --- | --- |")
+        lines = ["| column | type | unit | allowed values / constraints | description |", "| --- | --- | --- | --- | --- |"]
         for field in schema["fields"]:
             constraints = field.get("constraints", {})
             rules = []
@@ -38,8 +38,10 @@ def data_dictionary_markdown() -> str:
             kind = field.get("type", "string")
             if kind == "list":
                 kind = f"list (separated by `{field.get('delimiter', ';')}`)"
-            description = field.get("description", "").replace("|", "\\|")
-            parts.append(f"| `{field['name']}` | {kind} | {field.get('unit', '')} | {'; '.join(rules)} | {description} |")
+            # A description such as C<article>-<number> is text, not HTML tags.
+            description = field.get("description", "").replace("|", "\\|").replace("<", "\\<")
+            lines.append(f"| `{field['name']}` | {kind} | {field.get('unit', '')} | {'; '.join(rules)} | {description} |")
+        parts.append(titled_table("\n".join(lines), f"The columns of `{res['path']}`"))
         for fk in schema.get("foreignKeys", []):
             ref = fk["reference"]
             parts.append(f"\n`{fk['fields']}` refers to `{ref['fields']}` of `{ref['resource']}`.")

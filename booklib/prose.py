@@ -54,8 +54,9 @@ def escape_markdown(text: str) -> str:
     return text.replace("$", "\\$")
 
 
-def markdown_table(frame):
-    """Show a table as Markdown, which both the HTML and the PDF builders render."""
+def markdown_table(frame, title: str | None = None):
+    """Show a table as Markdown, which both the HTML and the PDF builders render. With a `title`,
+    the table is numbered and titled alike in both ("Table 1.1: ..."), and its cite control uses it."""
     from IPython.display import Markdown
 
     def cell(value) -> str:
@@ -65,7 +66,15 @@ def markdown_table(frame):
     header = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
     rule = "| " + " | ".join("---" for _ in frame.columns) + " |"
     rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.astype(object).itertuples(index=False)]
-    return Markdown("\n".join([header, rule, *rows]))
+    return Markdown(titled_table("\n".join([header, rule, *rows]), title))
+
+
+def titled_table(markdown: str, title: str | None) -> str:
+    """A Markdown table inside a MyST `table` directive, which numbers it and gives it `title` (a colon
+    fence: a backtick fence's title may not hold `code`)."""
+    if not title:
+        return markdown
+    return f":::{{table}} {escape_markdown(title)}\n\n{markdown}\n:::"
 
 
 def markdown_list(frame, template: str):
@@ -78,23 +87,29 @@ def markdown_list(frame, template: str):
 
 
 class FilterableTable:
-    """A table a reader can filter by typing (HTML), and plain Markdown for the PDF.
+    """A table a reader can filter, sort and facet (HTML), and plain Markdown for the PDF.
 
-    The filter script is inline, scoped to its own function and needs nothing
-    from outside the page. Each cell names its column (`data-label`), so that on a
-    phone the house style shows each row as a card of named fields (book-charts.css).
+    The page's book-tables.js (booklib/build/static) gives it its filter box, sorting, facets and its
+    fit to the column; the table itself is plain HTML. Each cell names its column (`data-label`), so
+    that on a phone each row reads as a card of named fields (book-tables.css).
     """
 
     def __init__(self, frame, name: str, figure_column: str | None = None, figure_pages: dict | None = None,
                  pdf_template: str | None = None, anchor_column: str | None = None, anchor_prefix: str = "",
-                 cite_title_column: str | None = None):
+                 cite_title_column: str | None = None, facet_column: str | None = None, facet_order: list[str] | None = None,
+                 links: dict[str, dict[str, str]] | None = None, key_columns: list[str] | None = None,
+                 priorities: dict[str, int] | None = None):
         """`figure_column` holds figure labels; they become links to `figure_pages[label]` (a page
-        path relative to this one) in HTML and {numref} references in the PDF. With
+        path relative to this one), shown as the figure's number ("Fig. 1.5", filled in by the
+        build), and {numref} references in the PDF. With
         `pdf_template`, the PDF shows one bullet per row instead of a table (long text wraps).
         With `anchor_column` (unique values, e.g. claim ids), each HTML row gets the id
         `anchor_prefix + value` (lower case), so a reader can link to it and cite it: the book's
         Sphinx extension fills the last column with the row's cite control, titled by the value
-        and `cite_title_column`."""
+        and `cite_title_column`. `facet_column` (e.g. the verdict) gets one button per value, with
+        its count, in `facet_order`; its cells are tagged with their value (styled per value).
+        `links` maps a column to {cell text: address}. When the table is wider than the page,
+        `key_columns` stay and the others fold into each row's disclosure, lowest `priorities` first."""
         self.frame = frame
         self.name = name
         self.figure_column = figure_column
@@ -103,6 +118,14 @@ class FilterableTable:
         self.anchor_column = anchor_column
         self.anchor_prefix = anchor_prefix
         self.cite_title_column = cite_title_column
+        self.facet_column = facet_column
+        self.facet_order = facet_order or []
+        self.links = links or {}
+        self.key_columns = key_columns or []
+        self.priorities = priorities or {}
+        unknown = ({facet_column} - {None}) | set(self.links) | set(self.key_columns) | set(self.priorities)
+        if unknown - set(frame.columns):
+            raise ValueError(f"table {name}: no column {sorted(unknown - set(frame.columns))}")
         if anchor_column is not None:
             values = frame[anchor_column].astype(str)
             if values.duplicated().any() or (values.str.strip() == "").any():
@@ -124,20 +147,44 @@ class FilterableTable:
     def html(self) -> str:
         import html as html_lib
 
+        esc = html_lib.escape
+
         def cell(value) -> str:
             if value is None or (isinstance(value, float) and math.isnan(value)):
                 return ""
             return str(value)
 
-        def link(label: str) -> str:
+        def figure(label: str) -> str:
             if not label:
                 return ""
             if label not in self.figure_pages:
                 raise ValueError(f"table {self.name}: figure {label!r} is on no known page")
-            return f'<a href="{self.figure_pages[label]}#{label}">{html_lib.escape(label)}</a>'
+            # The build writes the figure's number in place of its label (booklib.build.sphinx_ext).
+            return f'<a class="book-figref" href="{self.figure_pages[label]}#{label}">{esc(label)}</a>'
+
+        def content(column: str, value: str) -> str:
+            if column == self.figure_column:
+                return figure(value)
+            if column == self.facet_column:
+                return f'<span class="book-verdict">{esc(value)}</span>'
+            if column in self.links and value in self.links[column]:
+                return f'<a href="{esc(self.links[column][value])}">{esc(value)}</a>'
+            return esc(value)
+
+        def td(column: str, value: str) -> str:
+            facet = f' data-value="{esc(value)}"' if column == self.facet_column else ""
+            return f'<td data-label="{esc(str(column))}"{facet}>{content(column, value)}</td>'
+
+        def th(column: str) -> str:
+            attributes = f' data-column="{esc(str(column))}"'
+            if column in self.key_columns:
+                attributes += " data-key"
+            if column in self.priorities:
+                attributes += f' data-priority="{self.priorities[column]}"'
+            return f"<th{attributes}>{esc(str(column))}</th>"
 
         columns = list(self.frame.columns)
-        head = "".join(f"<th>{html_lib.escape(str(c))}</th>" for c in columns)
+        head = "".join(th(c) for c in columns)
         if self.anchor_column is not None:
             head += '<th class="book-cite-head">cite</th>'
 
@@ -147,8 +194,8 @@ class FilterableTable:
             values = dict(zip(columns, row))
             number = cell(values[self.anchor_column])
             title = cell(values[self.cite_title_column]) if self.cite_title_column else ""
-            return (f'<tr id="{self.row_anchor(number)}" data-cite-number="{html_lib.escape(number)}" '
-                    f'data-cite-title="{html_lib.escape(title)}">')
+            return (f'<tr id="{self.row_anchor(number)}" data-cite-number="{esc(number)}" '
+                    f'data-cite-title="{esc(title)}">')
 
         def close_row(row) -> str:
             if self.anchor_column is None:
@@ -157,32 +204,18 @@ class FilterableTable:
             return f'<td class="book-cite-cell" data-cite-row="{anchor}"></td></tr>'
 
         rows = "".join(
-            open_row(row) + "".join(
-                f'<td data-label="{html_lib.escape(str(c))}">{link(cell(v)) if c == self.figure_column else html_lib.escape(cell(v))}</td>'
-                for c, v in zip(columns, row)
-            ) + close_row(row)
+            open_row(row) + "".join(td(c, cell(v)) for c, v in zip(columns, row)) + close_row(row)
             for row in self.frame.astype(object).itertuples(index=False)
         )
         box = f"filter-{self.name}"
+        facet = (f' data-facet="{esc(self.facet_column)}" data-facet-order="{esc("|".join(self.facet_order))}"'
+                 if self.facet_column else "")
         return (
-            f'<div class="book-filter-table" id="{self.name}">'
+            f'<div class="book-filter-table" id="{self.name}"{facet}>'
             f'<label for="{box}">Filter the {len(self.frame)} rows: </label>'
             f'<input type="search" id="{box}" placeholder="type a word, a theme or a verdict">'
-            f' <span class="book-filter-count"></span>'
-            f'<table class="table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
-            "<script>(function () {"
-            f'var root = document.getElementById("{self.name}");'
-            'var input = root.querySelector("input"), count = root.querySelector(".book-filter-count");'
-            'var rows = Array.prototype.slice.call(root.querySelectorAll("tbody tr"));'
-            'input.addEventListener("input", function () {'
-            "var words = input.value.toLowerCase().split(/\\s+/).filter(Boolean), shown = 0;"
-            "rows.forEach(function (row) {"
-            'var text = Array.prototype.map.call(row.querySelectorAll("td:not(.book-cite-cell)"), '
-            "function (td) { return td.textContent; }).join(\" \").toLowerCase();"
-            "var keep = words.every(function (w) { return text.indexOf(w) >= 0; });"
-            'row.style.display = keep ? "" : "none"; if (keep) shown += 1; });'
-            'count.textContent = words.length ? shown + " shown" : ""; });'
-            "})();</script></div>"
+            f' <span class="book-filter-count" aria-live="polite"></span>'
+            f'<table class="table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
         )
 
 

@@ -149,3 +149,14 @@ def test_the_largest_partner_arithmetic_is_the_ministrys_own_totals(claims):
         for partner in ("China", "United States"):
             assert f"{two_way[(year, partner)]:,.1f} bn" in evidence, (year, partner, two_way[(year, partner)])
     assert two_way[(2006, "China")] < two_way[(2006, "United States")] and two_way[(2007, "China")] > two_way[(2007, "United States")]
+
+
+def test_the_ledger_names_each_article_by_outlet_and_date_linked_to_its_bibliography_entry(claims):
+    sources = load("sources").set_index("source_id")
+    table = ledger.ledger_table(claims, sources)
+    names = dict(zip(claims["article_source_id"], table["article"]))
+    assert names["seed_001"] == "Article 001: Sohu Cai Jing, 2025-05-05"
+    assert names["seed_000"].endswith(", undated") and not any(n.startswith("seed_") for n in names.values())
+    links = ledger.article_links(claims, sources, "appendix/bibliography.html")
+    assert links["Article 001: Sohu Cai Jing, 2025-05-05"] == "appendix/bibliography.html#cite-seed-001"
+    assert len(links) == 5

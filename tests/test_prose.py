@@ -20,19 +20,32 @@ def test_markdown_list_formats_each_row():
     assert markdown_list(FRAME, "{id}: {verdict}").data == "- C1: supported\n- C2: contradicted"
 
 
-def test_filterable_table_has_html_with_scoped_script_and_markdown_fallback():
+def test_filterable_table_is_plain_html_for_the_page_script_and_markdown_for_the_pdf():
+    """The filter, sort and facets are book-tables.js's, loaded once by every page: no script per table."""
     bundle = FilterableTable(FRAME, "claims-table")._repr_mimebundle_()
     html = bundle["text/html"]
     assert html.count("<tr>") == 3 and 'id="claims-table"' in html
-    assert re.search(r"<script>\(function \(\) \{.*\}\)\(\);</script>", html, re.S)
-    assert "src=" not in html
+    assert "<script" not in html and "src=" not in html
     assert bundle["text/markdown"].startswith("| id | verdict | text |")
+
+
+def test_filterable_table_tags_its_facet_links_its_cells_and_marks_its_key_columns():
+    table = FilterableTable(FRAME, "t", facet_column="verdict", facet_order=["supported", "contradicted"],
+                            links={"id": {"C1": "appendix/bibliography.html#cite-c1"}}, key_columns=["text"],
+                            priorities={"id": 1})
+    html = table.html()
+    assert 'data-facet="verdict" data-facet-order="supported|contradicted"' in html
+    assert '<td data-label="verdict" data-value="supported"><span class="book-verdict">supported</span></td>' in html
+    assert '<a href="appendix/bibliography.html#cite-c1">C1</a>' in html and ">C2</td>" in html
+    assert '<th data-column="text" data-key>' in html and '<th data-column="id" data-priority="1">' in html
+    with pytest.raises(ValueError, match="no column"):
+        FilterableTable(FRAME, "t", facet_column="theme")
 
 
 def test_filterable_table_links_figures_and_escapes_text():
     frame = pd.DataFrame({"claim": ["<b>x</b> & y"], "figure": ["fig-a"]})
     bundle = FilterableTable(frame, "t", figure_column="figure", figure_pages={"fig-a": "tariffs.html"})._repr_mimebundle_()
-    assert '<a href="tariffs.html#fig-a">fig-a</a>' in bundle["text/html"]
+    assert '<a class="book-figref" href="tariffs.html#fig-a">fig-a</a>' in bundle["text/html"]
     assert "&lt;b&gt;x&lt;/b&gt; &amp; y" in bundle["text/html"]
     assert "{numref}`fig-a`" in bundle["text/markdown"]
 
@@ -78,3 +91,18 @@ def test_require_names_the_sentence_the_data_no_longer_bear_out():
     require(True, "the US leads")
     with pytest.raises(ProseError, match="the text says the US leads; the data no longer bear this out"):
         require(False, "the US leads")
+
+
+def test_a_titled_table_is_a_table_directive_whose_title_may_hold_code():
+    """A backtick fence's info string may not hold a backtick: the data dictionary's titles name files as code."""
+    text = markdown_table(FRAME, title="The columns of `claims.csv`").data
+    assert text.startswith(":::{table} The columns of `claims.csv`\n\n| id | verdict | text |") and text.endswith("\n:::")
+    assert markdown_table(FRAME).data.startswith("| id |")
+
+
+def test_the_data_dictionary_writes_a_description_in_angle_brackets_as_text():
+    """claim_id's description, C<article>-<number>, was read as two HTML tags and showed as "C -"."""
+    from booklib.dictionary import data_dictionary_markdown
+
+    text = data_dictionary_markdown()
+    assert "C\\<article>-\\<number>" in text and ":::{table} The columns of `claims.csv`" in text

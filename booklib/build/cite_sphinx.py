@@ -216,7 +216,8 @@ def _collect_citables(app, doctree) -> None:
             per_section[sec_anchor] = per_section.get(sec_anchor, 0) + 1
             title_node = next((c for c in node.children if isinstance(c, nodes.title)), None)
             title = _first_sentence(title_node.astext()) if title_node else (rubric or "")
-            if not node["ids"]:
+            # A titled table without a name gets Sphinx's automatic id (id3), unstable: named here instead.
+            if not node["ids"] or all(re.fullmatch(r"id\d+", i) for i in node["ids"]):
                 n = per_section[sec_anchor]
                 name = nodes.make_id(f"tbl-{rubric.split(':')[0][:40]}") if rubric else nodes.make_id(f"tbl-{sec_anchor}" + (f"-{n}" if n > 1 else ""))
                 node["ids"] = [name if name not in {i for c in found for i in c["ids"]} else f"{name}-{n}"]

@@ -25,6 +25,12 @@
 - Rewrites the front page when a library style or script changed, so that Sphinx copies
   it (a build that writes no page copies no static file).
 - Makes long tables wrap in the PDF (booklib.build.latex_tables).
+- Loads book-tables.js and .css on every page (tables that fit, sort and filter; in-page contents);
+  writes a figure's number ("Fig. 1.5") where a table links it; writes an identifier without the
+  inner span Sphinx wraps each word of inline code in, a bibliography label without its bracket
+  spans (drawn by the stylesheet), and a chart's inline data as columns rather than records (made
+  records again by book-charts.js): the same page, lighter (scripts/bench.py weighs it). A page
+  that uses no sphinx-design component does not load its stylesheet and script.
 """
 
 from __future__ import annotations
@@ -57,11 +63,16 @@ def setup(app):
     app.connect("env-get-outdated", _outdated_by_static)
     app.connect("html-page-context", _add_chart_scripts)
     app.connect("html-page-context", _chart_data_as_files)
+    app.connect("html-page-context", _lighter_tables_and_references)
+    app.connect("html-page-context", _drop_unused_design_assets)
     app.connect("build-finished", _slim_icon_script)
     app.connect("source-read", _declare_page_data)
     app.connect("source-read", _add_citation_box)
     app.add_css_file(f"{STATIC_DIR_NAME}/book-charts.css")
     app.add_css_file(f"{STATIC_DIR_NAME}/book-explorer.css")
+    # Tables that fit, sort and filter; the in-page contents of long pages (every page: shared, cached once).
+    app.add_css_file(f"{STATIC_DIR_NAME}/book-tables.css")
+    app.add_js_file(f"{STATIC_DIR_NAME}/book-tables.js", loading_method="defer")
     app.add_post_transform(WrapLongTables)
     _setup_citations(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
@@ -254,6 +265,81 @@ def _chart_data_as_files(app, pagename, templatename, context, doctree) -> None:
         return f'<a download="{name}.csv" href="{to_root}{CHART_CSV_DIR}/{name}.csv"'
 
     context["body"] = CHART_CSV.sub(to_file, body)
+
+
+FIGREF = re.compile(r'(<a class="book-figref" href="[^"]*#([\w-]+)">)[\w-]+</a>')
+# Inline code: Sphinx wraps each whitespace-free word in <span class="pre">, which only keeps its
+# spaces; a word with no space inside needs no span (code.literal keeps it on one line).
+PRE_WORD = re.compile(r'<span class="pre">([^<\s]+)</span>')
+BIB_BRACKET = re.compile(r'<span class="fn-bracket">[\[\]]</span>')
+
+
+CHART_SPEC = re.compile(r'(<script type="application/json" class="book-chart-spec">)(.*?)(</script>)', re.S)
+COLUMNS_KEY = "bookColumns"
+
+
+def columnar_spec(text: str) -> str:
+    """A chart's inline data as columns ({"year": [2000, ...], ...}) instead of records that repeat
+    every key; book-charts.js makes the records again before drawing. Data of records with differing
+    keys are left as they are."""
+    spec = json.loads(text)
+    changed = False
+    for data in spec.get("data", []):
+        values = data.get("values")
+        if not isinstance(values, list) or len(values) < 2 or not all(isinstance(v, dict) for v in values):
+            continue
+        keys = list(values[0])
+        if any(list(v) != keys for v in values):
+            continue
+        data[COLUMNS_KEY] = {k: [v[k] for v in values] for k in keys}
+        del data["values"]
+        changed = True
+    if not changed:
+        return text
+    return json.dumps(spec, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
+
+
+def figure_numbers(env) -> dict[str, str]:
+    """Every numbered figure's label -> its number as the page shows it ("1.5")."""
+    return {label: ".".join(map(str, number))
+            for numbers in env.toc_fignumbers.values() for label, number in numbers.get("figure", {}).items()}
+
+
+def _lighter_tables_and_references(app, pagename, templatename, context, doctree) -> None:
+    body = context.get("body", "")
+    if not body:
+        return
+    if "book-figref" in body:
+        numbers = figure_numbers(app.env)
+
+        def number(match) -> str:
+            label = match.group(2)
+            if label not in numbers:
+                raise ValueError(f"{pagename}: a table links figure {label!r}, which has no number")
+            return f"{match.group(1)}Fig.\u00a0{numbers[label]}</a>"
+
+        body = FIGREF.sub(number, body)
+    body = PRE_WORD.sub(r"\1", body)
+    if 'class="book-chart-spec"' in body:
+        body = CHART_SPEC.sub(lambda m: m.group(1) + columnar_spec(m.group(2)) + m.group(3), body)
+    if 'class="fn-bracket"' in body:
+        body = BIB_BRACKET.sub("", body)
+        # The bibliography's addresses: the class only marks external links in the navigation.
+        body = body.replace('<a class="reference external" href="http', '<a href="http')
+    context["body"] = body
+
+
+DESIGN_ASSETS = ("sphinx-design.min.css", "design-tabs.js")
+
+
+def _drop_unused_design_assets(app, pagename, templatename, context, doctree) -> None:
+    """Jupyter Book always loads sphinx-design's stylesheet and tab script (62 KB on a first visit);
+    a page that uses none of its components (classes sd-...) does without them."""
+    if re.search(r'class="[^"]*\bsd-', context.get("body", "")):
+        return
+    for key in ("css_files", "script_files"):
+        if key in context:
+            context[key] = [f for f in context[key] if not str(getattr(f, "filename", f)).endswith(DESIGN_ASSETS)]
 
 
 def _add_chart_scripts(app, pagename, templatename, context, doctree) -> None:

@@ -221,9 +221,26 @@
   }
 
   /* ---- drawing ---- */
+  /* The page holds a chart's data as columns (booklib.build.sphinx_ext.columnar_spec): records again. */
+  function records(spec) {
+    (spec.data || []).forEach(function (data) {
+      var columns = data.bookColumns;
+      if (!columns) return;
+      var keys = Object.keys(columns), count = keys.length ? columns[keys[0]].length : 0, rows = new Array(count);
+      for (var i = 0; i < count; i += 1) {
+        var row = {};
+        for (var k = 0; k < keys.length; k += 1) row[keys[k]] = columns[keys[k]][i];
+        rows[i] = row;
+      }
+      data.values = rows;
+      delete data.bookColumns;
+    });
+    return spec;
+  }
+
   function draw(figure) {
     var host = figure.querySelector(".book-chart-view");
-    var original = figure._bookSpec || (figure._bookSpec = JSON.parse(figure.querySelector(".book-chart-spec").textContent));
+    var original = figure._bookSpec || (figure._bookSpec = records(JSON.parse(figure.querySelector(".book-chart-spec").textContent)));
     var available = Math.floor(host.getBoundingClientRect().width);
     var natural = +figure.dataset.width || 0;
     var spec = themed(original);
