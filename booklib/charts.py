@@ -90,14 +90,85 @@ def tooltips(data: pd.DataFrame, titles: dict[str, str | tuple[str, str]]) -> li
     return shown
 
 
+# Time axes: about one label per this many pixels of width, and Vega hides any label that would
+# still touch its neighbour, so no two labels overlap at any width the page fits the chart to.
+AXIS_LABEL_SPACING = 90
+_TICKS = {"expr": f"max(2, floor(width / {AXIS_LABEL_SPACING}))"}
+
+
 def date_x(field: str, fmt: str = "%b %Y", title: str | None = None) -> alt.X:
-    """The house time axis: dates on x, month and year labels, no title."""
-    return alt.X(f"{field}:T", title=title, axis=alt.Axis(format=fmt))
+    """The house time axis: dates on x, month and year labels, no title; the number of labels
+    follows the chart's width and overlapping labels are dropped (AXIS_LABEL_SPACING)."""
+    return alt.X(f"{field}:T", title=title,
+                 axis=alt.Axis(format=fmt, tickCount=_TICKS, labelOverlap="greedy", labelSeparation=6, labelFlush=True))
 
 
-def year_x(field: str = "year", title: str | None = None) -> alt.X:
-    """Years on x as whole numbers (no thousands separator, no half years)."""
-    return alt.X(f"{field}:Q", title=title, axis=alt.Axis(format="d", tickMinStep=1), scale=alt.Scale(zero=False))
+def year_x(field: str = "year", title: str | None = None, years=None) -> alt.X:
+    """Years on x, evenly spaced: a year's distance from the next is always the same.
+
+    Without `years`: a quantitative axis of whole years (no thousands separator, no half years).
+    With `years` (the years the chart shows; for bars and grouped bars, which need a band axis):
+    an ordinal axis holding every year from the first to the last, so a year without data keeps
+    its place, empty, instead of the next year closing up."""
+    axis = dict(labelOverlap="greedy", labelSeparation=6)
+    if years is None:
+        return alt.X(f"{field}:Q", title=title, axis=alt.Axis(format="d", tickMinStep=1, tickCount=_TICKS, **axis),
+                     scale=alt.Scale(zero=False, padding=12))
+    present = [int(y) for y in pd.Series(years).dropna()]
+    every = list(range(min(present), max(present) + 1))
+    return alt.X(f"{field}:O", title=title, scale=alt.Scale(domain=every), axis=alt.Axis(labelAngle=0, **axis))
+
+
+def gap_rows(frame: pd.DataFrame, time: str, keys: list[str] | tuple = (), freq: str = "MS") -> pd.DataFrame:
+    """House rule for time series with missing periods: a row with empty values for every period
+    (of `freq`, month starts by default) missing between a series' first and last, so that a line
+    breaks there instead of drawing a steady slide across months with no figure. A series is a
+    value of `keys`; the empty rows keep the series' keys and leave every other column blank."""
+    parts = []
+    groups = frame.groupby(list(keys), sort=False, dropna=False) if keys else [((), frame)]
+    for key, group in groups:
+        stamps = pd.to_datetime(group[time])
+        every = pd.date_range(stamps.min(), stamps.max(), freq=freq)
+        missing = every.difference(stamps)
+        filler = pd.DataFrame({time: missing}).astype({time: group[time].dtype})
+        for name, value in zip(keys, key if isinstance(key, tuple) else (key,)):
+            filler[name] = value
+        parts += [group, filler]
+    columns = list(frame.columns)
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True)[columns]
+    return out.sort_values([*keys, time], kind="stable").reset_index(drop=True)
+
+
+def lines_across_gaps(spec: dict, data: pd.DataFrame) -> list[str]:
+    """The series of line marks on a monthly or yearly time axis that join two periods with a
+    missing period between them (the house rule `gap_rows` prevents): "<series> <from>–<to>"."""
+    found = []
+    for layer in _mark_layers(spec):
+        mark = layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
+        encoding = layer.get("encoding", {})
+        x, y = encoding.get("x", {}), encoding.get("y", {})
+        if mark not in ("line", "trail", "area") or x.get("type") != "temporal" or x.get("field") not in data or y.get("field") not in data:
+            continue
+        keys = [e["field"] for c in ("color", "detail", "strokeDash") for e in _as_list(encoding.get(c)) if e.get("field") in data]
+        stamps = pd.to_datetime(data[x["field"]])
+        if not len(stamps.dropna()) or not (stamps.dropna().dt.day == 1).all():
+            continue  # not periods of months or years: a step series of dates, daily data
+        yearly = (stamps.dropna().dt.month == 1).all()
+        step = pd.DateOffset(years=1) if yearly else pd.DateOffset(months=1)
+        frame = data.assign(_t=stamps).sort_values([*keys, "_t"])
+        for key, group in (frame.groupby(keys, sort=False) if keys else [("all", frame)]):
+            rows = list(zip(group["_t"], group[y["field"]]))
+            for (t0, v0), (t1, v1) in zip(rows, rows[1:]):
+                if pd.notna(v0) and pd.notna(v1) and t1 > t0 + step:
+                    name = " / ".join(map(str, key)) if isinstance(key, tuple) else key
+                    found.append(f"{name} {t0:%Y-%m}–{t1:%Y-%m}")
+    return found
+
+
+def _as_list(value) -> list[dict]:
+    if value is None:
+        return []
+    return [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, dict)]
 
 
 def economy_color(field: str, title: str | None = None, economies=None) -> alt.Color:
@@ -233,6 +304,10 @@ def book_figure(
     spec = titled.to_dict()
     _check_tooltips(name, spec)
     _check_columns_used(name, spec, data)
+    across = lines_across_gaps(spec, data)
+    if across:
+        raise ValueError(f"figure {name!r}: a line joins periods with missing ones between ({'; '.join(across)}): "
+                         "add the missing periods as empty rows with booklib.charts.gap_rows, so the line breaks there")
     figure = BookFigure(spec, name, data, list(sources), description, code=current_cell())
     if glue and building_page() is not None:
         from IPython.display import Markdown
