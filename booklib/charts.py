@@ -441,8 +441,22 @@ EVENT_LINE_CHARS = 46
 KEY_EVENTS_MAX = 12
 
 
+# Words a chart label may shorten (the tooltip keeps the event's full text); figures are never shortened.
+SHORT_WORDS = {
+    r"\bper ?cent\b": "%", r"(?<=\d) %": "%", r"\bUnited States\b": "US", r"\bProclamation\b": "Procl.",
+    r"\bPresident\b": "Pres.", r"\bExecutive Order\b": "EO", r"\bDepartment\b": "Dept.", r"\bMinistry\b": "Min.",
+    r"\bapproximately\b": "about", r"\bthe\s(?=\d)": "",
+    # A figure and its unit stay together (a no-break space, which the label's wrapping keeps).
+    r"(?<=\d) (?=(trillion|billion|million|bn|tonnes|days|years|months|yuan|yen|%)\b)": "\u00a0",
+}
+# Words that lead to a figure ("from 27.5% to"): a label is never cut just after one of them.
+LEADING_WORDS = {"from", "to", "at", "by", "of", "and", "the", "a", "an", "in", "on", "for", "with", "than", "over", "under", "until"}
+
+
 def short_event(text: str, limit: int = EVENT_LABEL_CHARS) -> str:
-    """An event's text shortened to its first clause, cut at a word, for a label on the chart."""
+    """An event's text shortened for a label on the chart: its first clause; if still too long,
+    shorter words (SHORT_WORDS), no parentheses and no preamble before a colon ("Commerce notice
+    takes effect: "); only then cut at a word, never on a word that leads to a figure it would lack."""
     text = " ".join(str(text).split())
     for stop in ("; ", ": "):
         head = text.split(stop, 1)[0]
@@ -451,17 +465,32 @@ def short_event(text: str, limit: int = EVENT_LABEL_CHARS) -> str:
             break
     if len(text) <= limit:
         return text.rstrip(".")
-    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    for pattern, short in SHORT_WORDS.items():
+        text = re.sub(pattern, short, text)
+    text = re.sub(r" \([^)]*\)", "", text)
+    if len(text) > limit and ": " in text:
+        rest = text.split(": ", 1)[1]
+        if len(rest) >= 24 and re.search(r"\d", rest):
+            text = rest[0].upper() + rest[1:]
+    if len(text) <= limit:
+        return text.rstrip(".")
+    words = text[: limit - 1].split(" ")[:-1]
+    # Never end on a word that leads to a figure the label then lacks ("fall from 27.5% to…").
+    while words and words[-1].lower() in LEADING_WORDS:
+        words.pop()
+    return " ".join(words).rstrip(",;:") + "…"
 
 
 def wrap_label(text: str, width: int = EVENT_LINE_CHARS) -> str:
-    """`text` in lines of at most `width` characters (a chart label; Vega breaks at newlines)."""
+    """`text` in at most two lines of about `width` characters (a chart label; Vega breaks at
+    newlines): the lines widen a little rather than cut the text."""
     import textwrap
 
-    lines = textwrap.wrap(text, width)
-    if len(lines) > 2:
-        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width, placeholder="…")]
-    return "\n".join(lines)
+    for wider in range(width, width + 16):
+        lines = textwrap.wrap(text, wider, break_on_hyphens=False)
+        if len(lines) <= 2:
+            return "\n".join(lines)
+    return "\n".join([lines[0], textwrap.shorten(" ".join(lines[1:]), width + 15, placeholder="…")])
 
 
 def key_event_ids(events: pd.DataFrame, since: pd.Timestamp, most: int = KEY_EVENTS_MAX) -> list[str]:
