@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -25,6 +26,17 @@ import pandas as pd
 # Between a number and its unit or per cent sign: a no-break space, so that a line end or a
 # narrow table cell never prints "17.1" and "%" apart (LaTeX writes it as `~`).
 UNIT_SPACE = "\u00a0"
+
+
+# A unit after a number in any text (the prose's own "50 %", a table cell): the space before it
+# is made a no-break space by `keep_units`, which the build applies to every page.
+_UNIT_AFTER_NUMBER = re.compile(
+    r"(?<=\d) (?=(?:%|percentage points?|per ?cent|trillion|billion|million|bn|tonnes|t|days?|yen|years?|months?|weeks?)(?!\w))")
+
+
+def keep_units(text: str) -> str:
+    """`text` with a no-break space (UNIT_SPACE) between each number and the unit after it: 50 %."""
+    return _UNIT_AFTER_NUMBER.sub(UNIT_SPACE, text)
 
 
 class UnitError(ValueError):

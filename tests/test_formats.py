@@ -118,3 +118,10 @@ def test_a_value_computed_from_a_column_keeps_its_unit():
     assert (total.unit, total.origin) == ("billion yen", "japan_exports_to_us_by_product.value_jpy_bn (computed)")
     with pytest.raises(fmt.UnitError):
         fmt.usd_bn(total)
+
+
+def test_keep_units_glues_a_typed_number_to_its_unit():
+    text = 'when steel went to 50 % and cars paid 27.5 %, "from 90 % to 60 %", $550 billion, 12 tonnes, in 2025 the'
+    kept = fmt.keep_units(text)
+    assert "50\u00a0%" in kept and "27.5\u00a0%" in kept and "60\u00a0%" in kept and "550\u00a0billion" in kept
+    assert "12\u00a0tonnes" in kept and "2025 the" in kept, "only a unit after a number is glued"

@@ -77,3 +77,17 @@ def test_long_tables_wrap_instead_of_running_off_the_page(pdf_text):
     assert not [spec for spec in specs if re.fullmatch(r"\{[|l]+\}", spec)], specs
     terms_page = next(page for page in pdf_text.split("\f") if "capital commitment" in page)
     assert "Mainichi" in terms_page, "the last column of the MOU's terms (T02: '... reported by Mainichi') is cut off"
+
+
+def test_no_space_is_swallowed_after_a_closing_quote(pdf_text):
+    """xeCJK took ’ and ” for CJK punctuation and ate the space after them ('a “reciprocal”tariff',
+    'the seed articles’claims'): no letter follows a closing double quote, nor a plural possessive."""
+    glued = re.findall(r"\S{0,20}(?:”|s’)[A-Za-z]\S{0,10}", pdf_text)
+    assert not glued, f"{len(glued)} closing quotes glued to the next word: {glued[:8]}"
+
+
+def test_no_line_starts_with_a_unit_torn_from_its_number(pdf_text):
+    """A no-break space keeps '17.1 %' together: no line (of text or of a table cell) starts with '%'."""
+    torn = [line for line in pdf_text.splitlines() if re.match(r"\s*%", line)]
+    assert not torn, f"{len(torn)} lines start with '%': {torn[:5]}"
+    assert " -fold" not in pdf_text

@@ -25,6 +25,7 @@
 - Rewrites the front page when a library style or script changed, so that Sphinx copies
   it (a build that writes no page copies no static file).
 - Makes long tables wrap in the PDF (booklib.build.latex_tables).
+- Keeps a number and its unit on one line on every page (booklib.build.typography).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import re
 from pathlib import Path
 
 from booklib.build.latex_tables import WrapLongTables
+from booklib.build.typography import KeepUnits
 
 # altair, vl_convert and pandas are imported where used: a no-op rebuild needs none of them.
 
@@ -63,6 +65,7 @@ def setup(app):
     app.add_css_file(f"{STATIC_DIR_NAME}/book-charts.css")
     app.add_css_file(f"{STATIC_DIR_NAME}/book-explorer.css")
     app.add_post_transform(WrapLongTables)
+    app.add_post_transform(KeepUnits)
     _setup_citations(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
 
