@@ -241,14 +241,16 @@ def estimate_lines(estimates: pd.DataFrame, model: LinearLoss) -> dict[str, tupl
 
 def cost_grid(estimates: pd.DataFrame, model: LinearLoss) -> pd.DataFrame:
     """Every scenario the explorer offers: the loss by month of restriction for each estimate,
-    with the words of the marker at that month."""
+    with the words of the marker at that month, and the longest duration the estimate itself
+    covers (`estimated_to`: beyond it the line is an extrapolation, drawn dashed)."""
     rows = []
     for scenario, (words, line) in estimate_lines(estimates, model).items():
         for months in range(1, LONGEST_MONTHS + 1):
             loss = line.loss_pct_of_gdp(months)
             marker = f"{fmt.count(months)} {'month' if months == 1 else 'months'}: {fmt.percent(loss, 2)} of GDP"
             rows.append({"estimate": scenario, "months": months, "loss_pct": loss, "series": words,
-                         "marker": marker + (" (extrapolated)" if line.is_extrapolation(months) else "")})
+                         "marker": marker + (" (extrapolated)" if line.is_extrapolation(months) else ""),
+                         "estimated_to": line.longest_estimated_months})
     return pd.DataFrame(rows)
 
 
@@ -272,6 +274,12 @@ def curve_reach(explorer, curve_months: int) -> str:
     """The line layer's filter: the chosen estimate's line to `curve_months`, or further when the
     chosen duration is longer."""
     return f"datum.months <= max({curve_months}, {explorer.control('months').param_name})"
+
+
+def estimated_part(extrapolated: bool) -> str:
+    """The line layer's filter for the part an estimate covers, or (`extrapolated`) the part beyond
+    it; both hold the last estimated month, so the solid and the dashed line meet."""
+    return "datum.months >= datum.estimated_to" if extrapolated else "datum.months <= datum.estimated_to"
 
 
 def cost_table(grid: pd.DataFrame, months: list[int]) -> pd.DataFrame:
