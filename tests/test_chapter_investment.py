@@ -183,8 +183,11 @@ def test_funding_facts_and_the_break_even(tables, benchmark):
     assert inv.break_even_gross_pct(tables["mou_terms"], P["INVESTED"], P["YEARS"], benchmark.value, 4) < needed
 
 
-def test_funding_facts_fail_when_a_drawn_project_earns_the_benchmark(tables, benchmark):
-    with pytest.raises(ProseError, match="ten-year Treasury yield"):
+def test_funding_facts_fail_when_the_figure_stops_short_of_the_break_even_or_runs_far_past_it(tables, benchmark):
+    """The figure's x-axis must reach the break-even return the text names (24.5 %), and only just."""
+    with pytest.raises(ProseError, match="right-hand edge of the figure"):
+        inv.funding_facts(tables["mou_terms"], benchmark, P["INVESTED"], P["YEARS"], [2, 4, 6, 8, 10, 12, 15])
+    with pytest.raises(ProseError, match="right-hand edge of the figure"):
         inv.funding_facts(tables["mou_terms"], benchmark, P["INVESTED"], P["YEARS"], [*P["GROSS_RETURNS_PCT"], 30])
 
 
