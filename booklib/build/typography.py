@@ -4,6 +4,10 @@ The formatters of booklib.formats write glued values with a no-break space alrea
 post-transform gives the same to what the prose types itself ("when steel went to 50 %"), to
 table cells and to captions, so that neither a line end nor a narrow table cell prints a number
 and its "%" apart. Code and literal text are left as they are.
+
+In the PDF, straight quotes left in text that Sphinx's smart quotes do not reach (titles in the
+bibliography, text from the data) are made typographic, as the HTML's fonts draw them: TeX's
+fonts print a straight " as a closing ” wherever it stands ('nation's ”friends circle”').
 """
 
 from __future__ import annotations
@@ -20,11 +24,19 @@ class KeepUnits(SphinxPostTransform):
     default_priority = 300
 
     def run(self, **kwargs) -> None:
+        from docutils.utils.smartquotes import educateQuotes
+
+        latex = self.app.builder.format == "latex"
+        before = " "  # the character before each text, so that a quote opening a text node reads right
         for text in list(self.document.findall(nodes.Text)):
             parent = text.parent
             if parent is None or isinstance(parent, LITERAL) or any(isinstance(a, LITERAL) for a in _ancestors(parent)):
                 continue
             kept = keep_units(str(text))
+            if latex and ('"' in kept or "'" in kept):
+                kept = educateQuotes(before + kept, language="en")[1:]
+            if kept:
+                before = kept[-1]
             if kept != str(text):
                 parent.replace(text, nodes.Text(kept))
 
