@@ -233,7 +233,6 @@ def effective_facts(path: pd.DataFrame, measures: pd.DataFrame) -> dict[str, str
         "tar-eff-deal": fmt.percent(on["deal"], 1),
         "tar-eff-s122": fmt.percent(on["s122"], 1),
         "tar-eff-latest": fmt.percent(latest, 1),
-        "tar-eff-multiple": fmt.number(latest / before, 0),
         "tar-eff-fold": fmt.fold(latest / before, 0),
         # What fig-tar-effective plots: the rate above the duties paid before 2025.
         "tar-eff-peak-added": fmt.percent(peak - before, 1),

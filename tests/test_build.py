@@ -64,7 +64,7 @@ def test_every_figure_has_number_caption_and_source(built_html):
         for figure in figures(page.read_text(encoding="utf-8")):
             seen += 1
             name = re.search(r'<figure[^>]*id="([^"]+)"', figure).group(1)
-            number = re.search(r'<span class="caption-number">(Fig\. [\d.]+) </span>', figure)
+            number = re.search(r'<span class="caption-number">(Fig\. [\dA-Z.]+) </span>', figure)
             assert number, f"{name} has no figure number"
             caption = re.search(r'<span class="caption-text">(.*?)</span><a class="headerlink"', figure, re.S)
             assert caption and len(re.sub("<[^>]+>", "", caption.group(1))) > 40, f"{name} caption is missing or too short"

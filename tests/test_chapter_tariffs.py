@@ -104,7 +104,7 @@ def test_effective_facts(path, measures):
     assert facts["tar-eff-peak-date"] == "7 August 2025"
     assert facts["tar-eff-deal"] == "14.2\u00a0%"
     assert facts["tar-eff-latest"] == "13.7\u00a0%"
-    assert facts["tar-eff-multiple"] == "9"
+    assert facts["tar-eff-fold"] == "9-fold"
 
 
 def test_effective_facts_guard_the_steps(path, measures):
