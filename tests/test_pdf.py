@@ -82,7 +82,7 @@ def test_long_tables_wrap_instead_of_running_off_the_page(pdf_text):
 def test_no_space_is_swallowed_after_a_closing_quote(pdf_text):
     """xeCJK took ’ and ” for CJK punctuation and ate the space after them ('a “reciprocal”tariff',
     'the seed articles’claims'): no letter follows a closing double quote, nor a plural possessive."""
-    glued = re.findall(r"\S{0,20}(?:”|s’)[A-Za-z]\S{0,10}", pdf_text)
+    glued = re.findall(r"\S{0,20}(?:”[A-Za-z]|s’(?!s\b)[A-Za-z])\S{0,10}", pdf_text)
     assert not glued, f"{len(glued)} closing quotes glued to the next word: {glued[:8]}"
 
 
@@ -91,3 +91,23 @@ def test_no_line_starts_with_a_unit_torn_from_its_number(pdf_text):
     torn = [line for line in pdf_text.splitlines() if re.match(r"\s*%", line)]
     assert not torn, f"{len(torn)} lines start with '%': {torn[:5]}"
     assert " -fold" not in pdf_text
+
+
+def test_one_numbered_bibliography_and_lettered_appendices(pdf_text):
+    """The bibliography is the numbered appendix 'Bibliography', holding the entries (not one
+    sentence, with the entries after the last chapter); an appendix's figures carry its letter."""
+    flat = " ".join(pdf_text.split())
+    assert re.search(r"E Bibliography \d+", flat), "the contents list no lettered Bibliography appendix"
+    assert not re.search(r"\b1[0-2] Bibliography\b", flat)
+    assert "Fig. B.1: Events of the book" in flat, "the timeline's figure is not Fig. B.1 as on the web"
+    assert "Type in the box" not in flat
+
+
+def test_the_title_page_gives_the_edition_and_the_as_of_date():
+    from booklib import citation
+    from booklib import formats as fmt
+    from bookchapters import LATEST_DOCUMENT
+
+    first = subprocess.run(["pdftotext", "-l", "1", str(PDF), "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(first.split())
+    assert citation.edition()["version"] in flat and f"Data as of {fmt.day(LATEST_DOCUMENT)}" in flat

@@ -86,8 +86,12 @@ class BibliographyInItsChapter(SphinxPostTransform):
 
 
 # The gathered entries open no chapter of their own (the Bibliography appendix is their chapter).
+# Figures and tables are numbered by the chapter as printed (Sphinx writes \arabic{chapter},
+# which would number an appendix's figures 2.1 where its heading says B).
 LATEX_PREAMBLE = r"""
 \makeatletter
+\renewcommand{\thefigure}{\ifnum\c@chapter>\z@\thechapter.\fi\arabic{figure}}
+\renewcommand{\thetable}{\ifnum\c@chapter>\z@\thechapter.\fi\arabic{table}}
 \renewenvironment{sphinxthebibliography}[1]
   {\begingroup\let\chapter\@gobbletwo\begin{thebibliography}{#1}}
   {\end{thebibliography}\endgroup}
