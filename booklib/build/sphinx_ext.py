@@ -171,6 +171,7 @@ def _edition_on_title_page(app, config) -> None:
     info = edition()
     config.release = config.version = info["version"]
     config.today = f"Data as of {book_as_of()}"
+    config.latex_elements = {**(config.latex_elements or {}), "releasename": "Version"}
 
 
 BOOK_PDF = "book.pdf"
