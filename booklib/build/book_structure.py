@@ -90,8 +90,9 @@ class BibliographyInItsChapter(SphinxPostTransform):
 # which would number an appendix's figures 2.1 where its heading says B).
 LATEX_PREAMBLE = r"""
 \makeatletter
-\renewcommand{\thefigure}{\ifnum\c@chapter>\z@\thechapter.\fi\arabic{figure}}
-\renewcommand{\thetable}{\ifnum\c@chapter>\z@\thechapter.\fi\arabic{table}}
+\AtBeginDocument{% after Sphinx's own numbering, also set at the beginning of the document
+  \renewcommand{\thefigure}{\ifnum\c@chapter>\z@\thechapter.\fi\arabic{figure}}%
+  \renewcommand{\thetable}{\ifnum\c@chapter>\z@\thechapter.\fi\arabic{table}}}
 \renewenvironment{sphinxthebibliography}[1]
   {\begingroup\let\chapter\@gobbletwo\begin{thebibliography}{#1}}
   {\end{thebibliography}\endgroup}
