@@ -113,7 +113,7 @@ def year_x(field: str = "year", title: str | None = None, years=None) -> alt.X:
     axis = dict(labelOverlap="greedy", labelSeparation=6)
     if years is None:
         return alt.X(f"{field}:Q", title=title, axis=alt.Axis(format="d", tickMinStep=1, tickCount=_TICKS, **axis),
-                     scale=alt.Scale(zero=False, padding=12))
+                     scale=alt.Scale(zero=False, nice=False, padding=12))
     present = [int(y) for y in pd.Series(years).dropna()]
     every = list(range(min(present), max(present) + 1))
     return alt.X(f"{field}:O", title=title, scale=alt.Scale(domain=every), axis=alt.Axis(labelAngle=0, **axis))
@@ -140,17 +140,24 @@ def gap_rows(frame: pd.DataFrame, time: str, keys: list[str] | tuple = (), freq:
 
 
 def lines_across_gaps(spec: dict, data: pd.DataFrame) -> list[str]:
-    """The series of line marks on a monthly or yearly time axis that join two periods with a
-    missing period between them (the house rule `gap_rows` prevents): "<series> <from>–<to>"."""
+    """The series of line marks on a monthly or yearly time axis (or whole years on a number axis,
+    `year`) that join two periods with a missing period between them (the house rule `gap_rows` prevents): "<series> <from>–<to>"."""
     found = []
     for layer in _mark_layers(spec):
         mark = layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
+        if isinstance(layer["mark"], dict) and layer["mark"].get("strokeDash"):
+            continue  # a dashed line may bridge missing periods: the house sign of a line drawn across them
         encoding = layer.get("encoding", {})
         x, y = encoding.get("x", {}), encoding.get("y", {})
-        if mark not in ("line", "trail", "area") or x.get("type") != "temporal" or x.get("field") not in data or y.get("field") not in data:
+        if mark not in ("line", "trail", "area") or x.get("field") not in data or y.get("field") not in data:
             continue
         keys = [e["field"] for c in ("color", "detail", "strokeDash") for e in _as_list(encoding.get(c)) if e.get("field") in data]
-        stamps = pd.to_datetime(data[x["field"]])
+        if x.get("type") == "quantitative" and x["field"] == "year":  # whole years on a number axis (year_x)
+            stamps = pd.to_datetime(data["year"].astype("Int64").astype("string") + "-01-01", errors="coerce")
+        elif x.get("type") == "temporal":
+            stamps = pd.to_datetime(data[x["field"]])
+        else:
+            continue
         if not len(stamps.dropna()) or not (stamps.dropna().dt.day == 1).all():
             continue  # not periods of months or years: a step series of dates, daily data
         yearly = (stamps.dropna().dt.month == 1).all()

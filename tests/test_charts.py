@@ -141,3 +141,13 @@ def test_a_line_across_missing_months_is_refused_and_gap_rows_fix_it():
     # Vega draws no line through the empty months: they reach the spec as nulls.
     values = next(iter(fixed.spec["datasets"].values()))
     assert [v["value"] for v in values] == [6.0, None, None, None, 1.0, 2.0]
+
+
+def test_whole_years_on_a_number_axis_follow_the_same_rule_and_a_dotted_line_may_bridge():
+    """Years found far apart (1991, 2002) are not joined by a solid line; a dashed one is the
+    house sign of a line drawn across missing years, and may."""
+    frame = pd.DataFrame({"year": pd.Series([1991, 2002, 2003], dtype="Int64"), "value": [8.0, 55.0, 78.0]})
+    solid = alt.Chart(frame).mark_line().encode(x="year:Q", y="value:Q", tooltip=["year:Q", "value:Q"])
+    assert lines_across_gaps(solid.to_dict(), frame) == ["all 1991-01–2002-01"]
+    dotted = alt.Chart(frame).mark_line(strokeDash=[2, 3]).encode(x="year:Q", y="value:Q", tooltip=["year:Q", "value:Q"])
+    assert lines_across_gaps(dotted.to_dict(), frame) == []
