@@ -41,14 +41,14 @@ def words(text: str) -> str:
 
 
 def test_every_html_figure_is_a_numbered_figure_in_the_pdf(pdf_text, built_html):
-    """Numbers differ where the appendix is unnumbered in HTML, so match captions by their text."""
+    """Match captions by their text (and the numbers, lettered in the appendix, are the same: test_date_of_data)."""
     flat = words(pdf_text)
     captions = []
     for page in built_html.rglob("*.html"):
         for caption in re.findall(r'<figcaption>\s*<p><span class="caption-number">[^<]*</span><span class="caption-text">(.*?)</span><a class="headerlink"', page.read_text(encoding="utf-8"), re.S):
             captions.append(words(re.sub("<[^>]+>", "", caption).replace("&amp;", "&"))[:50])
     assert captions
-    pdf_numbers = re.findall(r"Fig\. (\d+\.\d+): (.{0,50})", flat)
+    pdf_numbers = re.findall(r"Fig\. ([\dA-Z]+\.\d+): (.{0,50})", flat)
     assert len(pdf_numbers) >= len(captions), f"{len(captions)} figures in HTML, {len(pdf_numbers)} numbered in the PDF"
     for caption in captions:
         assert any(caption[:40] in text or text[:40] in caption for _, text in pdf_numbers) or caption[:40] in flat, \
@@ -111,3 +111,15 @@ def test_the_title_page_gives_the_edition_and_the_as_of_date():
     first = subprocess.run(["pdftotext", "-l", "1", str(PDF), "-"], capture_output=True, text=True, check=True).stdout
     flat = " ".join(first.split())
     assert citation.edition()["version"] in flat and f"Data as of {fmt.day(LATEST_DOCUMENT)}" in flat
+
+
+def test_a_figure_has_the_same_number_online_and_in_print(pdf_text, built_html):
+    """Appendices are lettered in both editions, so 'Fig. B.1' on the web is 'Fig. B.1' in the PDF."""
+    flat = words(pdf_text)
+    checked = 0
+    for page in built_html.rglob("*.html"):
+        for number, caption in re.findall(r'<figcaption>\s*<p><span class="caption-number">Fig\. ([^ <]+) </span><span class="caption-text">(.*?)</span><a class="headerlink"', page.read_text(encoding="utf-8"), re.S):
+            text = words(re.sub("<[^>]+>", "", caption).replace("&amp;", "&"))[:30]
+            assert f"Fig. {number}: {text}" in flat, f"Fig. {number} ({text!r}) has another number in the PDF"
+            checked += 1
+    assert checked >= 20
