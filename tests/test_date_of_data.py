@@ -55,6 +55,10 @@ def test_appendix_figures_have_one_lettered_number(built_html):
     """Appendices are A, B, … on the web as in print: the timeline is the second appendix."""
     text = page_text(built_html, "chapters/appendix/timeline")
     assert re.search(r"Fig\. B\.1", text) and not re.search(r"Fig\. 1\b|Fig\. 7\.1", text)
+    # The navigation of every page letters them too.
+    navigation = (built_html / "chapters/tariffs.html").read_text(encoding="utf-8")
+    assert re.search(r'href="appendix/timeline.html">B\. Timeline of events', navigation)
+    assert not re.search(r'href="appendix/[a-z_]+\.html">\d+\. ', navigation)
 
 
 def test_every_page_offers_the_whole_book_pdf(built_html):

@@ -39,10 +39,16 @@ def letter(index: int) -> str:
 def _letter_appendices(app, env) -> list[str]:
     """After the table of contents numbered sections and figures: an appendix's number is its letter."""
     for index, docname in enumerate(appendix_docs(app.srcdir)):
-        for table in (env.toc_secnumbers, ):
-            numbers = table.get(docname)
-            if numbers:
-                table[docname] = {anchor: (letter(index), *number[1:]) if number else number for anchor, number in numbers.items()}
+        numbers = env.toc_secnumbers.get(docname)
+        if numbers:
+            env.toc_secnumbers[docname] = {anchor: (letter(index), *number[1:]) if number else number
+                                           for anchor, number in numbers.items()}
+        # The navigation's entries (every page's sidebar) carry their own copy of the number.
+        if docname in env.tocs:
+            for reference in env.tocs[docname].findall(nodes.reference):
+                number = reference.get("secnumber")
+                if number and not isinstance(number[0], str):
+                    reference["secnumber"] = (letter(index), *number[1:])
         for kind, numbers in env.toc_fignumbers.get(docname, {}).items():
             env.toc_fignumbers[docname][kind] = {label: (letter(index), *number[1:]) for label, number in numbers.items()}
     return []
