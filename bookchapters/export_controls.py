@@ -110,8 +110,8 @@ def magnet_facts(monthly: pd.DataFrame) -> dict[str, str]:
     japan_months = int((monthly["destination"] == "Japan").sum())
     require(japan_months < len(world), "figures for Japan alone were found for only some months")
     return {
-        "ec-magnets-jan": fmt.number(world["2025-01"], 0),
-        "ec-magnets-may": fmt.number(world["2025-05"], 0),
+        "ec-magnets-jan": fmt.with_unit(fmt.number(world["2025-01"], 0), "tonnes"),
+        "ec-magnets-may": fmt.with_unit(fmt.number(world["2025-05"], 0), "tonnes"),
         "ec-magnets-japan-months": fmt.count(japan_months),
     }
 
@@ -137,11 +137,11 @@ def rare_earth_facts(monthly: pd.DataFrame, exports: pd.DataFrame) -> dict[str, 
     require(tonnes.idxmax() == "2025-06", "June 2025 is the highest month of the series")
     require(years["2025"] > years["2024"], "the 2025 total exceeded 2024's")
     return {
-        "ec-ree-mar-2025": fmt.number(tonnes["2025-03"], 0),
-        "ec-ree-apr-2025": fmt.number(tonnes["2025-04"], 0),
-        "ec-ree-jun-2025": fmt.number(tonnes["2025-06"], 0),
-        "ec-ree-2024": fmt.number(years["2024"], 0),
-        "ec-ree-2025": fmt.number(years["2025"], 0),
+        "ec-ree-mar-2025": fmt.with_unit(fmt.number(tonnes["2025-03"], 0), "tonnes"),
+        "ec-ree-apr-2025": fmt.with_unit(fmt.number(tonnes["2025-04"], 0), "tonnes"),
+        "ec-ree-jun-2025": fmt.with_unit(fmt.number(tonnes["2025-06"], 0), "tonnes"),
+        "ec-ree-2024": fmt.with_unit(fmt.number(years["2024"], 0), "tonnes"),
+        "ec-ree-2025": fmt.with_unit(fmt.number(years["2025"], 0), "tonnes"),
         "ec-ree-last-month": fmt.month(monthly["month"].max()),
         "ec-ree-first-month": fmt.month(monthly["month"].min()),
     }
@@ -212,7 +212,7 @@ def diversification_list(actions: pd.DataFrame) -> pd.DataFrame:
     def amount(value, unit) -> str:
         if pd.isna(value):
             return "amount not stated"
-        return f"{fmt.number(value, 0 if float(value).is_integer() else 1)} {unit}"
+        return fmt.with_unit(fmt.number(value, 0 if float(value).is_integer() else 1), unit)
 
     return actions.assign(amount=[amount(a, u) for a, u in zip(actions["amount"], actions["unit"].fillna(""))])
 
@@ -241,14 +241,16 @@ def estimate_lines(estimates: pd.DataFrame, model: LinearLoss) -> dict[str, tupl
 
 def cost_grid(estimates: pd.DataFrame, model: LinearLoss) -> pd.DataFrame:
     """Every scenario the explorer offers: the loss by month of restriction for each estimate,
-    with the words of the marker at that month."""
+    with the words of the marker at that month, and the longest duration the estimate itself
+    covers (`estimated_to`: beyond it the line is an extrapolation, drawn dashed)."""
     rows = []
     for scenario, (words, line) in estimate_lines(estimates, model).items():
         for months in range(1, LONGEST_MONTHS + 1):
             loss = line.loss_pct_of_gdp(months)
             marker = f"{fmt.count(months)} {'month' if months == 1 else 'months'}: {fmt.percent(loss, 2)} of GDP"
             rows.append({"estimate": scenario, "months": months, "loss_pct": loss, "series": words,
-                         "marker": marker + (" (extrapolated)" if line.is_extrapolation(months) else "")})
+                         "marker": marker + (" (extrapolated)" if line.is_extrapolation(months) else ""),
+                         "estimated_to": line.longest_estimated_months})
     return pd.DataFrame(rows)
 
 
@@ -272,6 +274,12 @@ def curve_reach(explorer, curve_months: int) -> str:
     """The line layer's filter: the chosen estimate's line to `curve_months`, or further when the
     chosen duration is longer."""
     return f"datum.months <= max({curve_months}, {explorer.control('months').param_name})"
+
+
+def estimated_part(extrapolated: bool) -> str:
+    """The line layer's filter for the part an estimate covers, or (`extrapolated`) the part beyond
+    it; both hold the last estimated month, so the solid and the dashed line meet."""
+    return "datum.months >= datum.estimated_to" if extrapolated else "datum.months <= datum.estimated_to"
 
 
 def cost_table(grid: pd.DataFrame, months: list[int]) -> pd.DataFrame:

@@ -93,20 +93,48 @@ def world_totals(trade: pd.DataFrame) -> pd.DataFrame:
     return trade[(trade["partner"] == "World") & trade["flow"].isin(EXPORTS_IMPORTS)]
 
 
+# A dash per partner, so the lines part without colour (the United States and the EU are both
+# blues; a print in grey): solid, long dashes, dots, dash-dot, short dashes.
+PARTNER_DASHES = [[1, 0], [8, 4], [2, 3], [10, 3, 2, 3], [4, 4]]
+
+
+PANEL_HEIGHT = 180
+LABEL_PIXELS = 12  # the height a line-end label needs
+
+
+def end_label_positions(data: pd.DataFrame, value: str, height: int = PANEL_HEIGHT) -> pd.Series:
+    """Where each partner's name goes at the end of its line (in the value's units; empty on the
+    other rows): at its last value, moved apart where two names would overlap in a panel."""
+    at = pd.Series(float("nan"), index=data.index)
+    gap = LABEL_PIXELS * float(data[value].max()) * 1.1 / height
+    for _, panel in data.groupby("flow"):
+        last = panel.loc[panel.groupby("partner")["year"].idxmax()].sort_values(value)
+        placed: list[float] = []
+        for index, y in zip(last.index, last[value].astype(float)):
+            y = max(y, placed[-1] + gap) if placed else y
+            placed.append(y)
+            at[index] = y
+    return at
+
+
 def partner_lines(frame: pd.DataFrame, value: str, axis_title: str, tips: dict) -> alt.FacetChart:
     """Partners as lines over the years, one panel per flow: the shared form of the levels
-    and shares figures. `tips`: the tooltip titles (see `tooltips`)."""
+    and shares figures. `tips`: the tooltip titles (see `tooltips`). Each partner has its colour
+    and its dash (one legend shows both), and its name at the end of its line."""
     data = frame[list(dict.fromkeys(["year", "partner", "flow", value, *tips]))]
+    data = data.assign(label_at=end_label_positions(data, value, PANEL_HEIGHT))
+    color = economy_color("partner:N", title="Partner", economies=PARTNERS)
+    dash = alt.StrokeDash("partner:N", title="Partner", scale=alt.Scale(domain=PARTNERS, range=PARTNER_DASHES))
+    base = alt.Chart().encode(x=year_x("year"), y=alt.Y(f"{value}:Q").title(axis_title))
+    lines = base.mark_line(point=alt.OverlayMarkDef(size=18)).encode(
+        color=color, strokeDash=dash, tooltip=tooltips(data, tips))
+    ends = (base.transform_filter("isValid(datum.label_at)")
+            .mark_text(align="left", dx=6, fontSize=10)
+            .encode(y="label_at:Q", text="partner:N", color=economy_color("partner:N", economies=PARTNERS).legend(None),
+                    tooltip=tooltips(data, tips)))
     return (
-        alt.Chart(data)
-        .mark_line(point=alt.OverlayMarkDef(size=18))
-        .encode(
-            x=year_x("year"),
-            y=alt.Y(f"{value}:Q").title(axis_title),
-            color=economy_color("partner:N", title="Partner", economies=PARTNERS),
-            tooltip=tooltips(data, tips),
-        )
-        .properties(height=180)
+        alt.layer(lines, ends, data=data)
+        .properties(height=PANEL_HEIGHT)
         .facet(row=alt.Row("flow:N").title(None))
     )
 

@@ -234,7 +234,10 @@ def effective_facts(path: pd.DataFrame, measures: pd.DataFrame) -> dict[str, str
         "tar-eff-deal": fmt.percent(on["deal"], 1),
         "tar-eff-s122": fmt.percent(on["s122"], 1),
         "tar-eff-latest": fmt.percent(latest, 1),
-        "tar-eff-multiple": fmt.number(latest / before, 0),
+        "tar-eff-fold": fmt.fold(latest / before, 0),
+        # What fig-tar-effective plots: the rate above the duties paid before 2025.
+        "tar-eff-peak-added": fmt.percent(peak - before, 1),
+        "tar-eff-latest-added": fmt.percent(latest - before, 1),
     }
 
 
@@ -381,9 +384,10 @@ def front_page_facts(measures: pd.DataFrame, mix: pd.DataFrame, path: pd.DataFra
         "kf-hs87-share": cars["tar-hs87-share"],
         "kf-autos15-rate": rates["tar-autos15-rate"],
         "kf-autos15-date": rates["tar-autos15-date"],
-        "kf-eff-multiple": average["tar-eff-multiple"],
+        "kf-eff-fold": average["tar-eff-fold"],
         "kf-eff-before": average["tar-eff-before"],
-        "kf-eff-peak": average["tar-eff-peak"],
+        "kf-eff-peak-added": average["tar-eff-peak-added"],
+        "kf-eff-latest-added": average["tar-eff-latest-added"],
         "kf-eff-latest": average["tar-eff-latest"],
         "kf-s122-start": rates["tar-s122-start"],
         "kf-s122-rate": rates["tar-s122-rate"],

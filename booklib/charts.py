@@ -90,14 +90,92 @@ def tooltips(data: pd.DataFrame, titles: dict[str, str | tuple[str, str]]) -> li
     return shown
 
 
+# Time axes: about one label per this many pixels of width, and Vega hides any label that would
+# still touch its neighbour, so no two labels overlap at any width the page fits the chart to.
+AXIS_LABEL_SPACING = 90
+_TICKS = {"expr": f"max(2, floor(width / {AXIS_LABEL_SPACING}))"}
+
+
 def date_x(field: str, fmt: str = "%b %Y", title: str | None = None) -> alt.X:
-    """The house time axis: dates on x, month and year labels, no title."""
-    return alt.X(f"{field}:T", title=title, axis=alt.Axis(format=fmt))
+    """The house time axis: dates on x, month and year labels, no title; the number of labels
+    follows the chart's width and overlapping labels are dropped (AXIS_LABEL_SPACING)."""
+    return alt.X(f"{field}:T", title=title,
+                 axis=alt.Axis(format=fmt, tickCount=_TICKS, labelOverlap="greedy", labelSeparation=6, labelFlush=True))
 
 
-def year_x(field: str = "year", title: str | None = None) -> alt.X:
-    """Years on x as whole numbers (no thousands separator, no half years)."""
-    return alt.X(f"{field}:Q", title=title, axis=alt.Axis(format="d", tickMinStep=1), scale=alt.Scale(zero=False))
+def year_x(field: str = "year", title: str | None = None, years=None) -> alt.X:
+    """Years on x, evenly spaced: a year's distance from the next is always the same.
+
+    Without `years`: a quantitative axis of whole years (no thousands separator, no half years).
+    With `years` (the years the chart shows; for bars and grouped bars, which need a band axis):
+    an ordinal axis holding every year from the first to the last, so a year without data keeps
+    its place, empty, instead of the next year closing up."""
+    axis = dict(labelOverlap="greedy", labelSeparation=6)
+    if years is None:
+        return alt.X(f"{field}:Q", title=title, axis=alt.Axis(format="d", tickMinStep=1, tickCount=_TICKS, **axis),
+                     scale=alt.Scale(zero=False, nice=False, padding=12))
+    present = [int(y) for y in pd.Series(years).dropna()]
+    every = list(range(min(present), max(present) + 1))
+    return alt.X(f"{field}:O", title=title, scale=alt.Scale(domain=every), axis=alt.Axis(labelAngle=0, **axis))
+
+
+def gap_rows(frame: pd.DataFrame, time: str, keys: list[str] | tuple = (), freq: str = "MS") -> pd.DataFrame:
+    """House rule for time series with missing periods: a row with empty values for every period
+    (of `freq`, month starts by default) missing between a series' first and last, so that a line
+    breaks there instead of drawing a steady slide across months with no figure. A series is a
+    value of `keys`; the empty rows keep the series' keys and leave every other column blank."""
+    parts = []
+    groups = frame.groupby(list(keys), sort=False, dropna=False) if keys else [((), frame)]
+    for key, group in groups:
+        stamps = pd.to_datetime(group[time])
+        every = pd.date_range(stamps.min(), stamps.max(), freq=freq)
+        missing = every.difference(stamps)
+        filler = pd.DataFrame({time: missing}).astype({time: group[time].dtype})
+        for name, value in zip(keys, key if isinstance(key, tuple) else (key,)):
+            filler[name] = value
+        parts += [group, filler]
+    columns = list(frame.columns)
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True)[columns]
+    return out.sort_values([*keys, time], kind="stable").reset_index(drop=True)
+
+
+def lines_across_gaps(spec: dict, data: pd.DataFrame) -> list[str]:
+    """The series of line marks on a monthly or yearly time axis (or whole years on a number axis,
+    `year`) that join two periods with a missing period between them (the house rule `gap_rows` prevents): "<series> <from>–<to>"."""
+    found = []
+    for layer in _mark_layers(spec):
+        mark = layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
+        if isinstance(layer["mark"], dict) and layer["mark"].get("strokeDash"):
+            continue  # a dashed line may bridge missing periods: the house sign of a line drawn across them
+        encoding = layer.get("encoding", {})
+        x, y = encoding.get("x", {}), encoding.get("y", {})
+        if mark not in ("line", "trail", "area") or x.get("field") not in data or y.get("field") not in data:
+            continue
+        keys = [e["field"] for c in ("color", "detail", "strokeDash") for e in _as_list(encoding.get(c)) if e.get("field") in data]
+        if x.get("type") == "quantitative" and x["field"] == "year":  # whole years on a number axis (year_x)
+            stamps = pd.to_datetime(data["year"].astype("Int64").astype("string") + "-01-01", errors="coerce")
+        elif x.get("type") == "temporal":
+            stamps = pd.to_datetime(data[x["field"]])
+        else:
+            continue
+        if not len(stamps.dropna()) or not (stamps.dropna().dt.day == 1).all():
+            continue  # not periods of months or years: a step series of dates, daily data
+        yearly = (stamps.dropna().dt.month == 1).all()
+        step = pd.DateOffset(years=1) if yearly else pd.DateOffset(months=1)
+        frame = data.assign(_t=stamps).sort_values([*keys, "_t"])
+        for key, group in (frame.groupby(keys, sort=False) if keys else [("all", frame)]):
+            rows = list(zip(group["_t"], group[y["field"]]))
+            for (t0, v0), (t1, v1) in zip(rows, rows[1:]):
+                if pd.notna(v0) and pd.notna(v1) and t1 > t0 + step:
+                    name = " / ".join(map(str, key)) if isinstance(key, tuple) else key
+                    found.append(f"{name} {t0:%Y-%m}–{t1:%Y-%m}")
+    return found
+
+
+def _as_list(value) -> list[dict]:
+    if value is None:
+        return []
+    return [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, dict)]
 
 
 def economy_color(field: str, title: str | None = None, economies=None) -> alt.Color:
@@ -233,6 +311,10 @@ def book_figure(
     spec = titled.to_dict()
     _check_tooltips(name, spec)
     _check_columns_used(name, spec, data)
+    across = lines_across_gaps(spec, data)
+    if across:
+        raise ValueError(f"figure {name!r}: a line joins periods with missing ones between ({'; '.join(across)}): "
+                         "add the missing periods as empty rows with booklib.charts.gap_rows, so the line breaks there")
     figure = BookFigure(spec, name, data, list(sources), description, code=current_cell())
     if glue and building_page() is not None:
         from IPython.display import Markdown
@@ -366,8 +448,22 @@ EVENT_LINE_CHARS = 46
 KEY_EVENTS_MAX = 12
 
 
+# Words a chart label may shorten (the tooltip keeps the event's full text); figures are never shortened.
+SHORT_WORDS = {
+    r"\bper ?cent\b": "%", r"(?<=\d) %": "%", r"\bUnited States\b": "US", r"\bProclamation\b": "Procl.",
+    r"\bPresident\b": "Pres.", r"\bExecutive Order\b": "EO", r"\bDepartment\b": "Dept.", r"\bMinistry\b": "Min.",
+    r"\bapproximately\b": "about", r"\bthe\s(?=\d)": "",
+    # A figure and its unit stay together (a no-break space, which the label's wrapping keeps).
+    r"(?<=\d) (?=(trillion|billion|million|bn|tonnes|days|years|months|yuan|yen|%)\b)": "\u00a0",
+}
+# Words that lead to a figure ("from 27.5% to"): a label is never cut just after one of them.
+LEADING_WORDS = {"from", "to", "at", "by", "of", "and", "the", "a", "an", "in", "on", "for", "with", "than", "over", "under", "until"}
+
+
 def short_event(text: str, limit: int = EVENT_LABEL_CHARS) -> str:
-    """An event's text shortened to its first clause, cut at a word, for a label on the chart."""
+    """An event's text shortened for a label on the chart: its first clause; if still too long,
+    shorter words (SHORT_WORDS), no parentheses and no preamble before a colon ("Commerce notice
+    takes effect: "); only then cut at a word, never on a word that leads to a figure it would lack."""
     text = " ".join(str(text).split())
     for stop in ("; ", ": "):
         head = text.split(stop, 1)[0]
@@ -376,17 +472,32 @@ def short_event(text: str, limit: int = EVENT_LABEL_CHARS) -> str:
             break
     if len(text) <= limit:
         return text.rstrip(".")
-    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    for pattern, short in SHORT_WORDS.items():
+        text = re.sub(pattern, short, text)
+    text = re.sub(r" \([^)]*\)", "", text)
+    if len(text) > limit and ": " in text:
+        rest = text.split(": ", 1)[1]
+        if len(rest) >= 24 and re.search(r"\d", rest):
+            text = rest[0].upper() + rest[1:]
+    if len(text) <= limit:
+        return text.rstrip(".")
+    words = text[: limit - 1].split(" ")[:-1]
+    # Never end on a word that leads to a figure the label then lacks ("fall from 27.5% to…").
+    while words and words[-1].lower() in LEADING_WORDS:
+        words.pop()
+    return " ".join(words).rstrip(",;:") + "…"
 
 
 def wrap_label(text: str, width: int = EVENT_LINE_CHARS) -> str:
-    """`text` in lines of at most `width` characters (a chart label; Vega breaks at newlines)."""
+    """`text` in at most two lines of about `width` characters (a chart label; Vega breaks at
+    newlines): the lines widen a little rather than cut the text."""
     import textwrap
 
-    lines = textwrap.wrap(text, width)
-    if len(lines) > 2:
-        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width, placeholder="…")]
-    return "\n".join(lines)
+    for wider in range(width, width + 16):
+        lines = textwrap.wrap(text, wider, break_on_hyphens=False)
+        if len(lines) <= 2:
+            return "\n".join(lines)
+    return "\n".join([lines[0], textwrap.shorten(" ".join(lines[1:]), width + 15, placeholder="…")])
 
 
 def key_event_ids(events: pd.DataFrame, since: pd.Timestamp, most: int = KEY_EVENTS_MAX) -> list[str]:

@@ -108,6 +108,21 @@ def load(table: str, directory: Path | None = None) -> pd.DataFrame:
     return _load(table, directory)
 
 
+def documents_to(tables: list[str], directory: Path | None = None) -> pd.Timestamp | None:
+    """The date of the latest document that the rows of `tables` cite: the largest
+    `date_published` in sources.csv among the source_ids of their rows (None if they cite no
+    dated document). A page's "Documents to" date, computed from the tables it declares."""
+    registry = _load("sources", directory).set_index("source_id")["date_published"]
+    cited: set[str] = set()
+    for table in tables:
+        frame = _load(table, directory)
+        if "source_id" in frame.columns:
+            for cell in frame["source_id"].dropna():
+                cited.update(split_ids(cell))
+    dates = pd.to_datetime(registry[registry.index.isin(cited)].astype("string"), format="ISO8601").dropna()
+    return dates.max() if len(dates) else None
+
+
 def building_page() -> str | None:
     """The page a book build is executing (set by booklib.build.sphinx_ext), or None outside a build."""
     return os.environ.get("BOOKLIB_PAGE")

@@ -163,6 +163,14 @@ class Explorer:
         values = self.grid[column].astype(float)
         return [min(0.0, math.floor(values.min())), float(math.ceil(values.max()))]
 
+    def extent(self, column: str) -> list:
+        """The first and last value of `column` over every scenario (dates as ISO text), for an
+        axis that holds every scenario and so stays put while the reader changes the settings."""
+        values = self.grid[column].dropna()
+        if pd.api.types.is_datetime64_any_dtype(values):
+            return [values.min().isoformat(), values.max().isoformat()]
+        return [float(values.min()), float(values.max())]
+
     def _setting(self) -> str:
         return ", ".join(f"{k}={v!r}" for k, v in self.default.items())
 

@@ -16,10 +16,27 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import re
 from dataclasses import dataclass
 from typing import Callable
 
 import pandas as pd
+
+
+# Between a number and its unit or per cent sign: a no-break space, so that a line end or a
+# narrow table cell never prints "17.1" and "%" apart (LaTeX writes it as `~`).
+UNIT_SPACE = "\u00a0"
+
+
+# A unit after a number in any text (the prose's own "50 %", a table cell): the space before it
+# is made a no-break space by `keep_units`, which the build applies to every page.
+_UNIT_AFTER_NUMBER = re.compile(
+    r"(?<=\d) (?=(?:%|percentage points?|per ?cent|trillion|billion|million|bn|tonnes|t|days?|yen|years?|months?|weeks?)(?!\w))")
+
+
+def keep_units(text: str) -> str:
+    """`text` with a no-break space (UNIT_SPACE) between each number and the unit after it: 50 %."""
+    return _UNIT_AFTER_NUMBER.sub(UNIT_SPACE, text)
 
 
 class UnitError(ValueError):
@@ -89,6 +106,7 @@ class Language:
     month: Callable[[dt.date], str]
     year_range_dash: str
     month_only: Callable[[dt.date], str]  # "January" in a span within one year
+    fold: str  # a multiple as one word: "9-fold"
 
     def number(self, value: float, digits: int) -> str:
         text = f"{value:,.{digits}f}"
@@ -108,10 +126,11 @@ def _cjk_day(d) -> str:
 
 LANGUAGES = {
     "en": Language(
-        code="en", thousands=",", decimal=".", percent="{} %", points="{} percentage points",
-        usd_bn=lambda text, _v: f"${text} billion", jpy_tn=lambda text, _v: f"¥{text} trillion",
-        yen_per_usd="{} yen",
-        days=lambda n: f"{n:,} day" if n == 1 else f"{n:,} days",
+        code="en", thousands=",", decimal=".", percent="{}" + UNIT_SPACE + "%", points="{}" + UNIT_SPACE + "percentage points",
+        usd_bn=lambda text, _v: f"${text}{UNIT_SPACE}billion", jpy_tn=lambda text, _v: f"¥{text}{UNIT_SPACE}trillion",
+        yen_per_usd="{}" + UNIT_SPACE + "yen",
+        days=lambda n: f"{n:,}{UNIT_SPACE}day" if n == 1 else f"{n:,}{UNIT_SPACE}days",
+        fold="{}-fold",
         day=lambda d: f"{d.day} {d:%B %Y}", month=lambda d: f"{d:%B %Y}", year_range_dash="–",
         month_only=lambda d: f"{d:%B}",
     ),
@@ -120,14 +139,14 @@ LANGUAGES = {
         usd_bn=_cjk_money("億ドル", 10), jpy_tn=lambda text, _v: f"{text}兆円",
         yen_per_usd="1ドル{}円",
         days=lambda n: f"{n:,}日", day=_cjk_day, month=lambda d: f"{d.year}年{d.month}月", year_range_dash="～",
-        month_only=lambda d: f"{d.month}月",
+        month_only=lambda d: f"{d.month}月", fold="{}倍",
     ),
     "zh": Language(
         code="zh", thousands=",", decimal=".", percent="{}%", points="{}个百分点",
         usd_bn=_cjk_money("亿美元", 10), jpy_tn=lambda text, _v: f"{text}万亿日元",
         yen_per_usd="1美元兑{}日元",
         days=lambda n: f"{n:,}天", day=_cjk_day, month=lambda d: f"{d.year}年{d.month}月", year_range_dash="—",
-        month_only=lambda d: f"{d.month}月",
+        month_only=lambda d: f"{d.month}月", fold="{}倍",
     ),
 }
 
@@ -160,7 +179,7 @@ def _in_unit(value: float | Quantity, accepted: dict[str, float], formatter: str
 
 
 def percent(value: float | Quantity, digits: int = 0) -> str:
-    """A value in percent: 15 %."""
+    """A value in percent: 15 % (with a no-break space, UNIT_SPACE)."""
     lang = language()
     return lang.percent.format(lang.number(_in_unit(value, PERCENT_UNITS, "percent"), digits))
 
@@ -205,6 +224,19 @@ def number(value: float | Quantity, digits: int = 1) -> str:
     if isinstance(value, Quantity):
         raise UnitError(f"number() would drop the unit {value.unit!r} of {value.origin}: use its own formatter")
     return lang.number(_number(value, "number"), digits)
+
+
+def fold(value: float, digits: int = 0) -> str:
+    """A multiple as one word, number and suffix together: 9-fold (never "9 -fold")."""
+    lang = language()
+    if isinstance(value, Quantity):
+        raise UnitError(f"fold() would drop the unit {value.unit!r} of {value.origin}: divide two values first")
+    return lang.fold.format(lang.number(_number(value, "fold"), digits))
+
+
+def with_unit(text: str, unit: str) -> str:
+    """A formatted number and a unit word the prose names (tonnes, per cent), kept on one line."""
+    return f"{text}{UNIT_SPACE}{unit}"
 
 
 def count(value: float | Quantity) -> str:

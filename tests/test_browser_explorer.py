@@ -191,8 +191,9 @@ def test_the_cost_drawn_is_the_models(open_page, estimate, months):
     marker = page.locator("#chart-fig-ec-cost g.mark-text.role-mark text").text_content()
     assert marker == chosen[0]["Chosen"] and marker.startswith(f"{months} months: ")
     assert marker.endswith("(extrapolated)") == line.is_extrapolation(months)
-    # One line: the chosen estimate's.
-    assert page.locator("#chart-fig-ec-cost g.mark-line path").count() == 1
+    # One estimate's line: solid as far as the estimate goes, dashed beyond (extrapolated).
+    assert page.locator("#chart-fig-ec-cost g.mark-line path").count() == 2
+    assert page.locator("#chart-fig-ec-cost g.mark-line path[stroke-dasharray]").count() == 1
     assert not problems, problems
 
 

@@ -64,7 +64,7 @@ def test_every_figure_has_number_caption_and_source(built_html):
         for figure in figures(page.read_text(encoding="utf-8")):
             seen += 1
             name = re.search(r'<figure[^>]*id="([^"]+)"', figure).group(1)
-            number = re.search(r'<span class="caption-number">(Fig\. [\d.]+) </span>', figure)
+            number = re.search(r'<span class="caption-number">(Fig\. [\dA-Z.]+) </span>', figure)
             assert number, f"{name} has no figure number"
             caption = re.search(r'<span class="caption-text">(.*?)</span><a class="headerlink"', figure, re.S)
             assert caption and len(re.sub("<[^>]+>", "", caption.group(1))) > 40, f"{name} caption is missing or too short"
@@ -219,3 +219,48 @@ def test_each_bibliography_entry_gives_its_access_date_once(built_html):
     for entry in entries:
         dates = re.findall(r"Accessed \d{4}-\d\d-\d\d|visited on \d{4}-\d\d-\d\d", entry)
         assert len(dates) == 1, f"{entry[:160]}: access date given {len(dates)} times"
+
+
+def chart_spec(built_html, page: str, name: str) -> dict:
+    import json
+
+    text = (built_html / f"{page}.html").read_text(encoding="utf-8")
+    found = re.search(rf'id="chart-{name}"[^>]*>.*?<script type="application/json" class="book-chart-spec">(.*?)</script>', text, re.S)
+    assert found, f"{page}: no chart {name}"
+    return json.loads(found.group(1).replace("<\\/", "</"))
+
+
+def test_the_magnets_figure_breaks_its_lines_at_the_months_not_reported(built_html):
+    """Fig. 3.3: the World series has no figure for February to April 2025; the chart's data hold
+    them as empty values (the line breaks there), not as a line from January to May."""
+    spec = chart_spec(built_html, "chapters/export_controls", "fig-ec-magnets")
+    rows = [row for data in spec["data"] for row in data.get("values", []) if isinstance(row, dict) and row.get("destination") == "World"]
+    by_month = {str(row["month"])[:7]: row["value"] for row in rows}
+    assert by_month, "no World rows in the spec"
+    months = sorted(by_month)
+    assert [m for m in months if by_month[m] is None][:3] == ["2025-02", "2025-03", "2025-04"], by_month
+
+
+def test_explorers_keep_their_axes_whatever_the_settings(built_html):
+    """A scenario explorer's x and y scales have fixed domains (every scenario's range), so that a
+    published estimate does not jump sideways when the reader moves a slider."""
+    checked = 0
+    for page, name in [("chapters/tariffs", "fig-tar-effective"), ("chapters/investment", "fig-mou-returns"),
+                       ("chapters/export_controls", "fig-ec-cost")]:
+        spec = chart_spec(built_html, page, name)
+        scales = [scale for scale in _all_scales(spec) if scale["name"].endswith(("x", "y"))]
+        assert scales, name
+        for scale in scales:
+            domain = scale["domain"]
+            # A fixed domain: values, or (dates) constant signals; never the field of a dataset.
+            fixed = isinstance(domain, list) or ("data" not in domain and all("signal" in f for f in domain.get("fields", [None])))
+            assert fixed, f"{name}: scale {scale['name']} follows the data ({domain})"
+            checked += 1
+    assert checked >= 4
+
+
+def _all_scales(spec: dict) -> list[dict]:
+    found = list(spec.get("scales", []))
+    for mark in spec.get("marks", []):
+        found += _all_scales(mark)
+    return found

@@ -70,7 +70,7 @@ def test_timeline_and_list(measures):
 
 def test_share_facts(shares):
     assert shares["note"].notna().all()
-    assert ec.share_facts(shares) == {"ec-share-2010": "82 %", "ec-share-2024": "72 %", "ec-share-2024-low": "60 %"}
+    assert ec.share_facts(shares) == {"ec-share-2010": "82\u00a0%", "ec-share-2024": "72\u00a0%", "ec-share-2024-low": "60\u00a0%"}
 
 
 def test_the_dependence_summary_can_fail(shares):
@@ -86,7 +86,7 @@ def test_the_dependence_summary_can_fail(shares):
 
 def test_magnet_facts(monthly):
     assert set(monthly["destination"]) == {"World", "United States", "Japan"}
-    assert ec.magnet_facts(monthly) == {"ec-magnets-jan": "6,357", "ec-magnets-may": "1,238", "ec-magnets-japan-months": "4"}
+    assert ec.magnet_facts(monthly) == {"ec-magnets-jan": "6,357\u00a0tonnes", "ec-magnets-may": "1,238\u00a0tonnes", "ec-magnets-japan-months": "4"}
 
 
 def test_the_magnet_sentences_can_fail(monthly):
@@ -103,9 +103,9 @@ def test_cost_facts(estimates):
     model = ec.cost_model(estimates)
     facts = ec.cost_facts(estimates, model, P["SHOWN_MONTHS"])
     assert facts == {
-        "ec-nri-12-trn": "¥2.6 trillion", "ec-nri-12-pct": "0.43 %", "ec-nri-3-trn": "¥0.66 trillion",
-        "ec-per-month": "¥0.22 trillion", "ec-gdp": "¥605 trillion", "ec-model-shown": "0.22 %",
-        "ec-daiwa": "1.3 %", "ec-daiwa-metals": "3.2 %", "ec-mizuho": "0.88 %",
+        "ec-nri-12-trn": "¥2.6\u00a0trillion", "ec-nri-12-pct": "0.43\u00a0%", "ec-nri-3-trn": "¥0.66\u00a0trillion",
+        "ec-per-month": "¥0.22\u00a0trillion", "ec-gdp": "¥605\u00a0trillion", "ec-model-shown": "0.22\u00a0%",
+        "ec-daiwa": "1.3\u00a0%", "ec-daiwa-metals": "3.2\u00a0%", "ec-mizuho": "0.88\u00a0%",
     }
     curve = ec.cost_curve(model, P["CURVE_MONTHS"])
     assert len(curve) == P["CURVE_MONTHS"] and curve["loss_pct"].is_monotonic_increasing
@@ -128,7 +128,7 @@ def test_the_cost_sentences_can_fail(estimates):
 
 def test_diversification_amounts():
     listed = ec.diversification_list(load("diversification"))
-    assert listed["amount"].iloc[0] == "100 JPY bn"
+    assert listed["amount"].iloc[0] == "100\u00a0JPY bn"
     assert "amount not stated" in set(listed["amount"])
 
 
@@ -187,8 +187,8 @@ def test_rare_earth_facts(exports):
     rare_earths = ec.rare_earth_months(exports)
     assert set(rare_earths["product"]) == {"rare_earths"} and rare_earths["month"].is_monotonic_increasing
     assert ec.rare_earth_facts(rare_earths, exports) == {
-        "ec-ree-mar-2025": "5,666", "ec-ree-apr-2025": "4,785", "ec-ree-jun-2025": "7,742",
-        "ec-ree-2024": "55,431", "ec-ree-2025": "62,585",
+        "ec-ree-mar-2025": "5,666\u00a0tonnes", "ec-ree-apr-2025": "4,785\u00a0tonnes", "ec-ree-jun-2025": "7,742\u00a0tonnes",
+        "ec-ree-2024": "55,431\u00a0tonnes", "ec-ree-2025": "62,585\u00a0tonnes",
         "ec-ree-last-month": "July 2026", "ec-ree-first-month": "January 2024",
     }
 

@@ -44,10 +44,10 @@ def scenarios(tables):
 
 def test_terms_facts(tables):
     facts = inv.terms_facts(tables["mou_terms"], tables["investment_pledges"])
-    assert facts["mou-total"] == "$550 billion"
-    assert facts["mou-tariff"] == "15 %"
+    assert facts["mou-total"] == "$550\u00a0billion"
+    assert facts["mou-tariff"] == "15\u00a0%"
     assert facts["mou-deadline"] == "19 January 2029"
-    assert facts["mou-funding-days"] == "45 days"
+    assert facts["mou-funding-days"] == "45\u00a0days"
     assert (facts["mou-split-before"], facts["mou-split-after"]) == ("50:50", "90:10")
 
 
@@ -61,9 +61,9 @@ def test_a_term_in_another_unit_is_refused(tables):
 def test_yen_on_the_three_days(tables):
     facts = inv.yen_facts(tables["mou_terms"], tables["exchange_rates"], tables["investment_pledges"], tables["mou_projects"])
     assert facts == {
-        "mou-rate-deal": "146.36 yen", "mou-yen-deal": "¥80.5 trillion",
-        "mou-rate-signing": "148.63 yen", "mou-yen-signing": "¥81.7 trillion",
-        "mou-rate-first-projects": "153.57 yen", "mou-yen-first-projects": "¥84.5 trillion",
+        "mou-rate-deal": "146.36\u00a0yen", "mou-yen-deal": "¥80.5\u00a0trillion",
+        "mou-rate-signing": "148.63\u00a0yen", "mou-yen-signing": "¥81.7\u00a0trillion",
+        "mou-rate-first-projects": "153.57\u00a0yen", "mou-yen-first-projects": "¥84.5\u00a0trillion",
     }
 
 
@@ -77,7 +77,7 @@ def test_80_trillion_must_match_only_the_july_rate(tables):
 def test_the_scenario_the_text_describes(scenarios):
     assert P["SHOWN_GROSS_PCT"] in P["GROSS_RETURNS_PCT"]
     facts = inv.scenario_facts(scenarios, P["SHOWN_GROSS_PCT"], P["YEARS"])
-    assert facts == {"mou-shown-gross": "8 %", "mou-shown-japan": "0.0 %", "mou-shown-share": "49 %",
+    assert facts == {"mou-shown-gross": "8\u00a0%", "mou-shown-japan": "0.0\u00a0%", "mou-shown-share": "49\u00a0%",
                      "mou-shown-recovery": "19.6", "mou-years": "20"}
 
 
@@ -103,10 +103,10 @@ def test_return_lines_are_three_series(scenarios):
 def test_pledge_facts(tables):
     latest = inv.latest_pledges(tables["investment_pledges"])
     assert latest["partner"].is_unique
-    assert set(latest["tariff"]) == {"15 %", "none attached"}
+    assert set(latest["tariff"]) == {"15\u00a0%", "none attached"}
     facts = inv.pledge_facts(latest, tables["gdp"])
-    assert facts == {"mou-eu-pledge": "$600 billion", "mou-korea-pledge": "$350 billion",
-                     "mou-gdp-share-japan": "13 %", "mou-gdp-share-eu": "3 %"}
+    assert facts == {"mou-eu-pledge": "$600\u00a0billion", "mou-korea-pledge": "$350\u00a0billion",
+                     "mou-gdp-share-japan": "13\u00a0%", "mou-gdp-share-eu": "3\u00a0%"}
 
 
 def test_eu_and_korea_must_have_japans_rate(tables):
@@ -127,7 +127,7 @@ def test_only_japan_and_the_eu_have_a_dollar_gdp(tables):
 def test_project_facts(tables):
     projects = inv.projects_by_stage(tables["mou_projects"])
     assert projects["stage"].notna().all()
-    assert inv.project_facts(projects) == {"mou-interest-total": "$456 billion", "mou-interest-count": "19", "mou-tranche-count": "5"}
+    assert inv.project_facts(projects) == {"mou-interest-total": "$456\u00a0billion", "mou-interest-count": "19", "mou-tranche-count": "5"}
     assert list(inv.project_bars(projects).columns) == ["project", "sector", "company", "amount_usd_bn", "stage"]
 
 
@@ -169,22 +169,25 @@ def grid(tables, benchmark):
 def test_the_benchmark_is_the_ten_year_yield_on_the_day_of_signing(benchmark):
     assert benchmark.value == 4.17 and benchmark.unit == "percent"
     assert inv.funding_costs(benchmark) == (2.0, 4.17, 6.0)
-    assert inv.funding_labels(benchmark)[1] == "4.17 %: the ten-year US Treasury yield on 4 September 2025"
+    assert inv.funding_labels(benchmark)[1] == "4.17\u00a0%: the ten-year US Treasury yield on 4 September 2025"
 
 
 def test_funding_facts_and_the_break_even(tables, benchmark):
     facts = inv.funding_facts(tables["mou_terms"], benchmark, P["INVESTED"], P["YEARS"], P["GROSS_RETURNS_PCT"])
-    assert facts["mou-cost-benchmark"] == "4.17 %"
+    assert facts["mou-cost-benchmark"] == "4.17\u00a0%"
     needed = inv.break_even_gross_pct(tables["mou_terms"], P["INVESTED"], P["YEARS"], benchmark.value)
-    assert facts["mou-break-even"] == inv.fmt.percent(needed, 1) == "24.5 %"
+    assert facts["mou-break-even"] == inv.fmt.percent(needed, 1) == "24.5\u00a0%"
     at_needed = inv.return_scenarios(tables["mou_terms"], P["INVESTED"], P["YEARS"], [needed])["japan_return_pct"].iloc[0]
     assert at_needed == pytest.approx(benchmark.value, abs=1e-4)
     # A deemed return lowers the project return Japan needs.
     assert inv.break_even_gross_pct(tables["mou_terms"], P["INVESTED"], P["YEARS"], benchmark.value, 4) < needed
 
 
-def test_funding_facts_fail_when_a_drawn_project_earns_the_benchmark(tables, benchmark):
-    with pytest.raises(ProseError, match="ten-year Treasury yield"):
+def test_funding_facts_fail_when_the_figure_stops_short_of_the_break_even_or_runs_far_past_it(tables, benchmark):
+    """The figure's x-axis must reach the break-even return the text names (24.5 %), and only just."""
+    with pytest.raises(ProseError, match="right-hand edge of the figure"):
+        inv.funding_facts(tables["mou_terms"], benchmark, P["INVESTED"], P["YEARS"], [2, 4, 6, 8, 10, 12, 15])
+    with pytest.raises(ProseError, match="right-hand edge of the figure"):
         inv.funding_facts(tables["mou_terms"], benchmark, P["INVESTED"], P["YEARS"], [*P["GROSS_RETURNS_PCT"], 30])
 
 

@@ -28,8 +28,8 @@ def reported():
 def test_partner_facts(trade):
     facts = rt.partner_facts(trade)
     assert facts["rt-first-china-year"] == "2007"
-    assert facts["rt-china-total-last"] == "¥45.5 trillion"
-    assert facts["rt-2004-china-hk"] == "¥22.2 trillion"
+    assert facts["rt-china-total-last"] == "¥45.5\u00a0trillion"
+    assert facts["rt-2004-china-hk"] == "¥22.2\u00a0trillion"
     assert facts["rt-us-export-lead-years"] == "2023 to 2025"
 
 
@@ -53,7 +53,7 @@ def test_the_us_export_lead_is_required(trade, reported, events):
 def test_shares_and_the_shared_chart(trade):
     shares = rt.partner_shares(trade)
     facts = rt.share_facts(shares, trade)
-    assert facts["rt-us-export-share-first"] == "30 %"
+    assert facts["rt-us-export-share-first"] == "30\u00a0%"
     assert facts["rt-china-export-share-peak-year"] == "2020"
     assert facts["rt-korea-surplus-years"] == "25 of the 25"
     assert len(shares) == len(rt.partner_levels(trade)) == 254
@@ -67,14 +67,14 @@ def test_agreement_and_commitment_facts(events):
     assert facts["rt-rcep-applicants"] == "Hong Kong, Sri Lanka, Chile and Bangladesh"
     assert facts["rt-uk-cptpp"] == "15 December 2024"
     commitments = load("rcep_china_japan_commitments")
-    assert rt.commitment_facts(commitments)["rt-china-lines-year11"] == "63 %"
+    assert rt.commitment_facts(commitments)["rt-china-lines-year11"] == "63\u00a0%"
     assert list(rt.rcep_schedule(commitments)["stage"])[0].startswith("Before RCEP")
 
 
 def test_cjk_facts(events):
     cjk = load("cjk_trade")
     facts = rt.cjk_facts(cjk, events)
-    assert facts["rt-cj-peak"] == "$392 billion"
+    assert facts["rt-cj-peak"] == "$392\u00a0billion"
     assert facts["rt-jk-years"] == "8 years from 2009 to 2024"
     assert rt.lower_bound_facts(rt.cjk_totals(cjk)) == {"rt-cjk-lower-bounds": "China-Japan-Korea: 2018 and 2023"}
 
@@ -93,9 +93,9 @@ def test_the_seed_threshold_verdicts_are_required(events):
 
 def test_row_facts(reported, events):
     facts = rt.row_facts(rt.reported_changes(reported), events) | rt.record_facts(reported)
-    assert facts["rt-row-jp-exports-2025"] == "0.4 %"
-    assert facts["rt-row-jp-exports-jan"] == "32 %"
-    assert facts["rt-row-cn-imports-month"] == "$16.4 billion"
+    assert facts["rt-row-jp-exports-2025"] == "0.4\u00a0%"
+    assert facts["rt-row-jp-exports-jan"] == "32\u00a0%"
+    assert facts["rt-row-cn-imports-month"] == "$16.4\u00a0billion"
     assert facts["rt-row-cn-imports-record-since"] == "September 2022"
     assert facts["rt-row-trigger-date"] == "7 November 2025"
 
@@ -118,7 +118,7 @@ def test_front_page_facts_for_the_front_page(trade, reported, events):
         "kf-china-ahead-since": "2007",
         "kf-us-export-lead-since": "2023",
         "kf-row-began": "November 2025",
-        "kf-cn-imports-month": "$16.4 billion",
+        "kf-cn-imports-month": "$16.4\u00a0billion",
         "kf-cn-imports-month-name": "December 2025",
         "kf-cn-imports-record-since": "September 2022",
         "kf-row-last-period": "February 2026",
@@ -126,10 +126,10 @@ def test_front_page_facts_for_the_front_page(trade, reported, events):
 
 
 def test_asean_and_belt_and_road_facts():
-    assert rt.asean_facts(rt.asean_totals(load("china_asean_trade")))["rt-asean-2025"] == "$1,080 billion"
+    assert rt.asean_facts(rt.asean_totals(load("china_asean_trade")))["rt-asean-2025"] == "$1,080\u00a0billion"
     facts = rt.bri_facts(load("bri_engagement"))
-    assert facts["rt-bri-h1-headline"] == "$124 billion"
-    assert facts["rt-bri-h2"] == "$90.3 billion"
+    assert facts["rt-bri-h1-headline"] == "$124\u00a0billion"
+    assert facts["rt-bri-h2"] == "$90.3\u00a0billion"
 
 
 def test_the_belt_and_road_comparisons_are_required():

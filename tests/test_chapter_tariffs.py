@@ -26,9 +26,9 @@ def path():
 
 def test_measure_facts(measures):
     facts = tar.measure_facts(measures)
-    assert facts["tar-baseline-rate"] == "10 %"
+    assert facts["tar-baseline-rate"] == "10\u00a0%"
     assert facts["tar-baseline-date"] == "5 April 2025"
-    assert facts["tar-s301-rate"] == "12.5 %"
+    assert facts["tar-s301-rate"] == "12.5\u00a0%"
     assert facts["tar-autos15-date"] == "16 September 2025"
     assert facts["tar-s122-start"] == "24 February 2026"
     assert facts["tar-measure-count"] == str(len(measures))
@@ -52,7 +52,7 @@ def test_measures_table_writes_rates_as_given(measures):
     table = tar.measures_table(measures)
     assert list(table.columns) == ["effective", "partner", "scope", "rate", "legal basis", "instrument", "status"]
     row = table.loc["M33_s301_forcedlabor_final"]
-    assert (row["effective"], row["rate"]) == ("2026-07-24", "12.5 %")
+    assert (row["effective"], row["rate"]) == ("2026-07-24", "12.5\u00a0%")
     assert table.loc["M06_deal_0722", "effective"] == "never"
     assert table.loc["M31_s301_excess_capacity", "rate"] == ""
 
@@ -66,7 +66,7 @@ def test_measures_table_is_in_date_order_with_the_measures_that_never_took_effec
 
 def test_headline(measures):
     headline = load("headline_rates")
-    assert tar.headline_facts(headline)["tar-china-peak"] == "145 %"
+    assert tar.headline_facts(headline)["tar-china-peak"] == "145\u00a0%"
     steps = tar.headline_steps(headline, LATEST_DOCUMENT)
     assert (steps.groupby("partner")["effective_date"].max() == pd.Timestamp(LATEST_DOCUMENT)).all()
     tamed = headline.assign(headline_rate_pct=headline["headline_rate_pct"].clip(upper=20))
@@ -77,8 +77,8 @@ def test_headline(measures):
 def test_trade_facts():
     japan = tar.japan_trade(load("us_goods_trade"))
     facts = tar.trade_facts(japan)
-    assert facts["tar-imports-2024"] == "$148.4 billion"
-    assert facts["tar-balance-2024"] == "$69.4 billion"
+    assert facts["tar-imports-2024"] == "$148.4\u00a0billion"
+    assert facts["tar-balance-2024"] == "$69.4\u00a0billion"
     assert facts["tar-partial-period"] == "2025-01 to 2025-11"
     assert set(tar.trade_bars(japan)["flow"]) == set(tar.FLOW_COLORS)
     earlier_partial = japan.assign(period_covered=japan["period_covered"].where(japan["year"] != 2024, "2024-01 to 2024-06"))
@@ -88,15 +88,15 @@ def test_trade_facts():
 
 def test_mof_facts():
     facts = tar.mof_facts(load("japan_exports_to_us_by_product"))
-    assert facts["tar-mof-2024-total"] == "¥21.3 trillion"
-    assert facts["tar-mof-2024-autos-share"] == "34 %"
+    assert facts["tar-mof-2024-total"] == "¥21.3\u00a0trillion"
+    assert facts["tar-mof-2024-autos-share"] == "34\u00a0%"
 
 
 def test_mix_facts():
     mix = tar.import_mix(load("us_imports_japan_by_hs2"))
     facts = tar.mix_facts(mix)
-    assert facts["tar-hs87-share"] == "34 %"
-    assert facts["tar-mix-total"] == "$151.3 billion"
+    assert facts["tar-hs87-share"] == "34\u00a0%"
+    assert facts["tar-mix-total"] == "$151.3\u00a0billion"
     assert "Motor vehicles and parts (hs 87)" in set(mix["group"])  # str.capitalize lowers "HS", as before
     vehicles = mix["product_group"] == tar.VEHICLES
     smaller = mix.assign(imports_usd_bn=mix["imports_usd_bn"].where(~vehicles, 1.0))
@@ -106,12 +106,12 @@ def test_mix_facts():
 
 def test_effective_facts(path, measures):
     facts = tar.effective_facts(path, measures)
-    assert facts["tar-eff-before"] == "1.5 %"
-    assert facts["tar-eff-peak"] == "18.6 %"
+    assert facts["tar-eff-before"] == "1.5\u00a0%"
+    assert facts["tar-eff-peak"] == "18.6\u00a0%"
     assert facts["tar-eff-peak-date"] == "7 August 2025"
-    assert facts["tar-eff-deal"] == "14.2 %"
-    assert facts["tar-eff-latest"] == "13.7 %"
-    assert facts["tar-eff-multiple"] == "9"
+    assert facts["tar-eff-deal"] == "14.2\u00a0%"
+    assert facts["tar-eff-latest"] == "13.7\u00a0%"
+    assert facts["tar-eff-fold"] == "9-fold"
 
 
 def test_effective_facts_guard_the_steps(path, measures):
@@ -127,7 +127,7 @@ def test_effective_facts_guard_the_steps(path, measures):
 def test_tracker(path, measures):
     tracker = tar.tracker_rows(load("effective_rate_estimates"))
     facts = tar.tracker_facts(tracker, path, measures)
-    assert facts["tar-twt-deal"] == "15.4 %"
+    assert facts["tar-twt-deal"] == "15.4\u00a0%"
     assert facts["tar-twt-last-date"] == "24 July 2026"
     both = tar.effective_series(path, tracker)
     assert both["series"].nunique() == 2 and len(both) == len(path) + len(tracker)
@@ -136,8 +136,8 @@ def test_tracker(path, measures):
 def test_tic_facts():
     holdings = tar.tic_holdings(load("treasury_holdings"))
     facts = tar.tic_facts(holdings)
-    assert facts["tar-tic-mar25"] == "$1,130.8 billion"
-    assert facts["tar-tic-apr25"] == "$1,134.5 billion"
+    assert facts["tar-tic-mar25"] == "$1,130.8\u00a0billion"
+    assert facts["tar-tic-apr25"] == "$1,134.5\u00a0billion"
     april = (holdings["holder"] == "Japan") & (holdings["month"] == "2025-04-01")
     sold = holdings.assign(value_usd_bn=holdings["value_usd_bn"].where(~april, 1000.0))
     with pytest.raises(ProseError, match="rose"):
@@ -155,10 +155,10 @@ def test_tic_holdings_have_every_month():
 def test_yield_facts():
     yields = load("us_treasury_yield")
     facts = tar.yield_facts(yields)
-    assert facts["tar-yield-april-peak"] == "4.48 %"
+    assert facts["tar-yield-april-peak"] == "4.48\u00a0%"
     assert facts["tar-yield-april-peak-date"] == "11 April 2025"
-    assert facts["tar-yield-series-max"] == "4.79 %"
-    assert tar.claimed_yield()["label"].iloc[0] == "Level claimed in a seed article: 4.8 %"
+    assert facts["tar-yield-series-max"] == "4.79\u00a0%"
+    assert tar.claimed_yield()["label"].iloc[0] == "Level claimed in a seed article: 4.8\u00a0%"
     spike = yields.assign(value_pct=yields["value_pct"].where(yields["date"] != "2025-04-11", 4.9))
     with pytest.raises(ProseError, match="4.8"):
         tar.yield_facts(spike)
@@ -167,7 +167,7 @@ def test_yield_facts():
 def test_bond_flow_facts():
     flows = load("japan_portfolio_flows")
     facts = tar.bond_flow_facts(flows)
-    assert (facts["tar-flow-week1"], facts["tar-flow-week2"]) == ("$17.5 billion", "$3.6 billion")
+    assert (facts["tar-flow-week1"], facts["tar-flow-week2"]) == ("$17.5\u00a0billion", "$3.6\u00a0billion")
     assert facts["tar-flow-week1-end"] == "5 April 2025"
     big_sale = flows.assign(value_usd_bn=flows["value_usd_bn"].where(flows["period_start"] != "2025-03-30", -55.0))
     with pytest.raises(ProseError, match="50 billion"):
@@ -181,7 +181,7 @@ def test_timeline_and_courts(measures):
     assert tar.timeline_description(tariff).startswith("Timeline of 37 tariff events from March 2025")
     facts = tar.court_facts(events, measures)
     assert facts["tar-scotus-date"] == "20 February 2026"
-    assert facts["tar-s122-days"] == "150 days"
+    assert facts["tar-s122-days"] == "150\u00a0days"
     assert facts["tar-232-in-force"] == "11"
     extended = measures.copy()
     extended.loc["M29_s122_10", "end_date"] = pd.Timestamp("2026-08-30")
@@ -194,10 +194,11 @@ def test_the_facts_the_front_page_repeats(path, measures):
     assert tar.front_page_facts(
         measures, load("us_imports_japan_by_hs2"), path, load("treasury_holdings"), load("us_treasury_yield")
     ) == {
-        "kf-hs87-share": "34 %", "kf-autos15-rate": "15 %", "kf-autos15-date": "16 September 2025",
-        "kf-eff-multiple": "9", "kf-eff-before": "1.5 %", "kf-eff-peak": "18.6 %", "kf-eff-latest": "13.7 %",
-        "kf-s122-start": "24 February 2026", "kf-s122-rate": "10 %", "kf-tic-mar": "$1,130.8 billion",
-        "kf-tic-apr": "$1,134.5 billion", "kf-yield-peak": "4.48 %",
+        "kf-hs87-share": "34\u00a0%", "kf-autos15-rate": "15\u00a0%", "kf-autos15-date": "16 September 2025",
+        "kf-eff-fold": "9-fold", "kf-eff-before": "1.5\u00a0%", "kf-eff-peak-added": "17.1\u00a0%",
+        "kf-eff-latest-added": "12.2\u00a0%", "kf-eff-latest": "13.7\u00a0%",
+        "kf-s122-start": "24 February 2026", "kf-s122-rate": "10\u00a0%", "kf-tic-mar": "$1,130.8\u00a0billion",
+        "kf-tic-apr": "$1,134.5\u00a0billion", "kf-yield-peak": "4.48\u00a0%",
     }
 
 
@@ -268,8 +269,8 @@ def test_the_choices_change_the_path_where_they_should(grid, schedule):
 
 def test_the_menus_words_come_from_the_schedule(schedule):
     words = tar.scenario_choices(schedule)
-    assert words["cars"]["enacted"] == "As enacted (25 % added, 15 % all-in from 16 September 2025)"
-    assert words["ruling"]["enacted"] == "As enacted (struck down; Section 122 10 %, then Section 301 12.5 % all-in)"
+    assert words["cars"]["enacted"] == "As enacted (25\u00a0% added, 15\u00a0% all-in from 16 September 2025)"
+    assert words["ruling"]["enacted"] == "As enacted (struck down; Section 122 10\u00a0%, then Section 301 12.5\u00a0% all-in)"
     assert [len(words[control]) for control in ["cars", "metals", "ruling"]] == [3, 3, 4]
 
 
@@ -282,3 +283,14 @@ def test_the_scenario_table(grid, schedule, path):
     rate = path["effective_rate_pct"]
     assert first["latest"] == tar.fmt.percent(rate.iloc[-1] - rate.iloc[0], 1)
     assert first["peak"] == tar.fmt.percent(rate.max() - rate.iloc[0], 1)
+
+
+def test_the_front_page_quotes_the_numbers_its_figure_plots(path, measures):
+    """Key finding 2 links to fig-tar-effective, which plots the rate above the duties of 2024:
+    the front page quotes that figure's peak and last value, not the total rate."""
+    facts = tar.front_page_facts(
+        measures, load("us_imports_japan_by_hs2"), path, load("treasury_holdings"), load("us_treasury_yield"))
+    plotted = tar.effective_series(path, tar.tracker_rows(load("effective_rate_estimates")))
+    model = plotted[plotted["series"] == tar.MODEL_SERIES]["additional_pct"]
+    assert facts["kf-eff-peak-added"] == tar.fmt.percent(model.max(), 1)
+    assert facts["kf-eff-latest-added"] == tar.fmt.percent(model.iloc[-1], 1)

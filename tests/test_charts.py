@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from booklib import book_figure, economy_color
-from booklib.charts import ECONOMY_COLORS, source_line
+from booklib.charts import ECONOMY_COLORS, gap_rows, lines_across_gaps, source_line
 
 SOURCE = "test_primary"  # a row of tests/fixtures/valid/sources.csv
 
@@ -111,3 +111,43 @@ def test_label_values_refuses_a_category_without_a_label():
     assert label_values(status, {"reported": "as reported", "lower_bound": "lower bound"}).tolist()[:2] == ["as reported", "lower bound"]
     with pytest.raises(ValueError, match=r"status: no label for \['lower_bound'\]"):
         label_values(status, {"reported": "as reported"})
+
+
+def monthly(months, values, series="World"):
+    return pd.DataFrame({"month": pd.to_datetime(months), "to": series, "value": values})
+
+
+def test_gap_rows_add_an_empty_row_for_each_missing_month_of_each_series():
+    frame = pd.concat([monthly(["2025-01-01", "2025-04-01", "2025-05-01"], [6.0, 1.0, 2.0]),
+                       monthly(["2025-02-01", "2025-03-01"], [3.0, 4.0], series="Japan")])
+    filled = gap_rows(frame, "month", ["to"])
+    world = filled[filled["to"] == "World"]
+    assert list(world["month"].dt.month) == [1, 2, 3, 4, 5]
+    assert world["value"].isna().tolist() == [False, True, True, False, False]
+    assert len(filled[filled["to"] == "Japan"]) == 2, "a series without missing months is left alone"
+
+
+def test_a_line_across_missing_months_is_refused_and_gap_rows_fix_it():
+    frame = monthly(["2025-01-01", "2025-05-01", "2025-06-01"], [6.0, 1.0, 2.0])
+
+    def line(data):
+        return alt.Chart(data).mark_line(point=True).encode(
+            x="month:T", y="value:Q", color="to:N", tooltip=["month:T", "value:Q"])
+
+    with pytest.raises(ValueError, match=r"a line joins periods with missing ones between \(World 2025-01–2025-05\)"):
+        book_figure(line(frame), name="fig-gap", title="T", sources=[SOURCE], description="D.", glue=False)
+    fixed = book_figure(line(gap_rows(frame, "month", ["to"])), name="fig-gap", title="T", sources=[SOURCE], description="D.", glue=False)
+    assert lines_across_gaps(fixed.spec, fixed.data) == []
+    # Vega draws no line through the empty months: they reach the spec as nulls.
+    values = next(iter(fixed.spec["datasets"].values()))
+    assert [v["value"] for v in values] == [6.0, None, None, None, 1.0, 2.0]
+
+
+def test_whole_years_on_a_number_axis_follow_the_same_rule_and_a_dotted_line_may_bridge():
+    """Years found far apart (1991, 2002) are not joined by a solid line; a dashed one is the
+    house sign of a line drawn across missing years, and may."""
+    frame = pd.DataFrame({"year": pd.Series([1991, 2002, 2003], dtype="Int64"), "value": [8.0, 55.0, 78.0]})
+    solid = alt.Chart(frame).mark_line().encode(x="year:Q", y="value:Q", tooltip=["year:Q", "value:Q"])
+    assert lines_across_gaps(solid.to_dict(), frame) == ["all 1991-01–2002-01"]
+    dotted = alt.Chart(frame).mark_line(strokeDash=[2, 3]).encode(x="year:Q", y="value:Q", tooltip=["year:Q", "value:Q"])
+    assert lines_across_gaps(dotted.to_dict(), frame) == []

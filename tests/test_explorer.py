@@ -161,3 +161,12 @@ def test_an_unused_control_column_is_still_refused_by_book_figure():
     chart = alt.Chart(ex.grid).mark_line().encode(x="x:Q", y="loss:Q", tooltip=["x:Q"]).transform_filter(ex.chosen())
     with pytest.raises(ValueError, match="series"):
         explorer_figure(chart, ex, name="fig-test", title="T", sources=[SOURCE], description="Lines.", glue=False)
+
+
+def test_an_axis_over_every_scenario_stays_put():
+    """extent and domain span every scenario's rows, not the chosen one's."""
+    chosen = explorer()
+    assert chosen.extent("x") == [1.0, 3.0]
+    assert chosen.domain("loss") == [0.0, 6.0]
+    dated = explorer(grid().assign(when=pd.to_datetime(["2025-01-01"] * 8 + ["2026-03-01"])))
+    assert dated.extent("when") == ["2025-01-01T00:00:00", "2026-03-01T00:00:00"]

@@ -20,7 +20,7 @@ def test_a_value_from_a_table_carries_its_column_unit(measures):
     rate = fmt.quantity(measures["rate_pct"], at="M01_baseline_10")
     assert rate.unit == "percent ad valorem"
     assert rate.origin == "tariff_measures.rate_pct"
-    assert fmt.percent(rate) == "10 %"
+    assert fmt.percent(rate) == "10\u00a0%"
 
 
 def test_a_formatter_refuses_a_value_in_another_unit():
@@ -35,7 +35,7 @@ def test_billion_yen_is_scaled_to_trillions_not_by_hand():
     exports = load("japan_exports_to_us_by_product").set_index(["year", "product_group"])["value_jpy_bn"]
     total = fmt.quantity(exports, at=(2024, "total_exports_to_us"))
     assert total.unit == "billion yen"
-    assert fmt.jpy_tn(total) == f"¥{total.value / 1000:.1f} trillion"
+    assert fmt.jpy_tn(total) == f"¥{total.value / 1000:.1f}\u00a0trillion"
 
 
 def test_quantity_says_which_value_it_needs(measures):
@@ -50,16 +50,18 @@ def test_quantity_says_which_value_it_needs(measures):
 @pytest.mark.parametrize(
     ("call", "english"),
     [
-        (lambda: fmt.percent(27.46), "27 %"),
-        (lambda: fmt.percent(27.46, 1), "27.5 %"),
-        (lambda: fmt.share(0.2746), "27 %"),
-        (lambda: fmt.usd_bn(550, 0), "$550 billion"),
-        (lambda: fmt.usd_bn(1234.56), "$1,234.6 billion"),
-        (lambda: fmt.jpy_tn(80.61), "¥80.6 trillion"),
-        (lambda: fmt.yen_per_usd(146.571), "146.57 yen"),
+        (lambda: fmt.percent(27.46), "27\u00a0%"),
+        (lambda: fmt.percent(27.46, 1), "27.5\u00a0%"),
+        (lambda: fmt.share(0.2746), "27\u00a0%"),
+        (lambda: fmt.usd_bn(550, 0), "$550\u00a0billion"),
+        (lambda: fmt.usd_bn(1234.56), "$1,234.6\u00a0billion"),
+        (lambda: fmt.jpy_tn(80.61), "¥80.6\u00a0trillion"),
+        (lambda: fmt.yen_per_usd(146.571), "146.57\u00a0yen"),
         (lambda: fmt.count(1234), "1,234"),
-        (lambda: fmt.days(45), "45 days"),
-        (lambda: fmt.days(1), "1 day"),
+        (lambda: fmt.days(45), "45\u00a0days"),
+        (lambda: fmt.days(1), "1\u00a0day"),
+        (lambda: fmt.points(2.46), "2.5\u00a0percentage points"),
+        (lambda: fmt.fold(9.3), "9-fold"),
         (lambda: fmt.day(dt.date(2025, 8, 7)), "7 August 2025"),
         (lambda: fmt.iso_day(pd.Timestamp("2025-08-07")), "2025-08-07"),
         (lambda: fmt.month(pd.Timestamp("2025-12-01")), "December 2025"),
@@ -76,6 +78,7 @@ def test_japanese_and_chinese_editions_write_the_same_facts_their_way(monkeypatc
     monkeypatch.setenv("BOOK_LANGUAGE", "ja")
     assert fmt.usd_bn(550, 0) == "5,500億ドル"
     assert fmt.percent(15) == "15%"
+    assert fmt.fold(9) == "9倍"
     assert fmt.day(dt.date(2025, 9, 4)) == "2025年9月4日"
     assert fmt.period("2026-01-01", "2026-02-28") == "1月～2026年2月"
     monkeypatch.setenv("BOOK_LANGUAGE", "zh")
@@ -115,3 +118,10 @@ def test_a_value_computed_from_a_column_keeps_its_unit():
     assert (total.unit, total.origin) == ("billion yen", "japan_exports_to_us_by_product.value_jpy_bn (computed)")
     with pytest.raises(fmt.UnitError):
         fmt.usd_bn(total)
+
+
+def test_keep_units_glues_a_typed_number_to_its_unit():
+    text = 'when steel went to 50 % and cars paid 27.5 %, "from 90 % to 60 %", $550 billion, 12 tonnes, in 2025 the'
+    kept = fmt.keep_units(text)
+    assert "50\u00a0%" in kept and "27.5\u00a0%" in kept and "60\u00a0%" in kept and "550\u00a0billion" in kept
+    assert "12\u00a0tonnes" in kept and "2025 the" in kept, "only a unit after a number is glued"

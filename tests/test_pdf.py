@@ -41,14 +41,14 @@ def words(text: str) -> str:
 
 
 def test_every_html_figure_is_a_numbered_figure_in_the_pdf(pdf_text, built_html):
-    """Numbers differ where the appendix is unnumbered in HTML, so match captions by their text."""
+    """Match captions by their text (and the numbers, lettered in the appendix, are the same: test_date_of_data)."""
     flat = words(pdf_text)
     captions = []
     for page in built_html.rglob("*.html"):
         for caption in re.findall(r'<figcaption>\s*<p><span class="caption-number">[^<]*</span><span class="caption-text">(.*?)</span><a class="headerlink"', page.read_text(encoding="utf-8"), re.S):
             captions.append(words(re.sub("<[^>]+>", "", caption).replace("&amp;", "&"))[:50])
     assert captions
-    pdf_numbers = re.findall(r"Fig\. (\d+\.\d+): (.{0,50})", flat)
+    pdf_numbers = re.findall(r"Fig\. ([\dA-Z]+\.\d+): (.{0,50})", flat)
     assert len(pdf_numbers) >= len(captions), f"{len(captions)} figures in HTML, {len(pdf_numbers)} numbered in the PDF"
     for caption in captions:
         assert any(caption[:40] in text or text[:40] in caption for _, text in pdf_numbers) or caption[:40] in flat, \
@@ -77,3 +77,49 @@ def test_long_tables_wrap_instead_of_running_off_the_page(pdf_text):
     assert not [spec for spec in specs if re.fullmatch(r"\{[|l]+\}", spec)], specs
     terms_page = next(page for page in pdf_text.split("\f") if "capital commitment" in page)
     assert "Mainichi" in terms_page, "the last column of the MOU's terms (T02: '... reported by Mainichi') is cut off"
+
+
+def test_no_space_is_swallowed_after_a_closing_quote(pdf_text):
+    """xeCJK took ’ and ” for CJK punctuation and ate the space after them ('a “reciprocal”tariff',
+    'the seed articles’claims'): no letter follows a closing double quote, nor a plural possessive."""
+    glued = re.findall(r"\S{0,20}(?:”[A-Za-z]|s’(?!s\b)[A-Za-z])\S{0,10}", pdf_text)
+    assert not glued, f"{len(glued)} closing quotes glued to the next word: {glued[:8]}"
+
+
+def test_no_line_starts_with_a_unit_torn_from_its_number(pdf_text):
+    """A no-break space keeps '17.1 %' together: no line (of text or of a table cell) starts with '%'."""
+    torn = [line for line in pdf_text.splitlines() if re.match(r"\s*%", line)]
+    assert not torn, f"{len(torn)} lines start with '%': {torn[:5]}"
+    assert " -fold" not in pdf_text
+
+
+def test_one_numbered_bibliography_and_lettered_appendices(pdf_text):
+    """The bibliography is the numbered appendix 'Bibliography', holding the entries (not one
+    sentence, with the entries after the last chapter); an appendix's figures carry its letter."""
+    flat = " ".join(pdf_text.split())
+    assert re.search(r"E Bibliography \d+", flat), "the contents list no lettered Bibliography appendix"
+    assert not re.search(r"\b1[0-2] Bibliography\b", flat)
+    assert "Fig. B.1: Events of the book" in flat, "the timeline's figure is not Fig. B.1 as on the web"
+    assert "Type in the box" not in flat
+
+
+def test_the_title_page_gives_the_edition_and_the_as_of_date():
+    from booklib import citation
+    from booklib import formats as fmt
+    from bookchapters import LATEST_DOCUMENT
+
+    first = subprocess.run(["pdftotext", "-l", "1", str(PDF), "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(first.split())
+    assert citation.edition()["version"] in flat and f"Data as of {fmt.day(LATEST_DOCUMENT)}" in flat
+
+
+def test_a_figure_has_the_same_number_online_and_in_print(pdf_text, built_html):
+    """Appendices are lettered in both editions, so 'Fig. B.1' on the web is 'Fig. B.1' in the PDF."""
+    flat = words(pdf_text)
+    checked = 0
+    for page in built_html.rglob("*.html"):
+        for number, caption in re.findall(r'<figcaption>\s*<p><span class="caption-number">Fig\. ([^ <]+) </span><span class="caption-text">(.*?)</span><a class="headerlink"', page.read_text(encoding="utf-8"), re.S):
+            text = words(re.sub("<[^>]+>", "", caption).replace("&amp;", "&"))[:30]
+            assert f"Fig. {number}: {text}" in flat, f"Fig. {number} ({text!r}) has another number in the PDF"
+            checked += 1
+    assert checked >= 20

@@ -259,3 +259,17 @@ def test_at_phone_width_the_page_does_not_jump_while_the_reader_scrolls(built_ht
         scores[path] = round(page.evaluate("window.__shift"), 3)
         context.close()
     assert all(score < 0.05 for score in scores.values()), scores
+
+
+def test_browser_print_shows_no_dead_controls(built_html, browser, site):
+    """Printing a page (File > Print) leaves out what does nothing on paper: the charts' data and
+    code links, the explorers' inputs, the cite controls, the header's buttons."""
+    context, page = open_page(browser, site, "chapters/export_controls.html")
+    draw_every_chart(page)
+    page.emulate_media(media="print")
+    shown = page.evaluate("""() => ['.book-chart-links', '.book-chart-code', '.book-chart-sources', '.book-explorer-controls',
+        'details.book-cite', '.article-header-buttons'].filter(selector =>
+        [...document.querySelectorAll(selector)].some(node => node.getBoundingClientRect().height > 0))""")
+    assert not shown, f"printed: {shown}"
+    assert page.locator(".book-asof").is_visible(), "the date of the data prints"
+    context.close()

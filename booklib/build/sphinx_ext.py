@@ -31,6 +31,7 @@
   spans (drawn by the stylesheet), and a chart's inline data as columns rather than records (made
   records again by book-charts.js): the same page, lighter (scripts/bench.py weighs it). A page
   that uses no sphinx-design component does not load its stylesheet and script.
+- Keeps a number and its unit on one line on every page (booklib.build.typography).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ import re
 from pathlib import Path
 
 from booklib.build.latex_tables import WrapLongTables
+from booklib.build.typography import KeepUnits
 
 # altair, vl_convert and pandas are imported where used: a no-op rebuild needs none of them.
 
@@ -68,12 +70,20 @@ def setup(app):
     app.connect("build-finished", _slim_icon_script)
     app.connect("source-read", _declare_page_data)
     app.connect("source-read", _add_citation_box)
+    # Before cite_sphinx's generated text (priority 400), right under the page's title.
+    app.connect("source-read", _add_date_of_data, priority=300)
+    app.connect("config-inited", _edition_on_title_page)
     app.add_css_file(f"{STATIC_DIR_NAME}/book-charts.css")
     app.add_css_file(f"{STATIC_DIR_NAME}/book-explorer.css")
     # Tables that fit, sort and filter; the in-page contents of long pages (every page: shared, cached once).
     app.add_css_file(f"{STATIC_DIR_NAME}/book-tables.css")
     app.add_js_file(f"{STATIC_DIR_NAME}/book-tables.js", loading_method="defer")
+    app.add_css_file(f"{STATIC_DIR_NAME}/book-print.css")
+    # After sphinx-book-theme's header buttons (priority 501), which make the download menu.
+    app.connect("html-page-context", _whole_book_in_download_menu, priority=510)
+    app.connect("build-finished", _copy_book_pdf)
     app.add_post_transform(WrapLongTables)
+    app.add_post_transform(KeepUnits)
     _setup_citations(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
 
@@ -122,6 +132,93 @@ def _add_citation_box(app, docname: str, source: list[str]) -> None:
         )
     elif not docname.endswith("bibliography"):
         source[0] += citation_box(docname, source[0], info, last_change)
+
+
+ASOF_CLASS = "book-asof"
+
+
+def book_as_of() -> str:
+    """The book's as-of date, written out: LATEST_DOCUMENT of bookchapters."""
+    from bookchapters import LATEST_DOCUMENT
+    from booklib import formats as fmt
+
+    return fmt.day(LATEST_DOCUMENT)
+
+
+def documents_to_line(reads: list[str] | None) -> str:
+    """The line under a page's title: the latest document its declared tables cite, and the book's
+    as-of date (computed, never typed: booklib.data.documents_to)."""
+    from booklib import formats as fmt
+    from booklib.data import documents_to
+    from booklib.paths import data_dir
+
+    if not reads:
+        return ""
+    directory = data_dir()
+    tables = sorted({r["name"] for r in json.loads((directory / "datapackage.json").read_text())["resources"]} - {"sources"}) \
+        if reads == ["*"] else reads
+    latest = documents_to(tables)
+    if latest is None:
+        return ""
+    return f"Documents to {fmt.day(latest)}, the latest its data cite. The book is as of {book_as_of()}."
+
+
+def _add_date_of_data(app, docname: str, source: list[str]) -> None:
+    """Under each page's title, the date of its data; under the front page's, the edition and the
+    book's as-of date (the title page of the PDF gives both too: _edition_on_title_page)."""
+    if docname == app.config.root_doc:
+        info = edition()
+        line = f"Version {info['version']} · the book is as of {book_as_of()}."
+    else:
+        line = documents_to_line(declared_reads(source[0]))
+    if not line:
+        return
+    source[0] = re.sub(r"^(# .+)$", lambda m: f"{m.group(1)}\n\n:::{{container}} {ASOF_CLASS}\n{line}\n:::\n",
+                       source[0], count=1, flags=re.M)
+
+
+def _edition_on_title_page(app, config) -> None:
+    """The PDF's title page: the edition as Sphinx's release, and the as-of date as its date."""
+    info = edition()
+    config.release = config.version = info["version"]
+    config.today = f"Data as of {book_as_of()}"
+    config.latex_elements = {**(config.latex_elements or {}), "releasename": "Version"}
+
+
+BOOK_PDF = "book.pdf"
+
+
+def _built_pdf(app) -> Path:
+    return Path(app.outdir).parent / "latex" / BOOK_PDF
+
+
+def _whole_book_in_download_menu(app, pagename, templatename, context, doctree) -> None:
+    """Every page's download menu offers the whole book's PDF first (the theme's ".pdf" only
+    prints the page in view, and says so now), then the page's notebook and source."""
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "download-buttons":
+            continue
+        buttons = group["buttons"]
+        for button in buttons:
+            if button.get("label") == "download-pdf-button":
+                button.update(text="Print this page", tooltip="Print this page (or save it as PDF)", icon="fas fa-print")
+            elif button.get("label") == "download-notebook-button":
+                button.update(text="This page as a notebook (.ipynb)")
+        if _built_pdf(app).exists():
+            buttons.insert(0, {"type": "link", "url": context["pathto"](BOOK_PDF, 1), "text": "The whole book (PDF)",
+                               "tooltip": "Download the whole book as one PDF", "icon": "fas fa-file-pdf",
+                               "label": "download-book-pdf-button"})
+
+
+def _copy_book_pdf(app, exception) -> None:
+    """The whole book's PDF at a fixed address beside the pages (book.pdf), for the download menus."""
+    import shutil
+
+    if exception or app.builder.format != "html" or not _built_pdf(app).exists():
+        return
+    target = Path(app.outdir) / BOOK_PDF
+    if not target.exists() or target.stat().st_mtime_ns < _built_pdf(app).stat().st_mtime_ns:
+        shutil.copy2(_built_pdf(app), target)
 
 
 def _setup_citations(app) -> None:
