@@ -25,6 +25,8 @@
 - Rewrites the front page when a library style or script changed, so that Sphinx copies
   it (a build that writes no page copies no static file).
 - Makes long tables wrap in the PDF (booklib.build.latex_tables).
+- Gives each page a description, an Open Graph card and the favicon, writes no empty index and
+  loads the search index on the search page only (booklib.build.share).
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ def setup(app):
     app.add_css_file(f"{STATIC_DIR_NAME}/book-explorer.css")
     app.add_post_transform(WrapLongTables)
     _setup_citations(app)
+    _setup_sharing(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
 
 
@@ -118,6 +121,13 @@ def _setup_citations(app) -> None:
     from booklib.build import cite_sphinx
 
     cite_sphinx.setup_citations(app)
+
+
+def _setup_sharing(app) -> None:
+    """Description and Open Graph card of each page, favicon, no empty index: booklib.build.share."""
+    from booklib.build import share
+
+    share.setup(app)
 
 
 def _drop_thebe_assets(app) -> None:
