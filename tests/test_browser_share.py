@@ -132,8 +132,8 @@ def test_every_chart_saves_as_png_and_svg_offline(reader, site, path, figure, tm
     title = page.locator(f"#chart-{figure} .role-title-text text").first.text_content()
     assert title and title in svg, "the SVG does not hold the chart's title"
     if figure == FIGURE:
-        # The image is the scenario drawn: a 30-year project, as the slider says.
-        assert "30" in svg
+        # The image is the scenario drawn, and says so under its title (it has no inputs).
+        assert "Life of the project (years): 30" in svg and "Scenario." in svg
     assert not problems and not page._problems, (problems, page._problems)
 
 

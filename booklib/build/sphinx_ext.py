@@ -267,9 +267,13 @@ def _chart_data_as_files(app, pagename, templatename, context, doctree) -> None:
 
 
 def _add_chart_scripts(app, pagename, templatename, context, doctree) -> None:
+    """The chart runtime, on pages with charts, so that the charts of the first screen draw first:
+    the Vega bundle `async` (it runs while the page is still being read, when the browser waits for
+    the network anyway), book-charts.js deferred before the other deferred scripts (priority 450 <
+    the default 500); it waits for the bundle if it has not run yet."""
     if 'class="book-chart"' in context.get("body", ""):
-        app.add_js_file(f"{STATIC_DIR_NAME}/{BUNDLE_NAME}", loading_method="defer")
-        app.add_js_file(f"{STATIC_DIR_NAME}/book-charts.js", loading_method="defer")
+        app.add_js_file(f"{STATIC_DIR_NAME}/{BUNDLE_NAME}", loading_method="async", priority=450)
+        app.add_js_file(f"{STATIC_DIR_NAME}/book-charts.js", loading_method="defer", priority=450)
 
 
 ICON_SCRIPT = Path("_static") / "scripts" / "fontawesome.js"

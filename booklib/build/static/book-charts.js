@@ -1,5 +1,5 @@
 /* Draw the book's charts from their embedded Vega specs (compiled from Vega-Lite at build time).
-   Loaded (deferred) after the offline Vega runtime, so window.vega exists.
+   Deferred; the offline Vega runtime (window.vega) is loaded async: start() waits for it if needed.
 
    - A chart is drawn when it comes near the viewport; until then its natural height is reserved.
    - It is fitted to its column: a chart wider than the column is re-laid out narrower (plot
@@ -393,12 +393,23 @@
   /* ---- saving a chart as an image ---- */
   function saveImage(figure, format) {
     var spec = JSON.parse(JSON.stringify(figure._bookSpec || JSON.parse(figure.querySelector(".book-chart-spec").textContent)));
-    var drawn = figure._bookView;
+    var drawn = figure._bookView, setting = [];
     (spec.signals || []).forEach(function (signal) {
       if (!signal.bind) return;
       if (drawn) signal.value = drawn.signal(signal.name);
-      delete signal.bind; // the image has no inputs
+      // The image has no inputs: it says, under its title, which scenario it draws.
+      var bind = signal.bind, at = bind.options ? bind.options.indexOf(signal.value) : -1;
+      setting.push((bind.name || signal.name) + ": " + (at >= 0 && bind.labels ? bind.labels[at] : signal.value));
+      delete signal.bind;
     });
+    if (setting.length && spec.title) {
+      if (typeof spec.title === "string") spec.title = { text: spec.title };
+      var subtitle = spec.title.subtitle == null ? [] : [].concat(spec.title.subtitle);
+      // One line per input, wrapped to the chart's width, so that the image does not widen.
+      var width = +figure.dataset.width || 500;
+      setting.forEach(function (line, i) { subtitle = subtitle.concat(wrapLines((i ? "" : "Scenario. ") + line, width, 12)); });
+      spec.title.subtitle = subtitle;
+    }
     var view = new vega.View(vega.parse(spec), { renderer: "none" });
     return view
       .toImageURL(format, format === "png" ? 2 : 1)
@@ -511,6 +522,12 @@
     window.bookCharts = { draw: draw, save: saveImage, drawAll: function () { return Promise.all(figures.map(function (f) { pending.delete(f); return draw(f); })); } };
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  function whenVega() {
+    if (window.vega) return start();
+    var bundle = document.querySelector('script[src*="vega-bundle.js"]');
+    if (bundle) bundle.addEventListener("load", function () { if (window.vega) start(); });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", whenVega);
+  else whenVega();
 })();
