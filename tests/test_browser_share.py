@@ -63,6 +63,7 @@ def test_an_explorers_setting_is_in_the_address_and_survives_a_reload_and_a_shar
     set_input(page, FIGURE, "choose_funding_pct", 6)
     chosen_state, chosen_values = drawn_state(page, FIGURE), control_values(page, FIGURE)
     assert chosen_state != default_state and chosen_values != default_values
+    page.wait_for_function("() => location.hash.includes('funding_pct=6')", timeout=5_000)
     address = page.url
     assert re.search(rf"#{FIGURE}\?(.*&)?life_years=30(&|$)", address) and "funding_pct=6" in address, address
     assert page.locator(f"#{FIGURE} .book-explorer-link").get_attribute("href") == address[address.index("#"):]
@@ -94,7 +95,7 @@ def test_reset_restores_the_books_scenario_and_its_address(reader, site):
     page.wait_for_function(f"() => document.querySelector('#{FIGURE} .book-explorer-status').textContent !== ''")
     assert control_values(page, FIGURE) == default_values
     assert drawn_state(page, FIGURE) == default_state
-    assert page.url.endswith(f"#{FIGURE}"), page.url
+    page.wait_for_function(f"() => location.hash === '#{FIGURE}'", timeout=5_000)
     assert reset.is_disabled()
     assert not problems and not page._problems, (problems, page._problems)
 
@@ -157,3 +158,19 @@ def test_one_search_box(reader, site, width):
     assert len(visible) <= 1, f"{len(visible)} search boxes at {width} px"
     if width >= 1200:
         assert len(visible) == 1
+
+
+def test_a_scenario_link_followed_within_the_page_draws_that_scenario(reader, site):
+    """A link to #<figure>?... on the page itself (the explorer not yet drawn, far below): the page
+    goes there and draws that setting."""
+    make, problems = reader
+    page = make().new_page()
+    page.goto(f"{site}/chapters/export_controls.html", wait_until="load")
+    assert page.locator("#chart-fig-ec-cost").get_attribute("data-rendered") is None
+    page.evaluate("() => { location.hash = 'fig-ec-cost?months=18'; }")
+    page.wait_for_function("() => document.querySelector('#chart-fig-ec-cost').dataset.rendered === 'true'", timeout=15_000)
+    assert page.locator("#controls-fig-ec-cost [name=choose_months]").input_value() == "18"
+    assert page.locator("#chart-fig-ec-cost g.mark-text.role-mark text").text_content().startswith("18 months: ")
+    top = page.locator("#fig-ec-cost").evaluate("e => e.getBoundingClientRect().top")
+    assert -5 <= top < 900, top
+    assert not problems

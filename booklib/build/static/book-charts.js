@@ -255,12 +255,7 @@
     var view = new vega.View(vega.parse(spec), { renderer: "svg", container: host, hover: true, tooltip: tooltip });
     figure._bookView = view;
     bound.forEach(function (signal) {
-      view.addSignalListener(signal.name, function () {
-        if (figure._bookView !== view) return;
-        var status = figure.closest(".book-explorer") && figure.closest(".book-explorer").querySelector(".book-explorer-status");
-        if (status) status.textContent = "";
-        showSetting(figure);
-      });
+      view.addSignalListener(signal.name, function () { if (figure._bookView === view) showSetting(figure); });
     });
     figure.dataset.theme = isDark() ? "dark" : "light";
     var signals = widthSignals(spec);
@@ -317,8 +312,22 @@
   }
 
   /* The setting the address gives `name`: {column: text}, or null. */
+  function decodedHash() {
+    try {
+      return decodeURIComponent(location.hash.slice(1));
+    } catch (error) {
+      return location.hash.slice(1); // a malformed %-escape: read as written
+    }
+  }
+
+  /* The element the address names when it carries a setting (#<figure>?...), or null. */
+  function namedBySetting() {
+    var hash = decodedHash();
+    return hash.indexOf("?") > 0 ? document.getElementById(hash.split("?")[0]) : null;
+  }
+
   function addressFor(name) {
-    var hash = decodeURIComponent(location.hash.slice(1)), at = hash.indexOf("?");
+    var hash = decodedHash(), at = hash.indexOf("?");
     if (at < 0 || hash.slice(0, at) !== name) return null;
     var setting = {};
     new URLSearchParams(hash.slice(at + 1)).forEach(function (value, key) { setting[key] = value; });
@@ -377,10 +386,15 @@
     if (link) link.setAttribute("href", "#" + name + "?" + query);
     var reset = link && figure.closest(".book-explorer").querySelector(".book-explorer-reset");
     if (reset) reset.disabled = atDefault;
-    var current = addressFor(name), wanted = atDefault ? (current ? "#" + name : null) : "#" + name + "?" + query;
-    if (wanted !== null && decodeURIComponent(location.hash) !== decodeURIComponent(wanted)) {
-      history.replaceState(history.state, "", location.pathname + location.search + wanted);
-    }
+    // The address follows a moment later: dragging a slider would replace it many times a second,
+    // which browsers throttle (Safari refuses more than 100 in 30 s).
+    clearTimeout(figure._bookAddressTimer);
+    figure._bookAddressTimer = setTimeout(function () {
+      var current = addressFor(name), wanted = atDefault ? (current ? "#" + name : null) : "#" + name + "?" + query;
+      if (wanted !== null && decodedHash() !== wanted.slice(1)) {
+        history.replaceState(history.state, "", location.pathname + location.search + wanted);
+      }
+    }, 150);
   }
 
   function setSignals(figure, values) {
@@ -448,7 +462,7 @@
     });
     var pending = new Set(figures);
     // An explorer the address names is scrolled to (its id carries the setting, so the browser does not).
-    var named = location.hash.indexOf("?") > 0 && document.getElementById(decodeURIComponent(location.hash.slice(1)).split("?")[0]);
+    var named = namedBySetting();
     if (named) named.scrollIntoView();
     // What is on or near the first screen is drawn now: waiting for the observer's first report
     // would wait for the theme's scripts and the page's load.
@@ -463,6 +477,9 @@
     document.querySelectorAll(".book-explorer").forEach(function (explorer) {
       var figure = explorer.querySelector(".book-chart"), status = explorer.querySelector(".book-explorer-status");
       var reset = explorer.querySelector(".book-explorer-reset"), link = explorer.querySelector(".book-explorer-link");
+      // A message (reset, link copied) is cleared when the reader next uses an input.
+      var inputs = explorer.querySelector(".book-explorer-controls");
+      if (inputs && status) ["input", "change"].forEach(function (type) { inputs.addEventListener(type, function () { status.textContent = ""; }); });
       if (reset) reset.addEventListener("click", function () {
         if (!figure._bookView) return;
         setSignals(figure, defaults(figure)).then(function () {
@@ -477,14 +494,19 @@
         else done(false);
       });
     });
-    // A scenario link followed within the page.
+    // A scenario link followed within the page: that explorer is scrolled to, and drawn or set.
     window.addEventListener("hashchange", function () {
-      document.querySelectorAll(".book-explorer .book-chart").forEach(function (figure) {
-        if (!figure._bookView || !addressFor(figureName(figure))) return;
-        var bound = (figure._bookSpec.signals || []).filter(function (signal) { return signal.bind; });
-        setSignals(figure, addressSetting(figure, bound));
-        figure.closest("figure") ? figure.closest("figure").scrollIntoView() : figure.scrollIntoView();
-      });
+      var target = namedBySetting(), figure = target && (target.matches(".book-chart") ? target : target.querySelector(".book-chart"));
+      if (!figure || !addressFor(figureName(figure))) return;
+      target.scrollIntoView();
+      if (!figure._bookView) {
+        pending.delete(figure);
+        if (observer) observer.unobserve(figure);
+        draw(figure);
+        return;
+      }
+      var bound = (figure._bookSpec.signals || []).filter(function (signal) { return signal.bind; });
+      setSignals(figure, addressSetting(figure, bound));
     });
     var observer = "IntersectionObserver" in window
       ? new IntersectionObserver(function (entries) {
