@@ -90,6 +90,7 @@ def test_reset_restores_the_books_scenario_and_its_address(reader, site):
     assert reset.is_disabled(), "Reset is offered when the book's scenario is already drawn"
     set_input(page, FIGURE, "choose_deemed_pct", 4)
     set_input(page, FIGURE, "choose_life_years", 10)
+    page.wait_for_function("() => location.hash.includes('life_years=10')", timeout=5_000)
     assert reset.is_enabled()
     reset.click()
     page.wait_for_function(f"() => document.querySelector('#{FIGURE} .book-explorer-status').textContent !== ''")
