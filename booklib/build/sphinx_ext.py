@@ -25,6 +25,8 @@
 - Rewrites the front page when a library style or script changed, so that Sphinx copies
   it (a build that writes no page copies no static file).
 - Makes long tables wrap in the PDF (booklib.build.latex_tables).
+- Writes each chart's spec but a page's first beside the book (`_charts/`), loaded when the chart
+  nears the screen, so that a page carries only what its first screen draws.
 - Gives each page a description, an Open Graph card and the favicon, writes no empty index and
   loads the search index on the search page only (booklib.build.share).
 """
@@ -59,6 +61,7 @@ def setup(app):
     app.connect("env-get-outdated", _outdated_by_static)
     app.connect("html-page-context", _add_chart_scripts)
     app.connect("html-page-context", _chart_data_as_files)
+    app.connect("html-page-context", _chart_specs_as_files)
     app.connect("build-finished", _slim_icon_script)
     app.connect("source-read", _declare_page_data)
     app.connect("source-read", _add_citation_box)
@@ -264,6 +267,40 @@ def _chart_data_as_files(app, pagename, templatename, context, doctree) -> None:
         return f'<a download="{name}.csv" href="{to_root}{CHART_CSV_DIR}/{name}.csv"'
 
     context["body"] = CHART_CSV.sub(to_file, body)
+
+
+CHART_SPEC = re.compile(r'(<div class="book-chart" id="chart-(fig-[\w-]+)".*?)<script type="application/json" class="book-chart-spec">(.*?)</script>', re.S)
+CHART_SPEC_DIR = "_charts"
+
+
+def _chart_specs_as_files(app, pagename, templatename, context, doctree) -> None:
+    """A chart's spec (its data included) is a script file beside the book, loaded when the chart
+    nears the screen (book-charts.js), except the page's first chart, which the page carries: a
+    reader downloads the specs of the charts they scroll to, and the first screen waits for none.
+    A script, not JSON fetched: a book opened from the disk (file://) may not fetch files."""
+    body = context.get("body", "")
+    if 'class="book-chart-spec"' not in body:
+        return
+    folder = Path(app.outdir) / CHART_SPEC_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    to_root = "../" * pagename.count("/")
+    first = True
+
+    def to_file(match) -> str:
+        nonlocal first
+        if first:
+            first = False
+            return match.group(0)
+        name, spec = match.group(2), match.group(3)
+        text = f"(window.bookChartSpecs = window.bookChartSpecs || {{}})[{json.dumps(name)}] = {spec};\n"
+        target = folder / f"{name}.js"
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+        version = hashlib.sha256(text.encode()).hexdigest()[:8]
+        return (f'{match.group(1)}<script type="application/json" class="book-chart-spec" '
+                f'data-src="{to_root}{CHART_SPEC_DIR}/{name}.js?v={version}"></script>')
+
+    context["body"] = CHART_SPEC.sub(to_file, body)
 
 
 def _add_chart_scripts(app, pagename, templatename, context, doctree) -> None:

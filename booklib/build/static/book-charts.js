@@ -229,9 +229,38 @@
   }
 
   /* ---- drawing ---- */
+  /* The chart's Vega spec: in the page (the first chart), or a script beside it (data-src, the
+     others: booklib.build.sphinx_ext), loaded once, when first needed. */
+  function specOf(figure) {
+    if (figure._bookSpec) return Promise.resolve(figure._bookSpec);
+    if (figure._bookSpecLoading) return figure._bookSpecLoading;
+    var holder = figure.querySelector(".book-chart-spec"), src = holder.getAttribute("data-src");
+    if (!src) return Promise.resolve((figure._bookSpec = JSON.parse(holder.textContent)));
+    var name = figureName(figure);
+    figure._bookSpecLoading = new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = function () {
+        var spec = window.bookChartSpecs && window.bookChartSpecs[name];
+        if (spec) resolve((figure._bookSpec = spec));
+        else reject(new Error("its spec " + src + " holds no chart " + name));
+      };
+      script.onerror = function () { reject(new Error("its spec " + src + " could not be loaded")); };
+      document.head.appendChild(script);
+    });
+    return figure._bookSpecLoading;
+  }
+
   function draw(figure) {
+    figure.dataset.theme = isDark() ? "dark" : "light"; // drawing has begun (make bench waits for it)
+    return specOf(figure).then(function (original) { return drawSpec(figure, original); }, function (error) {
+      figure.dataset.rendered = "failed";
+      console.error("Chart " + figure.id + " failed to render: " + error.message);
+    });
+  }
+
+  function drawSpec(figure, original) {
     var host = figure.querySelector(".book-chart-view");
-    var original = figure._bookSpec || (figure._bookSpec = JSON.parse(figure.querySelector(".book-chart-spec").textContent));
     var available = Math.floor(host.getBoundingClientRect().width);
     var natural = +figure.dataset.width || 0;
     var spec = themed(original);
@@ -406,7 +435,11 @@
 
   /* ---- saving a chart as an image ---- */
   function saveImage(figure, format) {
-    var spec = JSON.parse(JSON.stringify(figure._bookSpec || JSON.parse(figure.querySelector(".book-chart-spec").textContent)));
+    return specOf(figure).then(function (original) { return saveSpec(figure, original, format); });
+  }
+
+  function saveSpec(figure, original, format) {
+    var spec = JSON.parse(JSON.stringify(original));
     var drawn = figure._bookView, setting = [];
     (spec.signals || []).forEach(function (signal) {
       if (!signal.bind) return;
