@@ -231,7 +231,11 @@ class BookFigure:
             f'<div class="book-chart-view" role="img" aria-label="{label}" style="min-height:{height}px"></div>'
             f'<script type="application/json" class="book-chart-spec">{spec_json}</script>'
             f'<p class="book-chart-links"><a download="{self.name}.csv" href="{href}">'
-            f"Download the data of this chart (CSV, {len(self.data)} rows)</a></p>"
+            f"Download the data of this chart (CSV, {len(self.data)} rows)</a>"
+            # Drawn by the browser from the chart as shown (book-charts.js), so only with scripts.
+            '<span class="book-chart-save pst-js-only"> · Save the chart as '
+            '<button type="button" class="book-chart-save-button" data-book-save="png">PNG</button> or '
+            '<button type="button" class="book-chart-save-button" data-book-save="svg">SVG</button></span></p>'
             f"{sources_disclosure(ordered, self.name)}"
             f"{code_disclosure(self.code)}"
             "</div>"

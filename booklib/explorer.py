@@ -182,8 +182,14 @@ class Explorer:
         labels = html.escape("; ".join(c.label for c in self.controls), quote=True)
         # Vega puts the inputs in when it draws the chart, near the viewport: their height is
         # reserved now (book-explorer.css, per control), so that the page does not jump then.
+        # The chosen setting lives in the page's address (#<figure>?<column>=<value>&...), so that a
+        # link reopens it; the actions (book-charts.js) need scripts, as the inputs do.
         return (f'<div class="book-explorer-controls" id="{self.controls_id}" role="group" '
-                f'aria-label="Scenario controls: {labels}" style="--book-controls: {len(self.controls)}"></div>')
+                f'aria-label="Scenario controls: {labels}" style="--book-controls: {len(self.controls)}"></div>'
+                f'<div class="book-explorer-actions pst-js-only">'
+                f'<button type="button" class="book-explorer-reset">Reset to the book\'s scenario</button>'
+                f'<a class="book-explorer-link" href="#{self.name}">Link to this scenario</a>'
+                f'<span class="book-explorer-status" role="status"></span></div>')
 
     @property
     def controls_id(self) -> str:

@@ -58,7 +58,8 @@ def toc_pages() -> list[str]:
 
 SLOW_MODULES = {"test_build": "book", "test_cache": "book", "test_pdf": "pdf", "test_browser": "browser",
                 "test_rerun": "book", "test_lab": "lab", "test_browser_cite": "browser", "test_reproducible": "book",
-                "test_browser_explorer": "browser", "test_reader_browser": "browser"}
+                "test_browser_explorer": "browser", "test_reader_browser": "browser",
+                "test_browser_share": "browser"}
 
 
 def pytest_collection_modifyitems(items):

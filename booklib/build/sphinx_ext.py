@@ -32,6 +32,10 @@
   records again by book-charts.js): the same page, lighter (scripts/bench.py weighs it). A page
   that uses no sphinx-design component does not load its stylesheet and script.
 - Keeps a number and its unit on one line on every page (booklib.build.typography).
+- Writes each chart's spec but a page's first beside the book (`_charts/`), loaded when the chart
+  nears the screen, so that a page carries only what its first screen draws.
+- Gives each page a description, an Open Graph card and the favicon, writes no empty index and
+  loads the search index on the search page only (booklib.build.share).
 """
 
 from __future__ import annotations
@@ -67,6 +71,8 @@ def setup(app):
     app.connect("html-page-context", _chart_data_as_files)
     app.connect("html-page-context", _lighter_tables_and_references)
     app.connect("html-page-context", _drop_unused_design_assets)
+    # After the columns above: a spec moved beside the book keeps its data as columns.
+    app.connect("html-page-context", _chart_specs_as_files)
     app.connect("build-finished", _slim_icon_script)
     app.connect("source-read", _declare_page_data)
     app.connect("source-read", _add_citation_box)
@@ -85,6 +91,7 @@ def setup(app):
     app.add_post_transform(WrapLongTables)
     app.add_post_transform(KeepUnits)
     _setup_citations(app)
+    _setup_sharing(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
 
 
@@ -226,6 +233,13 @@ def _setup_citations(app) -> None:
     from booklib.build import cite_sphinx
 
     cite_sphinx.setup_citations(app)
+
+
+def _setup_sharing(app) -> None:
+    """Description and Open Graph card of each page, favicon, no empty index: booklib.build.share."""
+    from booklib.build import share
+
+    share.setup(app)
 
 
 def _drop_thebe_assets(app) -> None:
@@ -439,10 +453,48 @@ def _drop_unused_design_assets(app, pagename, templatename, context, doctree) ->
             context[key] = [f for f in context[key] if not str(getattr(f, "filename", f)).endswith(DESIGN_ASSETS)]
 
 
+CHART_SPEC_BLOCK = re.compile(r'(<div class="book-chart" id="chart-(fig-[\w-]+)".*?)<script type="application/json" class="book-chart-spec">(.*?)</script>', re.S)
+CHART_SPEC_DIR = "_charts"
+
+
+def _chart_specs_as_files(app, pagename, templatename, context, doctree) -> None:
+    """A chart's spec (its data included) is a script file beside the book, loaded when the chart
+    nears the screen (book-charts.js), except the page's first chart, which the page carries: a
+    reader downloads the specs of the charts they scroll to, and the first screen waits for none.
+    A script, not JSON fetched: a book opened from the disk (file://) may not fetch files."""
+    body = context.get("body", "")
+    if 'class="book-chart-spec"' not in body:
+        return
+    folder = Path(app.outdir) / CHART_SPEC_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    to_root = "../" * pagename.count("/")
+    first = True
+
+    def to_file(match) -> str:
+        nonlocal first
+        if first:
+            first = False
+            return match.group(0)
+        name, spec = match.group(2), match.group(3)
+        text = f"(window.bookChartSpecs = window.bookChartSpecs || {{}})[{json.dumps(name)}] = {spec};\n"
+        target = folder / f"{name}.js"
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+        version = hashlib.sha256(text.encode()).hexdigest()[:8]
+        return (f'{match.group(1)}<script type="application/json" class="book-chart-spec" '
+                f'data-src="{to_root}{CHART_SPEC_DIR}/{name}.js?v={version}"></script>')
+
+    context["body"] = CHART_SPEC_BLOCK.sub(to_file, body)
+
+
 def _add_chart_scripts(app, pagename, templatename, context, doctree) -> None:
+    """The chart runtime, on pages with charts, so that the charts of the first screen draw first:
+    the Vega bundle `async` (it runs while the page is still being read, when the browser waits for
+    the network anyway), book-charts.js deferred before the other deferred scripts (priority 450 <
+    the default 500); it waits for the bundle if it has not run yet."""
     if 'class="book-chart"' in context.get("body", ""):
-        app.add_js_file(f"{STATIC_DIR_NAME}/{BUNDLE_NAME}", loading_method="defer")
-        app.add_js_file(f"{STATIC_DIR_NAME}/book-charts.js", loading_method="defer")
+        app.add_js_file(f"{STATIC_DIR_NAME}/{BUNDLE_NAME}", loading_method="async", priority=450)
+        app.add_js_file(f"{STATIC_DIR_NAME}/book-charts.js", loading_method="defer", priority=450)
 
 
 ICON_SCRIPT = Path("_static") / "scripts" / "fontawesome.js"

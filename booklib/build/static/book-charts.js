@@ -1,10 +1,15 @@
 /* Draw the book's charts from their embedded Vega specs (compiled from Vega-Lite at build time).
-   Loaded (deferred) after the offline Vega runtime, so window.vega exists.
+   Deferred; the offline Vega runtime (window.vega) is loaded async: start() waits for it if needed.
 
    - A chart is drawn when it comes near the viewport; until then its natural height is reserved.
    - It is fitted to its column: a chart wider than the column is re-laid out narrower (plot
      width, legend columns, title lines); if it still does not fit, it is scaled down.
-   - It follows the page's light or dark theme, and is redrawn when the reader switches. */
+   - It follows the page's light or dark theme, and is redrawn when the reader switches.
+   - Charts already near the first screen are drawn at once, not after the page's other scripts.
+   - "Save the chart as PNG or SVG" draws it again, light and at its natural size, with the
+     reader's chosen scenario, by Vega's own view.toImageURL (nothing fetched).
+   - A scenario explorer keeps its setting in the page's address, #<figure>?<column>=<value>&...,
+     so that a link (or a reload) reopens it; "Reset" restores the book's scenario. */
 (function () {
   "use strict";
   var NEAR = "600px 0px"; // draw a chart this far before it scrolls into view
@@ -16,8 +21,11 @@
     domain: "#8a929c",
   };
 
+  /* The theme's mode is "auto" (the system's) until its script resolves it, after ours has run. */
   function isDark() {
-    return document.documentElement.dataset.theme === "dark";
+    var theme = document.documentElement.dataset.theme;
+    if (theme === "auto" || !theme) return !!(window.matchMedia && matchMedia("(prefers-color-scheme: dark)").matches);
+    return theme === "dark";
   }
 
   function pageBackground() {
@@ -238,9 +246,38 @@
     return spec;
   }
 
+  /* The chart's Vega spec: in the page (the first chart), or a script beside it (data-src, the
+     others: booklib.build.sphinx_ext), loaded once, when first needed. */
+  function specOf(figure) {
+    if (figure._bookSpec) return Promise.resolve(figure._bookSpec);
+    if (figure._bookSpecLoading) return figure._bookSpecLoading;
+    var holder = figure.querySelector(".book-chart-spec"), src = holder.getAttribute("data-src");
+    if (!src) return Promise.resolve((figure._bookSpec = records(JSON.parse(holder.textContent))));
+    var name = figureName(figure);
+    figure._bookSpecLoading = new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = function () {
+        var spec = window.bookChartSpecs && window.bookChartSpecs[name];
+        if (spec) resolve((figure._bookSpec = records(spec)));
+        else reject(new Error("its spec " + src + " holds no chart " + name));
+      };
+      script.onerror = function () { reject(new Error("its spec " + src + " could not be loaded")); };
+      document.head.appendChild(script);
+    });
+    return figure._bookSpecLoading;
+  }
+
   function draw(figure) {
+    figure.dataset.theme = isDark() ? "dark" : "light"; // drawing has begun (make bench waits for it)
+    return specOf(figure).then(function (original) { return drawSpec(figure, original); }, function (error) {
+      figure.dataset.rendered = "failed";
+      console.error("Chart " + figure.id + " failed to render: " + error.message);
+    });
+  }
+
+  function drawSpec(figure, original) {
     var host = figure.querySelector(".book-chart-view");
-    var original = figure._bookSpec || (figure._bookSpec = records(JSON.parse(figure.querySelector(".book-chart-spec").textContent)));
     var available = Math.floor(host.getBoundingClientRect().width);
     var natural = +figure.dataset.width || 0;
     var spec = themed(original);
@@ -255,11 +292,17 @@
     if (figure._bookView) {
       bound.forEach(function (signal) { chosen[signal.name] = figure._bookView.signal(signal.name); });
       figure._bookView.finalize();
+    } else if (bound.length) {
+      // First drawing of an explorer: the setting a link or a reload carries in the address.
+      chosen = addressSetting(figure, bound) || {};
     }
+    bound.forEach(function (signal) { if (signal.name in chosen) signal.value = chosen[signal.name]; });
     host.textContent = "";
     var view = new vega.View(vega.parse(spec), { renderer: "svg", container: host, hover: true, tooltip: tooltip });
-    Object.keys(chosen).forEach(function (name) { view.signal(name, chosen[name]); });
     figure._bookView = view;
+    bound.forEach(function (signal) {
+      view.addSignalListener(signal.name, function () { if (figure._bookView === view) showSetting(figure); });
+    });
     figure.dataset.theme = isDark() ? "dark" : "light";
     var signals = widthSignals(spec);
     // Give the plots what the column has left: shrink their width signals, at most three times
@@ -289,6 +332,7 @@
         figure.dataset.renderedAt = Math.round(performance.now());
         figure.dataset.rendered = "true";
         figure.dataset.drawnWidth = available;
+        if (bound.length) showSetting(figure);
       })
       .catch(function (error) {
         figure.dataset.rendered = "failed";
@@ -304,6 +348,147 @@
     if (width && height && available && width > available) {
       host.style.minHeight = Math.round(Math.max(height * (available / width), height * 0.9)) + "px";
     }
+  }
+
+  /* ---- a scenario in the address ---- */
+  var PREFIX = "choose_"; // an explorer's parameters are choose_<column> (booklib/explorer.py)
+
+  function figureName(figure) {
+    return figure.id.replace(/^chart-/, "");
+  }
+
+  /* The setting the address gives `name`: {column: text}, or null. */
+  function decodedHash() {
+    try {
+      return decodeURIComponent(location.hash.slice(1));
+    } catch (error) {
+      return location.hash.slice(1); // a malformed %-escape: read as written
+    }
+  }
+
+  /* The element the address names when it carries a setting (#<figure>?...), or null. */
+  function namedBySetting() {
+    var hash = decodedHash();
+    return hash.indexOf("?") > 0 ? document.getElementById(hash.split("?")[0]) : null;
+  }
+
+  function addressFor(name) {
+    var hash = decodedHash(), at = hash.indexOf("?");
+    if (at < 0 || hash.slice(0, at) !== name) return null;
+    var setting = {};
+    new URLSearchParams(hash.slice(at + 1)).forEach(function (value, key) { setting[key] = value; });
+    return setting;
+  }
+
+  /* A value of the address as one the input offers (a menu's option, a slider's step), or undefined. */
+  function offered(signal, text) {
+    var bind = signal.bind;
+    if (bind.options) {
+      for (var i = 0; i < bind.options.length; i++) if (String(bind.options[i]) === text) return bind.options[i];
+      return undefined;
+    }
+    var value = Number(text), min = +bind.min, max = +bind.max, step = +bind.step || 1;
+    if (text === "" || !isFinite(value) || value < min - 1e-9 || value > max + 1e-9) return undefined;
+    var steps = (value - min) / step;
+    return Math.abs(steps - Math.round(steps)) < 1e-6 ? value : undefined;
+  }
+
+  /* The signal values the address sets for this explorer ({} when it says nothing of it). */
+  function addressSetting(figure, bound) {
+    var setting = addressFor(figureName(figure)), chosen = {};
+    if (!setting) return chosen;
+    bound.forEach(function (signal) {
+      var key = signal.name.replace(PREFIX, "");
+      if (key in setting) {
+        var value = offered(signal, setting[key]);
+        if (value !== undefined) chosen[signal.name] = value;
+        else console.warn("Chart " + figure.id + ": the address sets " + key + "=" + setting[key] + ", which the input does not offer; its default is drawn.");
+      }
+    });
+    return chosen;
+  }
+
+  function defaults(figure) {
+    var values = {};
+    (figure._bookSpec.signals || []).forEach(function (signal) { if (signal.bind) values[signal.name] = signal.value; });
+    return values;
+  }
+
+  /* The explorer's current setting, as the address's query: every input, in the spec's order. */
+  function settingQuery(figure) {
+    var view = figure._bookView, query = new URLSearchParams();
+    Object.keys(defaults(figure)).forEach(function (name) { query.set(name.replace(PREFIX, ""), String(view.signal(name))); });
+    return query.toString();
+  }
+
+  /* Keep the address (and the explorer's link) on the scenario drawn: the book's own scenario
+     leaves the address as it was, unless it named another setting of this explorer. */
+  function showSetting(figure) {
+    var view = figure._bookView, name = figureName(figure), initial = defaults(figure);
+    if (!view) return;
+    var atDefault = Object.keys(initial).every(function (key) { return view.signal(key) === initial[key]; });
+    var query = settingQuery(figure);
+    var link = figure.closest(".book-explorer") && figure.closest(".book-explorer").querySelector(".book-explorer-link");
+    if (link) link.setAttribute("href", "#" + name + "?" + query);
+    var reset = link && figure.closest(".book-explorer").querySelector(".book-explorer-reset");
+    if (reset) reset.disabled = atDefault;
+    // The address follows a moment later: dragging a slider would replace it many times a second,
+    // which browsers throttle (Safari refuses more than 100 in 30 s).
+    clearTimeout(figure._bookAddressTimer);
+    figure._bookAddressTimer = setTimeout(function () {
+      var current = addressFor(name), wanted = atDefault ? (current ? "#" + name : null) : "#" + name + "?" + query;
+      if (wanted !== null && decodedHash() !== wanted.slice(1)) {
+        history.replaceState(history.state, "", location.pathname + location.search + wanted);
+      }
+    }, 150);
+  }
+
+  function setSignals(figure, values) {
+    var view = figure._bookView;
+    if (!view) return Promise.resolve();
+    Object.keys(values).forEach(function (name) { view.signal(name, values[name]); });
+    return view.runAsync().then(function () { showSetting(figure); });
+  }
+
+  /* ---- saving a chart as an image ---- */
+  function saveImage(figure, format) {
+    return specOf(figure).then(function (original) { return saveSpec(figure, original, format); });
+  }
+
+  function saveSpec(figure, original, format) {
+    var spec = JSON.parse(JSON.stringify(original));
+    var drawn = figure._bookView, setting = [];
+    (spec.signals || []).forEach(function (signal) {
+      if (!signal.bind) return;
+      if (drawn) signal.value = drawn.signal(signal.name);
+      // The image has no inputs: it says, under its title, which scenario it draws.
+      var bind = signal.bind, at = bind.options ? bind.options.indexOf(signal.value) : -1;
+      setting.push((bind.name || signal.name) + ": " + (at >= 0 && bind.labels ? bind.labels[at] : signal.value));
+      delete signal.bind;
+    });
+    if (setting.length && spec.title) {
+      if (typeof spec.title === "string") spec.title = { text: spec.title };
+      var subtitle = spec.title.subtitle == null ? [] : [].concat(spec.title.subtitle);
+      // One line per input, wrapped to the chart's width, so that the image does not widen.
+      var width = +figure.dataset.width || 500;
+      setting.forEach(function (line, i) { subtitle = subtitle.concat(wrapLines((i ? "" : "Scenario. ") + line, width, 12)); });
+      spec.title.subtitle = subtitle;
+    }
+    var view = new vega.View(vega.parse(spec), { renderer: "none" });
+    return view
+      .toImageURL(format, format === "png" ? 2 : 1)
+      .then(function (url) {
+        var link = document.createElement("a");
+        link.href = url;
+        link.download = figureName(figure) + "." + format;
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        if (url.indexOf("blob:") === 0) setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+        figure.dataset.saved = format;
+      })
+      .catch(function (error) { console.error("Chart " + figure.id + " could not be saved as " + format + ": " + error); })
+      .finally(function () { view.finalize(); });
   }
 
   function sourcesCsv(link) {
@@ -322,7 +507,57 @@
     document.querySelectorAll(".book-chart-sources-csv").forEach(function (link) {
       link.addEventListener("click", function () { sourcesCsv(link); });
     });
+    document.querySelectorAll(".book-chart-save-button").forEach(function (button) {
+      button.addEventListener("click", function () { saveImage(button.closest(".book-chart"), button.dataset.bookSave); });
+    });
     var pending = new Set(figures);
+    // An explorer the address names is scrolled to (its id carries the setting, so the browser does not).
+    var named = namedBySetting();
+    if (named) named.scrollIntoView();
+    // What is on or near the first screen is drawn now: waiting for the observer's first report
+    // would wait for the theme's scripts and the page's load.
+    var near = window.innerHeight + 600;
+    figures.forEach(function (figure) {
+      var box = figure.getBoundingClientRect();
+      if (box.bottom > -600 && box.top < near && box.width) {
+        pending.delete(figure);
+        draw(figure);
+      }
+    });
+    document.querySelectorAll(".book-explorer").forEach(function (explorer) {
+      var figure = explorer.querySelector(".book-chart"), status = explorer.querySelector(".book-explorer-status");
+      var reset = explorer.querySelector(".book-explorer-reset"), link = explorer.querySelector(".book-explorer-link");
+      // A message (reset, link copied) is cleared when the reader next uses an input.
+      var inputs = explorer.querySelector(".book-explorer-controls");
+      if (inputs && status) ["input", "change"].forEach(function (type) { inputs.addEventListener(type, function () { status.textContent = ""; }); });
+      if (reset) reset.addEventListener("click", function () {
+        if (!figure._bookView) return;
+        setSignals(figure, defaults(figure)).then(function () {
+          if (status) status.textContent = "The book's scenario is drawn again.";
+        });
+      });
+      if (link) link.addEventListener("click", function (event) {
+        event.preventDefault();
+        history.replaceState(history.state, "", location.pathname + location.search + link.getAttribute("href"));
+        var done = function (ok) { if (status) status.textContent = ok ? "Link to this scenario copied." : "The address now links to this scenario."; };
+        if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(location.href).then(function () { done(true); }, function () { done(false); });
+        else done(false);
+      });
+    });
+    // A scenario link followed within the page: that explorer is scrolled to, and drawn or set.
+    window.addEventListener("hashchange", function () {
+      var target = namedBySetting(), figure = target && (target.matches(".book-chart") ? target : target.querySelector(".book-chart"));
+      if (!figure || !addressFor(figureName(figure))) return;
+      target.scrollIntoView();
+      if (!figure._bookView) {
+        pending.delete(figure);
+        if (observer) observer.unobserve(figure);
+        draw(figure);
+        return;
+      }
+      var bound = (figure._bookSpec.signals || []).filter(function (signal) { return signal.bind; });
+      setSignals(figure, addressSetting(figure, bound));
+    });
     var observer = "IntersectionObserver" in window
       ? new IntersectionObserver(function (entries) {
           entries.forEach(function (entry) {
@@ -335,6 +570,7 @@
         }, { rootMargin: NEAR })
       : null;
     figures.forEach(function (figure) {
+      if (!pending.has(figure)) return;
       if (observer) observer.observe(figure);
       else draw(figure);
     });
@@ -355,9 +591,15 @@
         });
       }, 200);
     });
-    window.bookCharts = { draw: draw, drawAll: function () { return Promise.all(figures.map(function (f) { pending.delete(f); return draw(f); })); } };
+    window.bookCharts = { draw: draw, save: saveImage, drawAll: function () { return Promise.all(figures.map(function (f) { pending.delete(f); return draw(f); })); } };
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  function whenVega() {
+    if (window.vega) return start();
+    var bundle = document.querySelector('script[src*="vega-bundle.js"]');
+    if (bundle) bundle.addEventListener("load", function () { if (window.vega) start(); });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", whenVega);
+  else whenVega();
 })();
