@@ -1,0 +1,90 @@
+"""What a reader does in the checkout never changes a chapter they did not edit, nor breaks the
+build: saving a chapter with jupytext (as `make lab` does) keeps its front matter, and a downloaded
+notebook saved anywhere in the checkout is neither a page nor a file git offers to commit (fast tier)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import jupytext
+import pytest
+import yaml
+from jupytext.config import find_jupytext_configuration_file, load_jupytext_configuration_file
+
+from conftest import REPO, toc_pages
+
+PAGES = toc_pages()
+FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+
+
+def front_matter(text: str) -> dict:
+    match = FRONT_MATTER.match(text)
+    return yaml.safe_load(match.group(1)) if match else {}
+
+
+def saved(page: Path, tmp_path: Path, config) -> str:
+    """The page as jupytext writes it back after reading it (what Lab's autosave does) with `config`."""
+    notebook = jupytext.read(page)
+    target = tmp_path / page.name
+    # In the format jupytext read it in, as Lab saves it (MyST for a notebook page, Markdown for a plain one).
+    fmt = notebook.metadata["jupytext"]["text_representation"]["format_name"]
+    jupytext.write(notebook, target, fmt=f"md:{fmt}", config=config)
+    return target.read_text(encoding="utf-8")
+
+
+def lab_config():
+    """The jupytext configuration a chapter opened in Lab gets: the file jupytext finds from its folder up."""
+    path = find_jupytext_configuration_file(str(REPO / "chapters"))
+    assert path and Path(path).parent == REPO, f"jupytext finds {path}, not the repository's jupytext.toml"
+    return load_jupytext_configuration_file(path)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_saving_a_page_with_jupytext_keeps_its_front_matter_and_cells(page, tmp_path):
+    source = next(REPO.glob(f"{page}.*"))
+    before = source.read_text(encoding="utf-8")
+    after = saved(source, tmp_path, lab_config())
+    old, new = front_matter(before), front_matter(after)
+    assert new.get("booklib") == old.get("booklib"), f"{page}: saving drops or changes `booklib:` ({new.get('booklib')!r})"
+    representation = new.get("jupytext", {}).get("text_representation", {})
+    assert "jupytext_version" not in representation, "saving with another jupytext would change the file"
+    cells = lambda path: [(c.cell_type, c.source) for c in jupytext.read(path).cells]
+    assert cells(tmp_path / source.name) == cells(source), f"{page}: saving changes the cells"
+
+
+def test_without_the_settings_jupytext_drops_the_front_matter(tmp_path):
+    """The case the settings prevent (jupytext's default filter), so the test above can fail."""
+    page = REPO / "chapters" / "investment.md"
+    assert front_matter(page.read_text())["booklib"]["reads"]
+    assert "booklib" not in front_matter(saved(page, tmp_path, None))
+
+
+def test_the_lab_settings_file_is_the_one_jupytext_reads():
+    config = lab_config()
+    assert "booklib" in config.notebook_metadata_filter.split(",")
+
+
+def build_excludes() -> list[str]:
+    from jupyter_book.config import get_final_config
+
+    config, _ = get_final_config(user_yaml=REPO / "_config.yml", sourcedir=REPO,
+                                 cli_config={"latex_individualpages": False})
+    return config["exclude_patterns"]
+
+
+@pytest.mark.parametrize("saved_as", ["chapters/tariffs.ipynb", "tariffs.ipynb", "intro.ipynb",
+                                      "chapters/appendix/timeline.ipynb", "notebooks/claims (1).ipynb"])
+def test_a_downloaded_notebook_saved_in_the_checkout_is_no_page_and_not_committed(saved_as):
+    from sphinx.util.matching import Matcher
+
+    assert Matcher(build_excludes())(saved_as), f"the build would read {saved_as} as a page"
+    ignored = subprocess.run(["git", "-C", str(REPO), "check-ignore", "--no-index", "-q", saved_as])
+    assert ignored.returncode == 0, f"git would offer to commit {saved_as}"
+
+
+def test_no_page_is_a_notebook_file():
+    """Every page is a .md (the exclusion of *.ipynb would otherwise drop one)."""
+    assert not [p for p in PAGES if not (REPO / f"{p}.md").exists()]
