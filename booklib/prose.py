@@ -20,6 +20,20 @@ def require(condition: bool, sentence: str) -> None:
         raise ProseError(f"the text says {sentence}; the data no longer bear this out")
 
 
+class ParameterError(ValueError):
+    """A chapter's parameter takes a value its code did not compute (outside the grid)."""
+
+
+def one_of(value, allowed, parameter: str, computed_by: str = "") -> None:
+    """Check a parameter the reader may change against the values the chapter computed; the
+    error names the parameter and the values allowed (and the parameter that lists them)."""
+    allowed = list(allowed)
+    if value not in allowed:
+        shown = ", ".join(f"{a:g}" if isinstance(a, float) else str(a) for a in allowed)
+        where = f" (the values of {computed_by}; add it there to compute it)" if computed_by else ""
+        raise ParameterError(f"{parameter} = {value!r} is not a value the chapter computed: choose one of {shown}{where}")
+
+
 def glue_facts(facts: dict[str, str]) -> dict[str, str]:
     """Glue each formatted fact under its key; the keys are literals in the code that
     computes them, so a search for a key in the text finds where its number comes from."""

@@ -275,3 +275,16 @@ def test_the_scenario_table(grid, schedule, path):
     rate = path["effective_rate_pct"]
     assert first["latest"] == tar.fmt.percent(rate.iloc[-1] - rate.iloc[0], 1)
     assert first["peak"] == tar.fmt.percent(rate.max() - rate.iloc[0], 1)
+
+
+def test_a_measure_that_had_not_begun_by_the_as_of_date_has_no_rate():
+    """AS_OF = '2025-12-31' once reported a Section 122 rate for a date before Section 122 existed."""
+    from booklib.models.tariff_model import japan_effective_path
+    from booklib.prose import ProseError
+
+    measures = load("tariff_measures").set_index("measure_id")
+    path = japan_effective_path("2025-12-31")
+    assert tar.rate_on(path, measures.loc["M29_s122_10", "effective_date"]) is None
+    assert tar.rate_on(path, "2025-09-16") is not None
+    with pytest.raises(ProseError, match=r"Section 122 surcharge \(from 24 February 2026\).*runs to 31 December 2025 \(AS_OF\)"):
+        tar.effective_facts(path, measures)

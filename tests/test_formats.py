@@ -115,3 +115,15 @@ def test_a_value_computed_from_a_column_keeps_its_unit():
     assert (total.unit, total.origin) == ("billion yen", "japan_exports_to_us_by_product.value_jpy_bn (computed)")
     with pytest.raises(fmt.UnitError):
         fmt.usd_bn(total)
+
+
+@pytest.mark.parametrize("months, words", [(1, "a one-month"), (6, "a six-month"), (8, "an eight-month"),
+                                           (11, "an eleven-month"), (12, "a one-year"), (18, "an 18-month"),
+                                           (24, "a two-year"), (13, "a 13-month")])
+def test_lasting_writes_a_duration_before_a_noun_with_its_article(months, words):
+    assert fmt.lasting(months) == words
+
+
+def test_lasting_refuses_a_part_month():
+    with pytest.raises(ValueError, match="whole number of months"):
+        fmt.lasting(1.5)
