@@ -68,7 +68,7 @@ def setup(app):
 
 
 def edition() -> dict:
-    """Title, authors, version and build date of the book, from CITATION.cff (see booklib.citation)."""
+    """Title, authors, version and its date of the book, from CITATION.cff (see booklib.citation)."""
     from booklib import citation
 
     info = citation.edition()
@@ -86,7 +86,7 @@ def citation_box(docname: str, source: str, info: dict, last_change: str = "") -
     return (
         "\n\n:::{admonition} How to cite this chapter\n:class: tip book-cite-box\n\n"
         f"{info['authors']} ({info['year']}). \"{heading.group(1).strip()}\". In *{info['title']}*, "
-        f"version {info['version']}, built {info['built']}. `{docname}.html{anchor}`\n\n"
+        f"version {info['version']} of {info['released']}. `{docname}.html{anchor}`\n\n"
         "The *Cite* control under each heading, figure and table gives its citation as text, BibTeX, RIS "
         "and CSL-JSON.\n\n"
         f"{last_change}\n:::\n"
@@ -104,7 +104,7 @@ def _add_citation_box(app, docname: str, source: list[str]) -> None:
         download = f" {{download}}`Download the whole book as PDF </{os.path.relpath(pdf, app.srcdir)}>`." if app.builder.format == "html" and pdf.exists() else ""
         source[0] += (
             "\n\n:::{admonition} This edition\n:class: note book-edition\n\n"
-            f"Version {info['version']}, built {info['built']}. To cite the whole report: {info['authors']} "
+            f"Version {info['version']} of {info['released']}. To cite the whole report: {info['authors']} "
             f"({info['year']}). *{info['title']}*, version {info['version']}. What changed in each edition: "
             f"{{doc}}`Revisions </{cite_sphinx.REVISIONS_DOC}>`."
             f"{download}\n\n{cite_sphinx.front_page_links(app)}\n{last_change}\n:::\n"
