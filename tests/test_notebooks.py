@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from booklib.build.notebooks import GUARD_SOURCE, References, reader_notebook
+from booklib.build.notebooks import GUARD_SOURCE, References, guard_source, reader_notebook
 
 REFS = References(figures={"fig-a": "Fig. 1.2"}, sections={"tariffs": "The tariff talks"},
                   citations={"wh_2025": "The White House, 2025a", "fr_2025": "Federal Register, 2025"})
@@ -68,7 +68,7 @@ def test_the_figure_sits_where_the_page_places_it_as_an_attachment(reader):
 
 def test_outputs_shown_otherwise_are_dropped_and_tables_resolved(reader):
     code = [c for c in reader["cells"] if c["cell_type"] == "code"]
-    assert code[0]["source"] == GUARD_SOURCE.format(title="The Book")
+    assert code[0]["source"] == guard_source("The Book")
     assert [c["source"] for c in code[1:]] == ["glue_facts(facts())", "book_figure(chart)", "markdown_table(t)"]
     assert code[2]["outputs"] == [], "the chart is shown where the page places it, not twice"
     assert code[3]["outputs"][0]["data"] == {"text/markdown": "| a |\n| --- |\n| see Fig. 1.2 |"}
@@ -84,7 +84,7 @@ def test_a_paste_without_glue_is_an_error_naming_the_key():
 
 def test_outside_a_checkout_the_first_cell_says_what_it_needs(tmp_path):
     # -S and another folder: neither booklib nor bookchapters can be imported, as on a bare Jupyter.
-    result = subprocess.run([sys.executable, "-S", "-c", GUARD_SOURCE.format(title="The Book")],
+    result = subprocess.run([sys.executable, "-S", "-c", guard_source("The Book")],
                             capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode != 0
     assert "re-runs inside a checkout of the book's repository: run `make book` there" in result.stderr

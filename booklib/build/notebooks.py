@@ -36,6 +36,7 @@ CHART_HTML = 'class="book-chart"'
 
 GUARD_SOURCE = '''\
 # This notebook is a chapter of "{title}", executed when the book was built.
+# The book's repository: {repository}.
 # To re-run it you need a checkout of the book's repository set up with `make book`
 # (its library `booklib`, the chapters' code `bookchapters`, and the tables in `data/`),
 # and its Python (.venv) as the kernel; `make lab` opens the chapters in JupyterLab.
@@ -143,11 +144,17 @@ def _reader_outputs(outputs: list[dict], glued: dict, refs: References) -> list[
     return kept
 
 
-def reader_notebook(executed: dict, glued: dict, refs: References, title: str, png=glued_png) -> dict:
+def guard_source(title: str, repository: str = "") -> str:
+    from booklib.build.repository import NOT_PUBLISHED
+
+    return GUARD_SOURCE.format(title=title, repository=repository or NOT_PUBLISHED)
+
+
+def reader_notebook(executed: dict, glued: dict, refs: References, title: str, png=glued_png, repository: str = "") -> dict:
     """The reader's copy of an executed page notebook (see the module docstring)."""
     notebook = copy.deepcopy(executed)
     cells = [{"cell_type": "code", "metadata": {"tags": ["book-guard"]}, "execution_count": None,
-              "outputs": [], "source": GUARD_SOURCE.format(title=title)}]
+              "outputs": [], "source": guard_source(title, repository)}]
     for cell in notebook["cells"]:
         source = "".join(cell["source"])
         if cell["cell_type"] == "markdown":
@@ -193,11 +200,14 @@ def _write_reader_notebook(app, pagename, templatename, context, doctree) -> Non
     context["ipynb_source"] = f"{pagename}.ipynb"
     # What the reader's copy is made of: the outputs, the page (captions, prose), the numbering, the citations.
     inputs = [executed, glue_file, Path(app.env.doc2path(pagename)), Path(app.srcdir) / "_toc.yml",
-              Path(app.srcdir) / "data" / "sources.csv"]
+              Path(app.srcdir) / "data" / "sources.csv", Path(app.srcdir) / "_config.yml", Path(app.srcdir) / "CITATION.cff",
+              Path(__file__)]
     if target.exists() and all(target.stat().st_mtime_ns >= p.stat().st_mtime_ns for p in inputs if p.exists()):
         return  # the page's outputs have not changed since its notebook was written
     glued = json.loads(glue_file.read_text(encoding="utf-8")) if glue_file.exists() else {}
+    from booklib.build.repository import settings
+
     notebook = reader_notebook(json.loads(executed.read_text(encoding="utf-8")), glued, references(app),
-                               app.config.project, png=small_png)
+                               app.config.project, png=small_png, repository=settings(Path(app.srcdir))["url"])
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

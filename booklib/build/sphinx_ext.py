@@ -52,6 +52,7 @@ def setup(app):
     _drop_thebe_assets(app)
     _reuse_formatted_bibliography()
     app.connect("config-inited", _add_static_dir)
+    app.setup_extension("booklib.build.repository")  # the project's name and the repository's links
     app.connect("env-get-outdated", _outdated_by_data)
     app.connect("env-get-outdated", _outdated_by_bibliography)
     app.connect("env-get-outdated", _outdated_by_static)
