@@ -11,6 +11,7 @@ import hashlib
 import html as html_lib
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -663,3 +664,33 @@ def test_a_shallow_clone_builds_its_revisions_without_the_old_commits(tmp_path):
     assert editions[0]["history_missing"] and editions[0]["commit"]
     page = history.revisions_markdown(clone)
     assert "built from a shallow clone" in page and "## Edition 0.1.0" in page
+
+
+def test_what_made_a_page_is_its_source_its_declared_tables_and_its_chapter_module():
+    inputs = history.page_inputs(REPO / "chapters" / "investment.md", REPO)
+    rel = {str(p.relative_to(REPO)) for p in inputs}
+    assert {"chapters/investment.md", "data/mou_terms.csv", "data/investment_pledges.csv", "bookchapters/investment.py"} <= rel
+    assert "data/tariff_measures.csv" not in rel and "bookchapters/tariffs.py" not in rel
+
+
+def test_a_pages_last_change_counts_its_tables_and_its_chapter_module(tmp_path):
+    """'This page last changed' once ignored the page's data tables and chapter module."""
+    repo = tmp_path / "repo"
+    (repo / "data").mkdir(parents=True)
+    (repo / "bookchapters").mkdir()
+    (repo / "page.md").write_text("---\nbooklib:\n  reads: [t]\n---\n# P\n\n```{code-cell} ipython3\nfrom bookchapters import page as pg\n```\n")
+    (repo / "data" / "datapackage.json").write_text(json.dumps({"resources": [{"name": "t", "path": "t.csv"}]}))
+    (repo / "data" / "t.csv").write_text("a\n1\n")
+    (repo / "bookchapters" / "page.py").write_text("X = 1\n")
+    git = lambda *args, date="2026-01-01T00:00:00": subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=T", "-c", "user.email=t@example.org", *args], check=True,
+        env={**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date})
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "page")
+    page = repo / "page.md"
+    assert "on 2026-01-01" in history.last_changes([page], repo)[page]
+    for changed, date in (("data/t.csv", "2026-02-02T00:00:00"), ("bookchapters/page.py", "2026-03-03T00:00:00")):
+        (repo / changed).write_text((repo / changed).read_text() + "2\n" if changed.endswith(".csv") else "X = 2\n")
+        git("commit", "-qam", f"change {changed}", date=date)
+        assert f"on {date[:10]}" in history.last_changes([page], repo)[page], changed

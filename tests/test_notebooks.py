@@ -32,7 +32,11 @@ def executed_notebook() -> dict:
         "metadata": {"kernelspec": {"name": "python3"}, "jupytext": {}, "booklib": {"reads": ["x"]}, "source_map": [1]},
         "cells": [
             markdown("(tariffs)=\n# Tariffs"),
-            code("glue_facts(facts())", [{"output_type": "execute_result", "data": {"text/plain": "{…}"}, "metadata": {}}]),
+            code("glue_facts(facts())", [
+                {"output_type": "display_data", "data": {"text/plain": "'15 %'"}, "metadata": {"scrapbook": {"name": "t-rate", "mime_prefix": ""}}},
+                {"output_type": "display_data", "data": {"text/plain": "'$550 billion'"}, "metadata": {"scrapbook": {"name": "t-sum", "mime_prefix": ""}}},
+                {"output_type": "display_data", "data": {"text/plain": "'4 September 2025'"}, "metadata": {"scrapbook": {"name": "t-day", "mime_prefix": ""}}},
+            ]),
             markdown("A rate of {glue:text}`t-rate` and {glue:text}`t-sum` ({numref}`fig-a`), as {ref}`the chapter <tariffs>` "
                      "and {ref}`tariffs` say {cite:p}`wh_2025`.\n\n```{glue:figure} fig-a\n:name: fig-a\n\nThe caption. "
                      "{glue:md}`fig-a-source:myst`\n```\n\nAfter the figure."),
@@ -70,9 +74,41 @@ def test_outputs_shown_otherwise_are_dropped_and_tables_resolved(reader):
     code = [c for c in reader["cells"] if c["cell_type"] == "code"]
     assert code[0]["source"] == guard_source("The Book")
     assert [c["source"] for c in code[1:]] == ["glue_facts(facts())", "book_figure(chart)", "markdown_table(t)"]
-    assert code[2]["outputs"] == [], "the chart is shown where the page places it, not twice"
-    assert code[3]["outputs"][0]["data"] == {"text/markdown": "| a |\n| --- |\n| see Fig. 1.2 |"}
+    assert code[2]["outputs"] == [{"output_type": "display_data", "metadata": {}, "data": {"image/png": PNG}}], \
+        "the cell that draws a figure carries it, as a static image (no interactive copy, no scripts)"
+    table = code[3]["outputs"][0]["data"]
+    assert table["text/markdown"] == "| a |\n| --- |\n| see Fig. 1.2 |"
+    assert "<table>" in table["text/html"] and "<td>see Fig. 1.2</td>" in table["text/html"], "a table reads as HTML"
     assert set(reader["metadata"]) == {"kernelspec"}, "the build's own metadata (jupytext, source map) is dropped"
+
+
+def test_the_facts_a_cell_glued_show_as_a_compact_table(reader):
+    """A re-run once showed few of the new numbers: most facts were displayed by no cell."""
+    cell = next(c for c in reader["cells"] if c["source"] == "glue_facts(facts())")
+    (output,) = cell["outputs"]
+    html = output["data"]["text/html"]
+    assert "<th>key</th><th>value</th><th>unit</th>" in html
+    for row in ("<td><code>t-rate</code></td><td>15 %</td><td>percent</td>",
+                "<td><code>t-sum</code></td><td>$550 billion</td><td>US$ billion</td>",
+                "<td><code>t-day</code></td><td>4 September 2025</td><td>date</td>"):
+        assert row in html
+    assert "t-sum   $550 billion  [US$ billion]" in output["data"]["text/plain"]
+
+
+def test_in_jupyter_glue_facts_shows_its_facts_where_computed_once(monkeypatch):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from booklib.prose import Facts
+
+    monkeypatch.delenv("BOOKLIB_PAGE", raising=False)
+    shell = InteractiveShell.instance()
+    shown = []
+    monkeypatch.setattr(shell.display_pub, "publish", lambda data, metadata=None, **kw: shown.append(data))
+    result = shell.run_cell("from booklib.prose import glue_facts\nglue_facts({'n-a': '7 %'})\nglue_facts({'n-b': '$3 billion', 'n-c': '12'})")
+    assert result.success
+    assert [sorted(d) for d in shown] == [["text/html", "text/plain"], ["text/html", "text/plain"]], "each call, once"
+    assert "<td><code>n-b</code></td><td>$3 billion</td><td>US$ billion</td>" in shown[1]["text/html"]
+    assert isinstance(result.result, Facts) and result.result == {"n-b": "$3 billion", "n-c": "12"}
 
 
 def test_a_paste_without_glue_is_an_error_naming_the_key():

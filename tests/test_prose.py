@@ -78,3 +78,18 @@ def test_require_names_the_sentence_the_data_no_longer_bear_out():
     require(True, "the US leads")
     with pytest.raises(ProseError, match="the text says the US leads; the data no longer bear this out"):
         require(False, "the US leads")
+
+
+def test_figure_pages_do_not_depend_on_the_working_directory(tmp_path, monkeypatch):
+    """The claims notebook once failed cryptically when run outside chapters/ or the repository root."""
+    from pathlib import Path
+
+    from booklib.prose import figure_pages
+
+    chapters = Path(__file__).resolve().parent.parent / "chapters"
+    expected = figure_pages(chapters)
+    assert expected and expected["fig-tar-effective"] == "tariffs.html"
+    for cwd in (tmp_path, chapters.parent, chapters / "appendix"):
+        monkeypatch.chdir(cwd)
+        assert figure_pages() == expected, cwd
+    assert 'figure_pages=figure_pages()' in (chapters / "claims.md").read_text(encoding="utf-8")

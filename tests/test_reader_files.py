@@ -88,3 +88,25 @@ def test_a_downloaded_notebook_saved_in_the_checkout_is_no_page_and_not_committe
 def test_no_page_is_a_notebook_file():
     """Every page is a .md (the exclusion of *.ipynb would otherwise drop one)."""
     assert not [p for p in PAGES if not (REPO / f"{p}.md").exists()]
+
+
+@pytest.mark.parametrize("front_matter, named", [("booklib:\n  reads: [no_such_table]\n", "no_such_table"),
+                                                 ("booklib:\n  reads: 3\n", "must be a list"),
+                                                 ("booklib: [unclosed\n", "")])
+def test_a_data_error_is_reported_as_the_books_not_as_a_sphinx_bug(tmp_path, front_matter, named):
+    """A data error once surfaced inside a Sphinx crash asking to report it as a Sphinx bug."""
+    from types import SimpleNamespace
+
+    from sphinx.errors import SphinxError
+
+    from booklib.build import sphinx_ext
+
+    page = tmp_path / "page.md"
+    page.write_text(f"---\n{front_matter}---\n# A page\n", encoding="utf-8")
+    env = SimpleNamespace(found_docs={"page"}, doc2path=lambda docname: str(page))
+    with pytest.raises(SphinxError, match=rf"page: .*{re.escape(named)}") as raised:
+        sphinx_ext._outdated_by_data(None, env, set(), set(), set())
+    assert raised.value.category == "Data error"
+    if named != "no_such_table":  # a front matter that cannot be read also stops the page's reading, named
+        with pytest.raises(SphinxError, match="page: "):
+            sphinx_ext._declare_page_data(None, "page", [page.read_text(encoding="utf-8")])

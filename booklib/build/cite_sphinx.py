@@ -121,7 +121,11 @@ def _outdated_by_citation_files(app, env, added, changed, removed) -> list[str]:
     changes did. Their execution cache is kept. What pages show from git is asked here, once per
     build, and kept in the environment for the pages as they are read."""
     paths = {d: Path(env.doc2path(d)) for d in env.found_docs}
-    sentences = history.last_changes(list(paths.values()), _root(app))
+    from booklib.paths import data_dir
+
+    # What made each page: its source, its declared tables and its chapter module (history.page_inputs).
+    inputs = {path: history.page_inputs(path, _root(app), data_dir()) for path in paths.values()}
+    sentences = history.last_changes(list(paths.values()), _root(app), inputs)
     env.booklib_last_changes = {d: sentences[path] for d, path in paths.items()}
     env.booklib_revisions_text = _revisions_markdown(app) if REVISIONS_DOC in paths else ""
     pages = {d: s + (env.booklib_revisions_text if d == REVISIONS_DOC else "") for d, s in env.booklib_last_changes.items()}

@@ -128,19 +128,42 @@ def _markdown(text: str, glued: dict, refs: References) -> dict:
     return {"cell_type": "markdown", "metadata": {}, "source": _escape_dollars(resolve(text, glued, refs))}
 
 
-def _reader_outputs(outputs: list[dict], glued: dict, refs: References) -> list[dict]:
-    kept = []
+def markdown_html(markdown: str) -> str:
+    """A Markdown output (a table, a list) as HTML, which every notebook viewer renders."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table").render(markdown)
+
+
+def _reader_outputs(outputs: list[dict], glued: dict, refs: References, png=None) -> list[dict]:
+    """The outputs a reader's notebook keeps: a cell's glued facts as one compact table (key,
+    value, unit), tables as HTML (and Markdown), a figure's static image (its interactive copy and
+    filter scripts dropped), anything else as it was."""
+    from booklib.prose import facts_html, facts_text
+
+    kept, facts = [], {}
     for output in outputs:
         data = output.get("data", {})
-        if "scrapbook" in output.get("metadata", {}):
-            continue  # a glue record: the value is written into the prose
+        record = output.get("metadata", {}).get("scrapbook")
+        if record:
+            if set(data) == {"text/plain"}:  # a text fact; figures and source lines are written into the prose
+                facts[record["name"]] = ast.literal_eval("".join(data["text/plain"]))
+            continue
         if CHART_HTML in "".join(data.get("text/html", "")):
-            continue  # a figure: shown where the page places it
+            # A figure: its image, as the cell drew it (the page's placement shows it with its caption too).
+            if png is not None and "image/png" in data:
+                label = re.search(r'id="chart-([\w-]+)"', "".join(data["text/html"]))
+                image = png(glued, label.group(1)) if label and label.group(1) in glued else "".join(data["image/png"])
+                kept.append({"output_type": "display_data", "metadata": {}, "data": {"image/png": image}})
+            continue
         if "text/markdown" in data:
             markdown = resolve("".join(data["text/markdown"]), glued, refs)
             # Its plain repr may hold a memory address, which would make two builds differ.
-            output = {**output, "data": {"text/markdown": markdown}}
+            output = {**output, "data": {"text/html": markdown_html(_escape_dollars(markdown)), "text/markdown": markdown}}
         kept.append(output)
+    if facts:
+        kept.insert(0, {"output_type": "display_data", "metadata": {},
+                        "data": {"text/html": facts_html(facts), "text/plain": facts_text(facts)}})
     return kept
 
 
@@ -153,6 +176,14 @@ def guard_source(title: str, repository: str = "") -> str:
 def reader_notebook(executed: dict, glued: dict, refs: References, title: str, png=glued_png, repository: str = "") -> dict:
     """The reader's copy of an executed page notebook (see the module docstring)."""
     notebook = copy.deepcopy(executed)
+    rendered: dict[str, str] = {}
+    render = png
+
+    def png(glued: dict, label: str) -> str:  # each figure rendered once, for its cell and its place in the prose
+        if label not in rendered:
+            rendered[label] = render(glued, label)
+        return rendered[label]
+
     cells = [{"cell_type": "code", "metadata": {"tags": ["book-guard"]}, "execution_count": None,
               "outputs": [], "source": guard_source(title, repository)}]
     for cell in notebook["cells"]:
@@ -160,7 +191,7 @@ def reader_notebook(executed: dict, glued: dict, refs: References, title: str, p
         if cell["cell_type"] == "markdown":
             cells += _figure_cells(source, glued, refs, png)
         elif cell["cell_type"] == "code" and not source.startswith(FINGERPRINT_CELL):
-            cells.append({**cell, "source": source, "outputs": _reader_outputs(cell.get("outputs", []), glued, refs)})
+            cells.append({**cell, "source": source, "outputs": _reader_outputs(cell.get("outputs", []), glued, refs, png)})
     notebook["cells"] = cells
     notebook["metadata"] = {k: v for k, v in notebook["metadata"].items() if k in ("kernelspec", "language_info")}
     notebook["metadata"]["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}

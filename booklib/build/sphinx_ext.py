@@ -35,6 +35,8 @@ import os
 import re
 from pathlib import Path
 
+from sphinx.errors import SphinxError
+
 from booklib.build.latex_tables import WrapLongTables
 
 # altair, vl_convert and pandas are imported where used: a no-op rebuild needs none of them.
@@ -281,6 +283,17 @@ def _slim_icon_script(app, exception) -> None:
         target.write_text(ICON_STUB, encoding="utf-8")
 
 
+class BookDataError(SphinxError):
+    """A page's declared tables or the data package cannot be read: Sphinx reports it as an error
+    of the book's data, naming the page, not as a crash of its own to report as a Sphinx bug."""
+
+    category = "Data error"
+
+
+def _data_error(docname: str, error: Exception) -> BookDataError:
+    return BookDataError(f"{docname}: {error} (front matter `booklib: reads:`, data/datapackage.json)")
+
+
 def declared_reads(source: str) -> list[str] | None:
     """The tables a page declares in its front matter (`booklib: reads: [...]`, or `all`);
     None when it declares nothing."""
@@ -316,6 +329,12 @@ def data_fingerprint(reads: list[str], data_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def yaml_error() -> type[Exception]:
+    import yaml
+
+    return yaml.YAMLError
+
+
 def _page_reads(env, docname: str) -> list[str] | None:
     path = Path(env.doc2path(docname))
     if path.suffix not in (".md", ".ipynb"):
@@ -329,9 +348,12 @@ def _outdated_by_data(app, env, added, changed, removed) -> list[str]:
 
     current = {}
     for docname in sorted(env.found_docs):
-        reads = _page_reads(env, docname)
-        if reads is not None:
-            current[docname] = data_fingerprint(reads, data_dir())
+        try:
+            reads = _page_reads(env, docname)
+            if reads is not None:
+                current[docname] = data_fingerprint(reads, data_dir())
+        except (ValueError, OSError, KeyError, yaml_error()) as error:
+            raise _data_error(docname, error) from None
     # Kept in the pickled environment, keyed by docname: a moved checkout starts afresh.
     previous, env.booklib_data_fingerprints = getattr(env, "booklib_data_fingerprints", {}), current
     return [d for d, print_ in current.items() if previous.get(d) != print_ and d not in changed and d not in added]
@@ -342,7 +364,10 @@ def _declare_page_data(app, docname: str, source: list[str]) -> None:
     their contents: a hidden cell holding the data fingerprint is part of the code that
     the execution cache hashes, so changed data can never replay old outputs, wherever
     the cache was made. The fingerprint is the one `_outdated_by_data` computed for this build."""
-    reads = declared_reads(source[0])
+    try:
+        reads = declared_reads(source[0])
+    except (ValueError, yaml_error()) as error:
+        raise _data_error(docname, error) from None
     # The kernel is started after this event, in this process, and inherits these.
     os.environ["BOOKLIB_PAGE"] = docname
     os.environ["BOOKLIB_PAGE_READS"] = ",".join(reads or [])
