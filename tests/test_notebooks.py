@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import subprocess
 import sys
 
@@ -18,7 +19,7 @@ PNG = base64.b64encode(b"\x89PNG\r\n\x1a\nfake").decode()
 GLUED = {
     "t-rate": {"data": {"text/plain": "'15 %'"}},
     "t-sum": {"data": {"text/plain": "'$550 billion'"}},
-    "fig-a": {"data": {"image/png": PNG, "text/html": '<div class="book-chart">…</div>'}},
+    "fig-a": {"data": {"image/png": PNG, "text/html": '<div class="book-chart" id="chart-fig-a">…</div>'}},
     "fig-a-source": {"data": {"text/markdown": "*Source:* {cite:p}`wh_2025,fr_2025`.", "text/plain": "<md>"}},
 }
 
@@ -74,12 +75,48 @@ def test_outputs_shown_otherwise_are_dropped_and_tables_resolved(reader):
     code = [c for c in reader["cells"] if c["cell_type"] == "code"]
     assert code[0]["source"] == guard_source("The Book")
     assert [c["source"] for c in code[1:]] == ["glue_facts(facts())", "book_figure(chart)", "markdown_table(t)"]
-    assert code[2]["outputs"] == [{"output_type": "display_data", "metadata": {}, "data": {"image/png": PNG}}], \
+    assert code[2]["outputs"] == [{"output_type": "display_data", "metadata": {"booklib": {"figure": "fig-a"}},
+                                   "data": {"image/png": PNG}}], \
         "the cell that draws a figure carries it, as a static image (no interactive copy, no scripts)"
     table = code[3]["outputs"][0]["data"]
     assert table["text/markdown"] == "| a |\n| --- |\n| see Fig. 1.2 |"
     assert "<table>" in table["text/html"] and "<td>see Fig. 1.2</td>" in table["text/html"], "a table reads as HTML"
     assert set(reader["metadata"]) == {"kernelspec"}, "the build's own metadata (jupytext, source map) is dropped"
+
+
+def test_a_figure_drawn_by_a_cell_above_is_not_repeated_at_its_place():
+    """The image sits in the cell that draws it; the caption where the page places it says so (2 MB budget)."""
+    notebook = executed_notebook()
+    notebook["cells"][2], notebook["cells"][3] = notebook["cells"][3], notebook["cells"][2]
+    reader = reader_notebook(notebook, GLUED, REFS, "The Book")
+    drawing = next(c for c in reader["cells"] if c["source"] == "book_figure(chart)")
+    assert drawing["outputs"][0]["data"] == {"image/png": PNG}
+    caption = next(c for c in reader["cells"] if "**Fig. 1.2**" in c["source"])
+    assert "attachments" not in caption and "(the image the code cell above draws)" in caption["source"]
+    assert "The caption. *Source:* (The White House, 2025a; Federal Register, 2025)." in caption["source"]
+
+
+def test_outputs_taken_from_the_execution_cache_are_read_back(tmp_path):
+    """An incremental build once wrote notebooks without any code output (myst-nb writes the page it
+    read, not the cached outputs it merged)."""
+    from types import SimpleNamespace
+
+    import nbformat
+    from jupyter_cache import get_cache
+
+    from booklib.build.notebooks import with_outputs
+
+    run = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    run.cells[0].outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "2"}, execution_count=1)]
+    cache = get_cache(str(tmp_path / "cache"))
+    (tmp_path / "page.ipynb").write_text(nbformat.writes(run), encoding="utf-8")
+    cache.cache_notebook_file(str(tmp_path / "page.ipynb"), check_validity=False)
+    read = json.loads(nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])))
+    app = SimpleNamespace(srcdir=str(tmp_path), config=SimpleNamespace(nb_execution_cache_path="cache"))
+    merged = with_outputs(app, read)
+    assert "".join(merged["cells"][0]["outputs"][0]["data"]["text/plain"]) == "2"
+    other = json.loads(nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("2 + 2")])))
+    assert with_outputs(app, other) == other, "no cached run of this code: the notebook as it is"
 
 
 def test_the_facts_a_cell_glued_show_as_a_compact_table(reader):

@@ -48,7 +48,13 @@ def test_each_chapter_page_offers_its_notebook(built_html, page):
     prose = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
     assert not LEFTOVER_MYST.findall(prose), f"MyST the notebook cannot show: {sorted(set(LEFTOVER_MYST.findall(prose)))}"
     figures = re.findall(r'<figure[^>]*id="(fig-[\w-]+)"', html)
-    assert all(f"attachment:{label}.png" in prose for label in figures), "a figure of the page is missing"
+    # Each figure's image: in the code cell that draws it, or attached where the page places it.
+    drawn = {o.get("metadata", {}).get("booklib", {}).get("figure") for c in notebook["cells"] if c["cell_type"] == "code"
+             for o in c.get("outputs", []) if "image/png" in o.get("data", {})}
+    assert all(label in drawn or f"attachment:{label}.png" in prose for label in figures), "a figure of the page is missing"
+    code = [c for c in notebook["cells"] if c["cell_type"] == "code"][1:]
+    assert code and all(c.get("outputs") for c in code if re.search(r"^(book_figure|markdown_table|glue_facts)\(", c["source"], re.M)), \
+        "a cell that draws a figure or a table, or glues facts, has no output"
 
 
 @pytest.mark.parametrize("page", CHAPTERS)

@@ -6,8 +6,12 @@ extension writes a reader's copy beside the page's source download (`_sources/<p
 adds it to the page's download menu:
 
 - glued values, figure numbers, section titles and citations are written out as the page shows them;
-- each figure sits where the page places it, as an attached PNG with its numbered caption; the
-  interactive copy and the glue records are dropped, so the notebook stays small;
+- each code cell carries what it shows: the facts it glued as a compact table (key, value, unit),
+  its table as HTML, its figure as a static PNG (the interactive copy and filter scripts dropped);
+  the figure's numbered caption sits where the page places it (with the PNG attached there when no
+  code cell above drew it), so the notebook stays under 2 MB;
+- outputs that myst-nb took from its execution cache (an incremental build) are read back from
+  that cache, so a notebook written by an incremental build is the one a clean build writes;
 - a first cell says what the notebook needs (a checkout of the book set up by `make book`), and fails
   with that message, not a traceback, anywhere else;
 - the code is the page's code, unchanged, so Run All recomputes the same facts.
@@ -106,17 +110,25 @@ def small_png(glued: dict, label: str) -> str:
     return base64.b64encode(render(spec, scale=1)).decode("ascii")
 
 
-def _figure_cells(text: str, glued: dict, refs: References, png=glued_png) -> list[dict]:
-    """Split a Markdown cell at each glue:figure directive: the figure becomes an attached PNG with its caption."""
+def _figure_cells(text: str, glued: dict, refs: References, png=glued_png, drawn: set | None = None) -> list[dict]:
+    """Split a Markdown cell at each glue:figure directive, for its numbered caption. A figure whose
+    code cell came before and carries its image (`drawn`) is not repeated (a chapter's notebook stays
+    under 2 MB): the caption says so. Any other figure becomes an attached PNG above its caption."""
+    drawn = drawn if drawn is not None else set()
     cells, last = [], 0
     for match in GLUE_FIGURE.finditer(text):
         before = text[last:match.start()].strip()
         if before:
             cells.append(_markdown(before, glued, refs))
         label, caption = match.group(1), match.group(2)
-        name = f"{label}.png"
-        body = f"![{refs.figure(label)}](attachment:{name})\n\n**{refs.figure(label)}.** {_escape_dollars(resolve(caption, glued, refs))}"
-        cells.append({"cell_type": "markdown", "metadata": {}, "source": body, "attachments": {name: {"image/png": png(glued, label)}}})
+        number, words = refs.figure(label), _escape_dollars(resolve(caption, glued, refs))
+        if label in drawn:
+            cells.append({"cell_type": "markdown", "metadata": {},
+                          "source": f'<a id="{label}"></a>\n\n**{number}** (the image the code cell above draws). {words}'})
+        else:
+            name = f"{label}.png"
+            body = f"![{number}](attachment:{name})\n\n**{number}.** {words}"
+            cells.append({"cell_type": "markdown", "metadata": {}, "source": body, "attachments": {name: {"image/png": png(glued, label)}}})
         last = match.end()
     rest = text[last:].strip()
     if rest:
@@ -135,7 +147,7 @@ def markdown_html(markdown: str) -> str:
     return MarkdownIt("commonmark").enable("table").render(markdown)
 
 
-def _reader_outputs(outputs: list[dict], glued: dict, refs: References, png=None) -> list[dict]:
+def _reader_outputs(outputs: list[dict], glued: dict, refs: References, png=None, drawn: set | None = None) -> list[dict]:
     """The outputs a reader's notebook keeps: a cell's glued facts as one compact table (key,
     value, unit), tables as HTML (and Markdown), a figure's static image (its interactive copy and
     filter scripts dropped), anything else as it was."""
@@ -152,9 +164,12 @@ def _reader_outputs(outputs: list[dict], glued: dict, refs: References, png=None
         if CHART_HTML in "".join(data.get("text/html", "")):
             # A figure: its image, as the cell drew it (the page's placement shows it with its caption too).
             if png is not None and "image/png" in data:
-                label = re.search(r'id="chart-([\w-]+)"', "".join(data["text/html"]))
-                image = png(glued, label.group(1)) if label and label.group(1) in glued else "".join(data["image/png"])
-                kept.append({"output_type": "display_data", "metadata": {}, "data": {"image/png": image}})
+                found = re.search(r'id="chart-([\w-]+)"', "".join(data["text/html"]))
+                label = found.group(1) if found else ""
+                image = png(glued, label) if label in glued else "".join(data["image/png"])
+                kept.append({"output_type": "display_data", "metadata": {"booklib": {"figure": label}}, "data": {"image/png": image}})
+                if drawn is not None and label:
+                    drawn.add(label)
             continue
         if "text/markdown" in data:
             markdown = resolve("".join(data["text/markdown"]), glued, refs)
@@ -186,12 +201,13 @@ def reader_notebook(executed: dict, glued: dict, refs: References, title: str, p
 
     cells = [{"cell_type": "code", "metadata": {"tags": ["book-guard"]}, "execution_count": None,
               "outputs": [], "source": guard_source(title, repository)}]
+    drawn: set[str] = set()  # figures whose image a code cell above carries
     for cell in notebook["cells"]:
         source = "".join(cell["source"])
         if cell["cell_type"] == "markdown":
-            cells += _figure_cells(source, glued, refs, png)
+            cells += _figure_cells(source, glued, refs, png, drawn)
         elif cell["cell_type"] == "code" and not source.startswith(FINGERPRINT_CELL):
-            cells.append({**cell, "source": source, "outputs": _reader_outputs(cell.get("outputs", []), glued, refs, png)})
+            cells.append({**cell, "source": source, "outputs": _reader_outputs(cell.get("outputs", []), glued, refs, png, drawn)})
     notebook["cells"] = cells
     notebook["metadata"] = {k: v for k, v in notebook["metadata"].items() if k in ("kernelspec", "language_info")}
     notebook["metadata"]["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
@@ -220,6 +236,28 @@ def references(app) -> References:
     from booklib.build.bib import citation_labels
 
     return References(figures, sections, citation_labels())
+
+
+def with_outputs(app, executed: dict) -> dict:
+    """The page's notebook with its outputs. When myst-nb takes a page's outputs from its execution
+    cache (a page re-read but not re-run: an incremental build), it writes the notebook it read,
+    without them, into jupyter_execute/; the outputs are those the cache holds for the same code."""
+    if any(cell.get("outputs") for cell in executed["cells"] if cell["cell_type"] == "code"):
+        return executed
+    path = getattr(app.config, "nb_execution_cache_path", "") or ""
+    if not path:
+        return executed
+    import nbformat
+    from jupyter_cache import get_cache
+
+    cache_dir = Path(app.srcdir) / path if not Path(path).is_absolute() else Path(path)
+    if not cache_dir.exists():
+        return executed
+    try:
+        _, merged = get_cache(str(cache_dir)).merge_match_into_notebook(nbformat.from_dict(executed))
+    except KeyError:  # the cache holds no run of this code
+        return executed
+    return json.loads(nbformat.writes(merged))
 
 
 def _write_reader_notebook(app, pagename, templatename, context, doctree) -> None:
