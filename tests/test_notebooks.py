@@ -34,7 +34,8 @@ def executed_notebook() -> dict:
         "cells": [
             markdown("(tariffs)=\n# Tariffs"),
             code("glue_facts(facts())", [
-                {"output_type": "display_data", "data": {"text/plain": "'15 %'"}, "metadata": {"scrapbook": {"name": "t-rate", "mime_prefix": ""}}},
+                {"output_type": "display_data", "data": {"application/papermill.record/text/plain": "'15 %'"},
+                 "metadata": {"scrapbook": {"name": "t-rate", "mime_prefix": "application/papermill.record/"}}},
                 {"output_type": "display_data", "data": {"text/plain": "'$550 billion'"}, "metadata": {"scrapbook": {"name": "t-sum", "mime_prefix": ""}}},
                 {"output_type": "display_data", "data": {"text/plain": "'4 September 2025'"}, "metadata": {"scrapbook": {"name": "t-day", "mime_prefix": ""}}},
             ]),

@@ -158,8 +158,10 @@ def _reader_outputs(outputs: list[dict], glued: dict, refs: References, png=None
         data = output.get("data", {})
         record = output.get("metadata", {}).get("scrapbook")
         if record:
-            if set(data) == {"text/plain"}:  # a text fact; figures and source lines are written into the prose
-                facts[record["name"]] = ast.literal_eval("".join(data["text/plain"]))
+            prefix = record.get("mime_prefix", "")
+            bundle = {k[len(prefix):]: v for k, v in data.items() if k.startswith(prefix)}
+            if set(bundle) == {"text/plain"}:  # a text fact; figures and source lines are written into the prose
+                facts[record["name"]] = ast.literal_eval("".join(bundle["text/plain"]))
             continue
         if CHART_HTML in "".join(data.get("text/html", "")):
             # A figure: its image, as the cell drew it (the page's placement shows it with its caption too).
@@ -239,11 +241,10 @@ def references(app) -> References:
 
 
 def with_outputs(app, executed: dict) -> dict:
-    """The page's notebook with its outputs. When myst-nb takes a page's outputs from its execution
-    cache (a page re-read but not re-run: an incremental build), it writes the notebook it read,
-    without them, into jupyter_execute/; the outputs are those the cache holds for the same code."""
-    if any(cell.get("outputs") for cell in executed["cells"] if cell["cell_type"] == "code"):
-        return executed
+    """The page's notebook with all its outputs, as its run left them: the execution cache's copy of
+    the run of this code. myst-nb's own copy in jupyter_execute/ lacks the glue records (it moves
+    them to <page>.glue.json, so which cell glued which fact is lost), and, when it took the outputs
+    from the cache (a page re-read but not re-run: an incremental build), every output."""
     path = getattr(app.config, "nb_execution_cache_path", "") or ""
     if not path:
         return executed
