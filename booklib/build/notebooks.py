@@ -277,7 +277,7 @@ def _write_reader_notebook(app, pagename, templatename, context, doctree) -> Non
     glued = json.loads(glue_file.read_text(encoding="utf-8")) if glue_file.exists() else {}
     from booklib.build.repository import settings
 
-    notebook = reader_notebook(json.loads(executed.read_text(encoding="utf-8")), glued, references(app),
+    notebook = reader_notebook(with_outputs(app, json.loads(executed.read_text(encoding="utf-8"))), glued, references(app),
                                app.config.project, png=small_png, repository=settings(Path(app.srcdir))["url"])
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
