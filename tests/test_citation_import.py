@@ -146,3 +146,19 @@ def test_a_figure_is_cited_by_its_charts_whole_title():
                                             f'class="book-chart-spec">{shipped}</script></div>', format="html"))
     assert chart_title(figure) == title
     assert chart_title(nodes.figure("", nodes.caption(text="A caption."))) == ""
+
+
+@pytest.mark.book
+def test_every_figure_of_the_built_book_is_cited_by_its_whole_title(built_html):
+    import html as html_lib
+
+    from conftest import toc_pages
+
+    titles = {}
+    for page in toc_pages():
+        text = (built_html / f"{page}.html").read_text(encoding="utf-8")
+        for anchor, summary in re.findall(r'data-cite-anchor="(fig-[\w-]+)"><summary title="([^"]*)"', text):
+            titles[anchor] = html_lib.unescape(summary)
+    assert len(titles) >= 20
+    cut = {a: t for a, t in titles.items() if "…" in t}
+    assert not cut, f"figure citations cut short: {cut}"
