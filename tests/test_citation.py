@@ -598,7 +598,7 @@ def test_front_page_offers_the_citation_files_and_the_data_release(built_html):
     from pybtex.database import parse_file
 
     (entry,) = parse_file(built_html / "cite" / "book.bib").entries.values()
-    assert entry.fields["title"] == "{" + ed["title"].replace("\u2013", "--") + "}" and entry.fields["edition"] == ed["version"]
+    assert entry.fields["title"] == "{" + ed["title"].replace("\u2013", "--") + "}" and entry.fields["version"] == ed["version"]
     (ris,) = parse_ris((built_html / "cite" / "book.ris").read_text(encoding="utf-8"))
     assert ris["title"] == ed["title"]
     assert json.loads((built_html / "cite" / "book.json").read_text(encoding="utf-8"))[0]["title"] == ed["title"]
