@@ -110,3 +110,16 @@ def test_a_data_error_is_reported_as_the_books_not_as_a_sphinx_bug(tmp_path, fro
     if named != "no_such_table":  # a front matter that cannot be read also stops the page's reading, named
         with pytest.raises(SphinxError, match="page: "):
             sphinx_ext._declare_page_data(None, "page", [page.read_text(encoding="utf-8")])
+
+
+NOTEBOOK_PAGES = [p for p in PAGES if "kernelspec" in front_matter(next(REPO.glob(f"{p}.*")).read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("page", NOTEBOOK_PAGES)
+def test_saving_a_notebook_page_unedited_leaves_it_byte_identical(page, tmp_path):
+    """Lab autosaves a chapter once its cells have run: the file must not change unless the reader
+    edited it. The pages are kept in the form jupytext writes (with the book's jupytext.toml);
+    after editing one by hand, `.venv/bin/jupytext --to md:myst <page>.md` rewrites it so."""
+    source = REPO / f"{page}.md"
+    assert saved(source, tmp_path, lab_config()) == source.read_text(encoding="utf-8"), \
+        f"saving {page}.md in Lab would rewrite it: run `.venv/bin/jupytext --to md:myst {page}.md`"
