@@ -60,7 +60,7 @@ test: pdf html $(LAB_VENV)/.installed $(CITE_VENV)/.installed  ## Build the PDF 
 lab: $(LAB_VENV)/.installed  ## Open the chapters as notebooks in JupyterLab, on localhost (run `make book` first for the data cache)
 	$(LAB_BIN)/jupyter lab $(LAB_OPTIONS) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/chapters/tariffs.md
 
-check: $(VENV)/.installed $(CITE_VENV)/.installed  ## Fast tier, no book build: library, data, chapter-code tests (seconds)
+check: $(VENV)/.installed  ## Fast tier, no book build: library, data, chapter-code tests (seconds)
 	$(BIN)/python -m pytest -q -m "not book and not pdf and not browser and not lab"
 
 bench: $(VENV)/.installed  ## Measure build times, page weights and chart render times into bench/results/

@@ -68,6 +68,14 @@ def test_it_also_reruns_from_the_repository_root(built_html):
     assert rerun(downloaded(built_html, page), REPO) == page_facts(built_html, page)
 
 
+def test_the_claims_notebook_reruns_from_any_folder(built_html, tmp_path):
+    """It once failed cryptically outside chapters/ or the repository root (its figure links were
+    looked up from the working directory)."""
+    page = "chapters/claims"
+    for folder in (tmp_path, REPO / "data"):
+        assert rerun(downloaded(built_html, page), folder) == page_facts(built_html, page), folder
+
+
 def test_a_parameter_that_breaks_a_sentence_stops_the_run_naming_it(built_html):
     """The chapter's parameters sit at its top; a value the text no longer fits fails with the sentence, not a traceback from deep inside."""
     from nbclient.exceptions import CellExecutionError
