@@ -123,3 +123,13 @@ def test_saving_a_notebook_page_unedited_leaves_it_byte_identical(page, tmp_path
     source = REPO / f"{page}.md"
     assert saved(source, tmp_path, lab_config()) == source.read_text(encoding="utf-8"), \
         f"saving {page}.md in Lab would rewrite it: run `.venv/bin/jupytext --to md:myst {page}.md`"
+
+
+@pytest.mark.parametrize("page", NOTEBOOK_PAGES)
+def test_a_pages_kernelspec_is_the_one_lab_writes_back(page):
+    """Lab writes the running kernel's spec (name, display name, language, in that order) into a
+    chapter it saves; the Makefile registers the book's kernel for `make lab` under that name."""
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    display = re.search(r'ipykernel install .*--display-name "([^"]+)"', makefile).group(1)
+    spec = front_matter((REPO / f"{page}.md").read_text(encoding="utf-8"))["kernelspec"]
+    assert list(spec.items()) == [("name", "python3"), ("display_name", display), ("language", "python")]
