@@ -35,6 +35,14 @@ $(LAB_VENV)/.installed: requirements-lab.txt lab/overrides.json $(VENV)/.install
 	$(BIN)/python -m ipykernel install --prefix $(LAB_VENV) --name python3 --display-name "Python 3 (the book's .venv)"
 	touch $@
 
+# cffconvert, which validates CITATION.cff (tests/test_citation_import.py), in its own environment:
+# it requires jsonschema<4, which the build's .venv must not get.
+CITE_VENV := .venv-cite
+$(CITE_VENV)/.installed: requirements-cite.txt
+	$(PYTHON) -m venv $(CITE_VENV)
+	$(CITE_VENV)/bin/pip install --quiet -r requirements-cite.txt
+	touch $@
+
 book: html  ## Set up .venv and build the HTML book into _build/html
 
 html: $(VENV)/.installed
@@ -46,7 +54,7 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 pdf: $(VENV)/.installed  ## Build the whole book as one PDF into _build/latex (needs TeX: see .ci/run)
 	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) FORCE_SOURCE_DATE=1 $(BIN)/jupyter-book build . --builder pdflatex $(STRICT)
 
-test: pdf html $(LAB_VENV)/.installed  ## Build the PDF and the HTML book (which links the PDF), then run every test
+test: pdf html $(LAB_VENV)/.installed $(CITE_VENV)/.installed  ## Build the PDF and the HTML book (which links the PDF), then run every test
 	$(BIN)/python -m pytest -q
 
 lab: $(LAB_VENV)/.installed  ## Open the chapters as notebooks in JupyterLab, on localhost (run `make book` first for the data cache)

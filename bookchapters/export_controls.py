@@ -188,6 +188,8 @@ def cost_facts(estimates: pd.DataFrame, model: LinearLoss, shown_months: int) ->
         "ec-nri-3-trn": fmt.jpy_tn(quantity(trn, at="nri_3m"), 2),
         "ec-per-month": fmt.jpy_tn(model.per_month_jpy_trn, 2),
         "ec-gdp": fmt.jpy_tn(model.gdp_jpy_trn, 0),
+        # The sentence names the duration it prices, so it is written from it: "a six-month restriction".
+        "ec-shown-restriction": f"{fmt.lasting(shown_months)} restriction",
         "ec-model-shown": fmt.percent(model.loss_pct_of_gdp(shown_months), 2),
         "ec-daiwa": fmt.percent(quantity(pct, at="daiwa_re_12m"), 1),
         "ec-daiwa-metals": fmt.percent(quantity(pct, at="daiwa_re_metals_12m"), 1),

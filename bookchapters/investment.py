@@ -15,7 +15,7 @@ import pandas as pd
 from booklib import formats as fmt
 from booklib.formats import Quantity, quantity
 from booklib.models.mou_waterfall import Split, waterfall
-from booklib.prose import require
+from booklib.prose import one_of, require
 
 # The day the text says the memorandum was signed ("signed on 4 September 2025").
 SIGNING_DAY = "2025-09-04"
@@ -110,6 +110,7 @@ def scenario_facts(scenarios: pd.DataFrame, shown_gross_pct: float, years: int) 
     """The scenario the text describes; checks that Japan's return stays below the project's."""
     require(bool((scenarios["japan_return_pct"] < scenarios["gross_return_pct"]).all()),
             "Japan's return under the split stays below the project's own return")
+    one_of(float(shown_gross_pct), scenarios["gross_return_pct"], "SHOWN_GROSS_PCT", "GROSS_RETURNS_PCT")
     shown = scenarios.set_index("gross_return_pct").loc[float(shown_gross_pct)]
     require(pd.notna(shown["recovery_year"]) and shown["recovery_year"] <= years,
             "the project the text describes pays Japan back within its life")
@@ -315,6 +316,9 @@ def return_explorer(grid: pd.DataFrame, cited: pd.DataFrame, years: int, benchma
 def return_table(grid: pd.DataFrame, shown_gross_pct: float, years: list[int]) -> pd.DataFrame:
     """Japan's return a year and, in brackets, its share of the cash, for the project the text
     describes: one row per deemed allocation amount, one column per life in `years`."""
+    one_of(float(shown_gross_pct), sorted(set(grid["gross_return_pct"])), "SHOWN_GROSS_PCT", "GROSS_RETURNS_PCT")
+    for life in years:
+        one_of(life, sorted(set(grid["life_years"].dropna().astype(int))), "a life in TABLE_LIVES")
     japan = grid[(grid["series"] == JAPAN_SERIES) & (grid["gross_return_pct"] == float(shown_gross_pct)) & grid["life_years"].isin(years)]
     words = dict(zip(DEEMED_RETURNS_PCT, deemed_labels()))
     cells = japan.assign(

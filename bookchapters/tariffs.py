@@ -208,18 +208,37 @@ def mix_facts(mix: pd.DataFrame) -> dict[str, str]:
 
 # The effective tariff rate -----------------------------------------------------------------
 
-def rate_on(path: pd.DataFrame, date) -> float:
-    """The model's effective rate in force on `date` (a step series)."""
+def rate_on(path: pd.DataFrame, date) -> float | None:
+    """The model's effective rate in force on `date` (a step series); None for a date after the
+    path's end (the chapter's as-of date), on which the path says nothing: a measure that had not
+    begun by then has no rate."""
+    if pd.Timestamp(date) > path["date"].max():
+        return None
     return float(path.loc[path["date"] <= pd.Timestamp(date), "effective_rate_pct"].iloc[-1])
+
+
+# The steps the text names, each with the measure that made it and what the text says of it.
+EFFECTIVE_STEPS = {
+    "april": ("M01_baseline_10", "the baseline tariff of April 2025"),
+    "steel": ("M16_steelalu_232_50", "the higher Section 232 duty on steel and aluminium"),
+    "peak": ("M08_eo14345_allin", "the all-in rate"),
+    "deal": ("M09_eo14345_autos15", "the deal's rate on cars"),
+    "s122": ("M29_s122_10", "the Section 122 surcharge"),
+}
 
 
 def effective_facts(path: pd.DataFrame, measures: pd.DataFrame) -> dict[str, str]:
     """The model's effective rate at each step the text names (`path`: japan_effective_path;
-    the steps are the effective dates of the measures that made them)."""
+    the steps are the effective dates of the measures that made them). A step whose measure began
+    after the path's end (an earlier as-of date) stops the chapter, naming the sentence."""
     rate = path["effective_rate_pct"]
-    on = {step: rate_on(path, measures.loc[measure, "effective_date"]) for step, measure in [
-        ("april", "M01_baseline_10"), ("steel", "M16_steelalu_232_50"), ("peak", "M08_eo14345_allin"),
-        ("deal", "M09_eo14345_autos15"), ("s122", "M29_s122_10")]}
+    end = fmt.day(path["date"].max())
+    on = {}
+    for step, (measure, words) in EFFECTIVE_STEPS.items():
+        on[step] = rate_on(path, measures.loc[measure, "effective_date"])
+        require(on[step] is not None,
+                f"what {words} (from {fmt.day(measures.loc[measure, 'effective_date'])}) did to the average tariff, "
+                f"but the chapter runs to {end} (AS_OF), before that measure existed, so it has no rate")
     before, peak, latest = rate.iloc[0], rate.max(), rate.iloc[-1]
     peak_date = path.loc[rate.idxmax(), "date"]
     require(before < on["april"] < on["steel"] < peak == on["peak"],

@@ -31,7 +31,9 @@ class CitationError(ValueError):
 # --- the edition -------------------------------------------------------------------------------
 
 def build_day() -> dt.date:
-    """The build date: SOURCE_DATE_EPOCH when set (reproducible builds), else today (UTC)."""
+    """The build date: SOURCE_DATE_EPOCH when set (reproducible builds), else today (UTC). No
+    citation, page or release carries it: they carry the edition and its date, so that two builds
+    of one edition are the same on any day (only an edition without a date falls back to it)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
@@ -45,12 +47,11 @@ def read_cff(root: Path = ROOT) -> dict:
 
 
 def edition(root: Path = ROOT) -> dict:
-    """Title, authors, edition (CFF `version`), release date and build date of the book."""
+    """Title, authors, edition (CFF `version`) and its date (`date-released`) of the book."""
     cff = read_cff(root)
     authors = [a.get("name") or f"{a['family-names']}, {a['given-names']}" for a in cff["authors"]]
-    built = build_day()
     released = cff.get("date-released")
-    released = dt.date.fromisoformat(str(released)) if released else built
+    released = dt.date.fromisoformat(str(released)) if released else build_day()
     return {
         "title": cff["title"],
         "authors": authors,
@@ -59,7 +60,6 @@ def edition(root: Path = ROOT) -> dict:
         "version": str(cff["version"]),
         "released": released.isoformat(),
         "year": str(released.year),
-        "built": built.isoformat(),
         "license": cff.get("license", ""),
         "abstract": " ".join(str(cff.get("abstract", "")).split()),
     }
@@ -107,9 +107,9 @@ def as_text(ed: dict, item: Citable, baseurl: str = "") -> str:
     url, published = address(item, baseurl)
     where = url if published else f"Page {url} ({NOT_PUBLISHED})"
     if item.kind == "book":
-        return f"{ed['authors_text']} ({ed['year']}). {ed['title']}. Version {ed['version']}, built {ed['built']}. {where}."
+        return f"{ed['authors_text']} ({ed['year']}). {ed['title']}. Version {ed['version']} of {ed['released']}. {where}."
     return (f"{ed['authors_text']} ({ed['year']}). \u201c{item.label()}\u201d. In {ed['title']}, "
-            f"version {ed['version']}, built {ed['built']}. {where}.")
+            f"version {ed['version']} of {ed['released']}. {where}.")
 
 
 def _bibtex_escape(text: str) -> str:
@@ -118,12 +118,13 @@ def _bibtex_escape(text: str) -> str:
 
 
 def as_bibtex(ed: dict, item: Citable, baseurl: str = "") -> str:
+    """BibTeX (and biblatex): the book a @techreport, a part an @incollection titled with its
+    label ('Figure 1.3: ...'); the edition once, as `version` (an `edition` as well made
+    styles print it twice); a chapter's number as `chapter`, never a section's or a figure's
+    (styles would print 'chapter 1.1'); a corporate author in braces, kept whole."""
     url, published = address(item, baseurl)
     authors = " and ".join(f"{{{_bibtex_escape(a)}}}" if corp else _bibtex_escape(a)
                            for a, corp in zip(ed["authors"], ed["corporate"]))
-    note = f"Version {ed['version']}, built {ed['built']}"
-    if not published:
-        note += f". Page {url} ({NOT_PUBLISHED})"
     fields = [("author", authors)]
     # Titles in an extra pair of braces keep their capitals in BibTeX styles that lower-case titles.
     if item.kind == "book":
@@ -134,32 +135,46 @@ def as_bibtex(ed: dict, item: Citable, baseurl: str = "") -> str:
         entry = "incollection"
         fields += [("title", f"{{{_bibtex_escape(item.label())}}}"), ("booktitle", f"{{{_bibtex_escape(ed['title'])}}}"),
                    ("publisher", authors)]
-        if item.kind in ("chapter", "section") and item.number:
+        if item.kind == "chapter" and item.number:
             fields.append(("chapter", item.number))
-    fields += [("year", ed["year"]), ("edition", ed["version"]), ("version", ed["version"]), ("date", ed["released"])]
+    fields += [("year", ed["year"]), ("version", ed["version"]), ("date", ed["released"])]
     if published:
         fields.append(("url", url))
-    fields.append(("note", _bibtex_escape(note)))
+    else:
+        fields.append(("note", _bibtex_escape(f"Page {url} ({NOT_PUBLISHED})")))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@{entry}{{{citation_key(ed, item)},\n{body}\n}}\n"
 
 
+# RIS and CSL types of each kind: a section is a part (CHAP, chapter) without a chapter number;
+# a table is a table of data (DATA, dataset), not a figure.
+RIS_TYPES = {"book": "RPRT", "chapter": "CHAP", "page": "CHAP", "section": "CHAP", "figure": "FIGURE",
+             "table": "DATA", "claim": "CHAP"}
+CSL_TYPES = {"book": "report", "chapter": "chapter", "page": "chapter", "section": "chapter", "figure": "figure",
+             "table": "dataset", "claim": "entry"}
+NO_BREAK_AND = "\u00a0and\u00a0"
+
+
+def _ris_author(name: str, corporate: bool) -> str:
+    """RIS has no corporate author: readers such as bibutils take ' and ' in an AU line for two
+    people, so a corporate name's ' and ' is written with no-break spaces (it reads the same)."""
+    return name.replace(" and ", NO_BREAK_AND) if corporate else name
+
+
 def as_ris(ed: dict, item: Citable, baseurl: str = "") -> str:
     url, published = address(item, baseurl)
-    kind = {"book": "RPRT", "figure": "FIGURE", "table": "FIGURE"}.get(item.kind, "CHAP")
-    lines = [("TY", kind)] + [("AU", a) for a in ed["authors"]]
+    lines = [("TY", RIS_TYPES[item.kind])] + [("AU", _ris_author(a, corp)) for a, corp in zip(ed["authors"], ed["corporate"])]
     lines += [("PY", ed["year"]), ("DA", ed["released"].replace("-", "/"))]
     if item.kind == "book":
         lines.append(("TI", ed["title"]))
     else:
         lines += [("TI", item.label()), ("T2", ed["title"])]
     lines += [("ET", ed["version"]), ("ID", citation_key(ed, item))]
-    note = f"Version {ed['version']}, built {ed['built']}."
     if published:
         lines.append(("UR", url))
     else:
-        note += f" Page {url} ({NOT_PUBLISHED})."
-    lines += [("N1", note), ("ER", "")]
+        lines.append(("N1", f"Page {url} ({NOT_PUBLISHED})."))
+    lines.append(("ER", ""))
     return "".join(f"{tag}  - {value}\n" for tag, value in lines)
 
 
@@ -168,23 +183,23 @@ def as_csl(ed: dict, item: Citable, baseurl: str = "") -> dict:
     year, month, day = (int(p) for p in ed["released"].split("-"))
     csl = {
         "id": citation_key(ed, item),
-        "type": {"book": "report", "figure": "figure", "table": "figure", "claim": "entry"}.get(item.kind, "chapter"),
+        "type": CSL_TYPES[item.kind],
         "title": ed["title"] if item.kind == "book" else item.label(),
         "author": [{"literal": a} if corp else dict(zip(("family", "given"), a.split(", ", 1)))
                    for a, corp in zip(ed["authors"], ed["corporate"])],
         "issued": {"date-parts": [[year, month, day]]},
         "version": ed["version"],
-        "edition": ed["version"],
     }
     if item.kind == "book":
         csl["publisher"] = ed["authors_text"]
     else:
         csl["container-title"] = ed["title"]
-    if item.kind in ("chapter", "section") and item.number:
+    if item.kind == "chapter" and item.number:
         csl["chapter-number"] = item.number
     if published:
         csl["URL"] = url
-    csl["note"] = f"Version {ed['version']}, built {ed['built']}" + ("" if published else f". Page {url} ({NOT_PUBLISHED})")
+    if not published:
+        csl["note"] = f"Page {url} ({NOT_PUBLISHED})"
     return csl
 
 

@@ -89,6 +89,23 @@ def _number(value, what) -> float:
     return float(value)
 
 
+_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+
+
+def _english_lasting(months: int) -> str:
+    """'a six-month', 'a one-year', 'an 18-month', 'an eight-month': the article goes with the words."""
+    years, rest = divmod(months, 12)
+    words = f"{_WORDS[years] if years < len(_WORDS) else years}-year" if not rest else \
+        f"{_WORDS[months] if months < len(_WORDS) else months}-month"
+    number = words.split("-")[0]
+    if number.isdigit():  # said "eighty", "eleven", "eighteen": an
+        vowel = number.startswith("8") or (len(number) in (2, 5) and number.startswith(("11", "18")))
+    else:
+        vowel = number[0] in "aeiou" and not number.startswith("one")
+    article = "an" if vowel else "a"
+    return f"{article} {words}"
+
+
 @dataclass(frozen=True)
 class Language:
     """How one language writes the book's numbers and dates."""
@@ -107,6 +124,7 @@ class Language:
     year_range_dash: str
     month_only: Callable[[dt.date], str]  # "January" in a span within one year
     fold: str  # a multiple as one word: "9-fold"
+    lasting: Callable[[int], str]  # a length in months before a noun: "a six-month", "a one-year"
 
     def number(self, value: float, digits: int) -> str:
         text = f"{value:,.{digits}f}"
@@ -133,6 +151,7 @@ LANGUAGES = {
         fold="{}-fold",
         day=lambda d: f"{d.day} {d:%B %Y}", month=lambda d: f"{d:%B %Y}", year_range_dash="–",
         month_only=lambda d: f"{d:%B}",
+        lasting=lambda n: _english_lasting(n),
     ),
     "ja": Language(
         code="ja", thousands=",", decimal=".", percent="{}%", points="{}ポイント",
@@ -140,6 +159,7 @@ LANGUAGES = {
         yen_per_usd="1ドル{}円",
         days=lambda n: f"{n:,}日", day=_cjk_day, month=lambda d: f"{d.year}年{d.month}月", year_range_dash="～",
         month_only=lambda d: f"{d.month}月", fold="{}倍",
+        lasting=lambda n: f"{n // 12}年の" if n % 12 == 0 else f"{n}か月の",
     ),
     "zh": Language(
         code="zh", thousands=",", decimal=".", percent="{}%", points="{}个百分点",
@@ -147,6 +167,7 @@ LANGUAGES = {
         yen_per_usd="1美元兑{}日元",
         days=lambda n: f"{n:,}天", day=_cjk_day, month=lambda d: f"{d.year}年{d.month}月", year_range_dash="—",
         month_only=lambda d: f"{d.month}月", fold="{}倍",
+        lasting=lambda n: f"为期{n // 12}年的" if n % 12 == 0 else f"为期{n}个月的",
     ),
 }
 
@@ -253,6 +274,16 @@ def days(value: int) -> str:
     if amount != int(amount):
         raise ValueError(f"days(): {amount} is not a whole number")
     return language().days(int(amount))
+
+
+def lasting(months: int) -> str:
+    """A length of time in months as the words before a noun, with the article: 'a six-month'
+    (restriction), 'a one-year', 'an 18-month'. A sentence that names a duration a reader may
+    change (a chapter's parameter) writes it with this, never typed."""
+    amount = _number(months, "lasting")
+    if amount != int(amount) or amount < 1:
+        raise ValueError(f"lasting(): {amount} is not a whole number of months")
+    return language().lasting(int(amount))
 
 
 def _date(value) -> dt.date:

@@ -20,14 +20,99 @@ def require(condition: bool, sentence: str) -> None:
         raise ProseError(f"the text says {sentence}; the data no longer bear this out")
 
 
-def glue_facts(facts: dict[str, str]) -> dict[str, str]:
+class ParameterError(ValueError):
+    """A chapter's parameter takes a value its code did not compute (outside the grid)."""
+
+
+def one_of(value, allowed, parameter: str, computed_by: str = "") -> None:
+    """Check a parameter the reader may change against the values the chapter computed; the
+    error names the parameter and the values allowed (and the parameter that lists them)."""
+    allowed = list(allowed)
+    if value not in allowed:
+        shown = ", ".join(f"{a:g}" if isinstance(a, float) else str(a) for a in allowed)
+        where = f" (the values of {computed_by}; add it there to compute it)" if computed_by else ""
+        raise ParameterError(f"{parameter} = {value!r} is not a value the chapter computed: choose one of {shown}{where}")
+
+
+def glue_facts(facts: dict[str, str]) -> "Facts":
     """Glue each formatted fact under its key; the keys are literals in the code that
-    computes them, so a search for a key in the text finds where its number comes from."""
+    computes them, so a search for a key in the text finds where its number comes from.
+
+    Outside a book build (Jupyter, `make lab`, a downloaded notebook) the cell shows the facts where
+    they are computed, as a compact table (key, value, unit), so a re-run with a changed parameter
+    shows every new number; in a build the page shows them in its prose (and the downloadable
+    notebook gets the same table from the glue records, booklib.build.notebooks)."""
     for key, text in facts.items():
         if not isinstance(text, str):
             raise TypeError(f"fact {key!r} is a {type(text).__name__}, not formatted text: use a booklib.formats formatter")
         glue_text(key, text)
-    return facts
+    shown = Facts(facts)
+    from booklib.data import building_page
+
+    if building_page() is None:
+        shown.show()
+    return shown
+
+
+UNIT_PATTERNS = [
+    (r"percentage points?$|ポイント$|个百分点$", "percentage points"),
+    (r"%$", "percent"),
+    (r"^\$.*billion$|億ドル$|亿美元$", "US$ billion"),
+    (r"^¥.*trillion$|兆円$|万亿日元$", "¥ trillion"),
+    (r"yen$|円$|日元$", "yen per US$"),
+    (r"^[\d,]+ days?$|^[\d,]+[日天]$", "days"),
+    (r"^\d{1,2} [A-Z][a-z]+ \d{4}$|^\d{4}年\d{1,2}月\d{1,2}日$", "date"),
+    (r"^[A-Z][a-z]+ \d{4}$|^\d{4}年\d{1,2}月$", "month"),
+    (r"^-?[\d,]+(\.\d+)?$", "number"),
+]
+
+
+def unit_of(text: str) -> str:
+    """The unit a formatted fact is written in, read from how booklib.formats wrote it ('' for words)."""
+    import re
+
+    text = text.strip()
+    return next((unit for pattern, unit in UNIT_PATTERNS if re.search(pattern, text)), "")
+
+
+def facts_html(facts: dict[str, str]) -> str:
+    """A compact table of facts: key, value, unit."""
+    import html
+
+    rows = "".join(f"<tr><td><code>{html.escape(k)}</code></td><td>{html.escape(v)}</td><td>{html.escape(unit_of(v))}</td></tr>"
+                   for k, v in facts.items())
+    return ('<table class="booklib-facts"><thead><tr><th>key</th><th>value</th><th>unit</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table>")
+
+
+def facts_text(facts: dict[str, str]) -> str:
+    width = max((len(k) for k in facts), default=0)
+    return "\n".join(f"{k.ljust(width)}  {v}" + (f"  [{unit_of(v)}]" if unit_of(v) else "") for k, v in facts.items())
+
+
+class Facts(dict):
+    """The facts a cell glued (a dict), shown once as a compact table (key, value, unit) outside a
+    build; never by itself in a build (the page's prose shows them)."""
+
+    _shown = False
+
+    def show(self) -> None:
+        if self._shown:
+            return
+        self._shown = True
+        try:
+            from IPython import get_ipython
+            from IPython.display import display
+        except ImportError:
+            return
+        if get_ipython() is not None:
+            display({"text/html": facts_html(self), "text/plain": facts_text(self)}, raw=True)
+
+    def _ipython_display_(self) -> None:
+        from booklib.data import building_page
+
+        if building_page() is None:
+            self.show()
 
 
 # Facts glued by a run outside a book build (a notebook in Jupyter, a headless re-run): kept here,
@@ -219,12 +304,19 @@ class FilterableTable:
         )
 
 
-def figure_pages(chapters_dir, relative_to: str = "") -> dict[str, str]:
-    """Map each figure label (`:name:` of a glue:figure) in the chapters to its page's HTML path."""
+def figure_pages(chapters_dir=None, relative_to: str = "") -> dict[str, str]:
+    """Map each figure label (`:name:` of a glue:figure) in the chapters to its page's HTML path,
+    relative to `chapters_dir/relative_to`. `chapters_dir` defaults to the book's chapters/ folder
+    (found from this library, not from the working directory, so a notebook run from anywhere in
+    or outside the checkout finds the same pages)."""
     import os
     import re
     from pathlib import Path
 
+    if chapters_dir is None:
+        from booklib.paths import REPO_ROOT
+
+        chapters_dir = REPO_ROOT / "chapters"
     found = {}
     for source in sorted(Path(chapters_dir).rglob("*.md")):
         page = os.path.relpath(source.with_suffix(".html"), Path(chapters_dir) / relative_to)

@@ -9,6 +9,7 @@ import pytest
 from bookchapters import export_controls as ec
 from booklib import load
 from booklib.prose import ProseError
+from conftest import REPO
 from test_chapter_investment import page_parameters
 
 P = page_parameters("chapters/export_controls.md")
@@ -104,12 +105,24 @@ def test_cost_facts(estimates):
     facts = ec.cost_facts(estimates, model, P["SHOWN_MONTHS"])
     assert facts == {
         "ec-nri-12-trn": "¥2.6\u00a0trillion", "ec-nri-12-pct": "0.43\u00a0%", "ec-nri-3-trn": "¥0.66\u00a0trillion",
-        "ec-per-month": "¥0.22\u00a0trillion", "ec-gdp": "¥605\u00a0trillion", "ec-model-shown": "0.22\u00a0%",
+        "ec-per-month": "¥0.22\u00a0trillion", "ec-gdp": "¥605\u00a0trillion",
+        "ec-shown-restriction": "a six-month restriction", "ec-model-shown": "0.22\u00a0%",
         "ec-daiwa": "1.3\u00a0%", "ec-daiwa-metals": "3.2\u00a0%", "ec-mizuho": "0.88\u00a0%",
     }
     curve = ec.cost_curve(model, P["CURVE_MONTHS"])
     assert len(curve) == P["CURVE_MONTHS"] and curve["loss_pct"].is_monotonic_increasing
     assert set(ec.published_estimates(estimates)["label"]) == {"Nomura Research Institute", "Daiwa Institute of Research", "Mizuho Research & Technologies"}
+
+
+@pytest.mark.parametrize("months, words", [(12, "a one-year restriction"), (3, "a three-month restriction"),
+                                           (8, "an eight-month restriction")])
+def test_the_priced_duration_is_written_from_the_parameter(estimates, months, words):
+    """SHOWN_MONTHS = 12 once printed the one-year cost under a six-month label."""
+    facts = ec.cost_facts(estimates, ec.cost_model(estimates), months)
+    assert facts["ec-shown-restriction"] == words
+    page = (REPO / "chapters" / "export_controls.md").read_text(encoding="utf-8")
+    assert "six-month" not in page, "the page types the duration its parameter sets"
+    assert "so {glue:text}`ec-shown-restriction` would cost about {glue:text}`ec-model-shown`" in page
 
 
 def test_the_cost_sentences_can_fail(estimates):

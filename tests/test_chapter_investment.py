@@ -249,3 +249,22 @@ def test_the_return_table(grid):
     assert table.iloc[0]["deemed allocation amount"] == "Japan's funding only"
     facts = inv.scenario_facts(inv.return_scenarios(load("mou_terms"), P["INVESTED"], P["YEARS"], P["GROSS_RETURNS_PCT"]), P["SHOWN_GROSS_PCT"], P["YEARS"])
     assert table.iloc[0][f"{P['YEARS']} years"] == f"{facts['mou-shown-japan']} ({facts['mou-shown-share']})"
+
+
+def test_an_off_grid_shown_return_names_the_values_allowed(scenarios):
+    """An off-list SHOWN_GROSS_PCT once stopped with a bare KeyError."""
+    from booklib.prose import ParameterError
+
+    with pytest.raises(ParameterError, match=r"SHOWN_GROSS_PCT = 9\.0 is not a value the chapter computed: "
+                                             r"choose one of 2, 4, 6, 8, 10, 12, 15 \(the values of GROSS_RETURNS_PCT"):
+        inv.scenario_facts(scenarios, 9, P["YEARS"])
+
+
+def test_an_off_grid_table_return_or_life_names_the_values_allowed():
+    from booklib.prose import ParameterError
+
+    grid = inv.return_grid(load("mou_terms"), P["INVESTED"], P["GROSS_RETURNS_PCT"], inv.funding_costs(inv.funding_benchmark(load("us_treasury_yield"))))
+    with pytest.raises(ParameterError, match="SHOWN_GROSS_PCT = 9.0 .* choose one of 2, 4, 6, 8, 10, 12, 15"):
+        inv.return_table(grid, 9, P["TABLE_LIVES"])
+    with pytest.raises(ParameterError, match="a life in TABLE_LIVES = 45 is not a value the chapter computed"):
+        inv.return_table(grid, P["SHOWN_GROSS_PCT"], [10, 45])

@@ -294,3 +294,16 @@ def test_the_front_page_quotes_the_numbers_its_figure_plots(path, measures):
     model = plotted[plotted["series"] == tar.MODEL_SERIES]["additional_pct"]
     assert facts["kf-eff-peak-added"] == tar.fmt.percent(model.max(), 1)
     assert facts["kf-eff-latest-added"] == tar.fmt.percent(model.iloc[-1], 1)
+
+
+def test_a_measure_that_had_not_begun_by_the_as_of_date_has_no_rate():
+    """AS_OF = '2025-12-31' once reported a Section 122 rate for a date before Section 122 existed."""
+    from booklib.models.tariff_model import japan_effective_path
+    from booklib.prose import ProseError
+
+    measures = load("tariff_measures").set_index("measure_id")
+    path = japan_effective_path("2025-12-31")
+    assert tar.rate_on(path, measures.loc["M29_s122_10", "effective_date"]) is None
+    assert tar.rate_on(path, "2025-09-16") is not None
+    with pytest.raises(ProseError, match=r"Section 122 surcharge \(from 24 February 2026\).*runs to 31 December 2025 \(AS_OF\)"):
+        tar.effective_facts(path, measures)

@@ -11,6 +11,7 @@ import hashlib
 import html as html_lib
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -47,8 +48,8 @@ def test_text_citation_names_authors_year_title_part_version_date_and_address(ed
     text = citation.as_text(ed, FIGURE, BASE)
     cff = citation.read_cff(REPO)
     assert text.startswith(f"{cff['authors'][0]['name']} ({str(cff['date-released'])[:4]}).")
-    for part in (cff["title"], "Figure 1.1: Headline additional US tariff by partner", f"version {cff['version']}",
-                 "built 2026-11-18", "https://books.example.org/japan/chapters/tariffs.html#fig-tar-headline"):
+    for part in (cff["title"], "Figure 1.1: Headline additional US tariff by partner",
+                 f"version {cff['version']} of {cff['date-released']}", "https://books.example.org/japan/chapters/tariffs.html#fig-tar-headline"):
         assert part in text
     assert citation.NOT_PUBLISHED not in text
 
@@ -70,7 +71,8 @@ def test_bibtex_parses_with_pybtex_and_keeps_the_fields(ed):
         assert part.type == "incollection" and book.type == "techreport"
         assert part.fields["title"] == "{Figure 1.1: Headline additional US tariff by partner}"
         assert part.fields["booktitle"] == "{Japan between Washington and Beijing, 2025--2026}"
-        assert part.fields["year"] == ed["year"] and part.fields["edition"] == ed["version"]
+        assert part.fields["year"] == ed["year"] and part.fields["version"] == ed["version"]
+        assert "edition" not in part.fields, "one of edition and version: styles print both"
         assert str(part.persons["author"][0]) == "{The Japan between Washington and Beijing project}"
         assert (part.fields.get("url") == BASE + "chapters/tariffs.html#fig-tar-headline") == bool(base)
 
@@ -102,14 +104,15 @@ def test_ris_parses_with_rispy(ed):
         assert entry["type_of_reference"] == "FIGURE"
         assert entry["title"] == "Figure 1.1: Headline additional US tariff by partner"
         assert entry["secondary_title"] == ed["title"]
-        assert entry["authors"] == ed["authors"] and entry["year"] == ed["year"] and entry["edition"] == ed["version"]
+        assert len(entry["authors"]) == len(ed["authors"]) and entry["year"] == ed["year"] and entry["edition"] == ed["version"]
+        assert [a.replace("\u00a0", " ") for a in entry["authors"]] == ed["authors"]
         assert entry.get("urls", []) == ([BASE + "chapters/tariffs.html#fig-tar-headline"] if base else [])
     (book,) = parse_ris(citation.as_ris(ed, Citable("book", ed["title"])))
     assert book["type_of_reference"] == "RPRT" and book["title"] == ed["title"]
 
 
 def test_csl_json_items_have_the_fields_citation_processors_need(ed):
-    csl_types = {"report", "chapter", "figure", "entry"}
+    csl_types = {"report", "chapter", "figure", "dataset", "entry"}
     for kind in ("book", "chapter", "section", "figure", "table", "claim"):
         (item,) = json.loads(citation.as_csl_json(ed, [Citable(kind, "T", "1", "p", "a")], BASE))
         assert item["type"] in csl_types and item["title"] and item["author"] == [{"literal": ed["authors_text"]}]
@@ -292,7 +295,8 @@ def test_release_holds_every_table_and_checksums_that_match(fixture_data, tmp_pa
     assert set(manifest["sha256"]) == {"datapackage.json", "sources.csv", *tables}
     for name, digest in manifest["sha256"].items():
         assert hashlib.sha256(archive.read(name)).hexdigest() == digest, name
-    assert manifest["edition"] == ed["version"] and manifest["built"] == "2026-11-18" and manifest["commit"] == "abc123"
+    assert manifest["edition"] == ed["version"] and manifest["released"] == ed["released"] and manifest["commit"] == "abc123"
+    assert "built" not in manifest, "the build day would make two builds of one edition differ"
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", manifest["data_as_of"])
     sums = dict(reversed(line.split("  ")) for line in archive.read("SHA256SUMS").decode().splitlines())
     assert sums == manifest["sha256"]
@@ -594,7 +598,7 @@ def test_front_page_offers_the_citation_files_and_the_data_release(built_html):
     from pybtex.database import parse_file
 
     (entry,) = parse_file(built_html / "cite" / "book.bib").entries.values()
-    assert entry.fields["title"] == "{" + ed["title"].replace("\u2013", "--") + "}" and entry.fields["edition"] == ed["version"]
+    assert entry.fields["title"] == "{" + ed["title"].replace("\u2013", "--") + "}" and entry.fields["version"] == ed["version"]
     (ris,) = parse_ris((built_html / "cite" / "book.ris").read_text(encoding="utf-8"))
     assert ris["title"] == ed["title"]
     assert json.loads((built_html / "cite" / "book.json").read_text(encoding="utf-8"))[0]["title"] == ed["title"]
@@ -660,3 +664,33 @@ def test_a_shallow_clone_builds_its_revisions_without_the_old_commits(tmp_path):
     assert editions[0]["history_missing"] and editions[0]["commit"]
     page = history.revisions_markdown(clone)
     assert "built from a shallow clone" in page and "## Edition 0.1.0" in page
+
+
+def test_what_made_a_page_is_its_source_its_declared_tables_and_its_chapter_module():
+    inputs = history.page_inputs(REPO / "chapters" / "investment.md", REPO)
+    rel = {str(p.relative_to(REPO)) for p in inputs}
+    assert {"chapters/investment.md", "data/mou_terms.csv", "data/investment_pledges.csv", "bookchapters/investment.py"} <= rel
+    assert "data/tariff_measures.csv" not in rel and "bookchapters/tariffs.py" not in rel
+
+
+def test_a_pages_last_change_counts_its_tables_and_its_chapter_module(tmp_path):
+    """'This page last changed' once ignored the page's data tables and chapter module."""
+    repo = tmp_path / "repo"
+    (repo / "data").mkdir(parents=True)
+    (repo / "bookchapters").mkdir()
+    (repo / "page.md").write_text("---\nbooklib:\n  reads: [t]\n---\n# P\n\n```{code-cell} ipython3\nfrom bookchapters import page as pg\n```\n")
+    (repo / "data" / "datapackage.json").write_text(json.dumps({"resources": [{"name": "t", "path": "t.csv"}]}))
+    (repo / "data" / "t.csv").write_text("a\n1\n")
+    (repo / "bookchapters" / "page.py").write_text("X = 1\n")
+    git = lambda *args, date="2026-01-01T00:00:00": subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=T", "-c", "user.email=t@example.org", *args], check=True,
+        env={**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date})
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "page")
+    page = repo / "page.md"
+    assert "on 2026-01-01" in history.last_changes([page], repo)[page]
+    for changed, date in (("data/t.csv", "2026-02-02T00:00:00"), ("bookchapters/page.py", "2026-03-03T00:00:00")):
+        (repo / changed).write_text((repo / changed).read_text() + "2\n" if changed.endswith(".csv") else "X = 2\n")
+        git("commit", "-qam", f"change {changed}", date=date)
+        assert f"on {date[:10]}" in history.last_changes([page], repo)[page], changed

@@ -125,3 +125,15 @@ def test_keep_units_glues_a_typed_number_to_its_unit():
     kept = fmt.keep_units(text)
     assert "50\u00a0%" in kept and "27.5\u00a0%" in kept and "60\u00a0%" in kept and "550\u00a0billion" in kept
     assert "12\u00a0tonnes" in kept and "2025 the" in kept, "only a unit after a number is glued"
+
+
+@pytest.mark.parametrize("months, words", [(1, "a one-month"), (6, "a six-month"), (8, "an eight-month"),
+                                           (11, "an eleven-month"), (12, "a one-year"), (18, "an 18-month"),
+                                           (24, "a two-year"), (13, "a 13-month")])
+def test_lasting_writes_a_duration_before_a_noun_with_its_article(months, words):
+    assert fmt.lasting(months) == words
+
+
+def test_lasting_refuses_a_part_month():
+    with pytest.raises(ValueError, match="whole number of months"):
+        fmt.lasting(1.5)

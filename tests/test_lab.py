@@ -112,7 +112,7 @@ def test_the_only_kernel_is_the_books_python(lab):
     assert Path(argv[0]) == Path(sys.executable), f"the chapters' kernel runs {argv[0]}, not the book's {sys.executable}"
 
 
-async def execute(lab: Lab, kernel_id: str, session_id: str, cells: list[str]) -> tuple[list[str], str]:
+async def execute(lab: Lab, kernel_id: str, session_id: str, cells: list[str], shown: list | None = None) -> tuple[list[str], str]:
     """Run each cell in turn over the kernel's websocket, as Lab does: the errors they raised, and what they printed."""
     from tornado.httpclient import HTTPRequest
     from tornado.websocket import websocket_connect
@@ -136,6 +136,8 @@ async def execute(lab: Lab, kernel_id: str, session_id: str, cells: list[str]) -
                     continue
                 if message["msg_type"] == "stream" and message["content"]["name"] == "stdout":
                     printed.append(message["content"]["text"])
+                if shown is not None and message["msg_type"] in ("display_data", "execute_result"):
+                    shown.append(message["content"]["data"])
                 if message["msg_type"] == "error":
                     errors.append(f"cell {number}: {message['content']['ename']}: {message['content']['evalue']}")
                 if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
@@ -158,3 +160,45 @@ def test_a_chapters_code_runs_in_the_books_kernel(lab):
     assert not errors, "\n".join(errors)
     assert printed.splitlines()[0] == sys.prefix, f"the kernel ran in {printed.splitlines()[0]}, not in the book's {sys.prefix}"
     assert len(cells) > 5 and any(re.search(r"\bload\(", c) for c in cells)
+
+
+@pytest.mark.parametrize("chapter", ["investment", "export_controls", "tariffs"])
+def test_saving_a_chapter_in_lab_keeps_its_front_matter(lab, chapter):
+    """Lab's autosave (jupytext) once dropped `booklib: reads: [...]`, and the next `make book` failed.
+    A copy of the chapter is opened and saved as Lab does (GET the notebook model, PUT it back)."""
+    import shutil
+
+    import yaml
+
+    folder = REPO / "_build" / "lab-save"
+    folder.mkdir(parents=True, exist_ok=True)
+    source = REPO / "chapters" / f"{chapter}.md"
+    shutil.copyfile(source, folder / source.name)
+    path = f"_build/lab-save/{source.name}"
+    model = lab.api(f"/api/contents/{path}")
+    assert model["type"] == "notebook"
+    model["content"]["cells"][-1]["source"] += "\n"  # an edit, so that the save writes the file
+    lab.api(f"/api/contents/{path}", "PUT", {"type": "notebook", "format": "json", "content": model["content"]})
+    front = lambda text: yaml.safe_load(text.split("---\n", 2)[1])
+    saved = (folder / source.name).read_text(encoding="utf-8")
+    assert front(saved)["booklib"] == front(source.read_text(encoding="utf-8"))["booklib"]
+    reopened = lab.api(f"/api/contents/{path}")["content"]
+    assert [c["source"] for c in reopened["cells"][:-1]] == [c["source"] for c in model["content"]["cells"][:-1]]
+
+
+def test_a_re_run_in_lab_shows_every_fact_the_chapter_glues(lab):
+    """In Lab, only 8 of the investment chapter's 26 glued numbers were once visible."""
+    path = "chapters/investment.md"
+    cells = [cell["source"] for cell in lab.api(f"/api/contents/{path}")["content"]["cells"] if cell["cell_type"] == "code"]
+    session = lab.api("/api/sessions", "POST", {"path": path, "type": "notebook", "name": "", "kernel": {"name": "python3"}})
+    shown = []
+    try:
+        count = "import json; from booklib.prose import RECORDED; print(json.dumps(sorted(RECORDED)))"
+        errors, printed = asyncio.run(execute(lab, session["kernel"]["id"], session["id"], [*cells, count], shown))
+    finally:
+        lab.api(f"/api/sessions/{session['id']}", "DELETE")
+    assert not errors, "\n".join(errors)
+    glued = json.loads(printed.splitlines()[-1])
+    tables = "".join(d.get("text/html", "") for d in shown if 'class="booklib-facts"' in d.get("text/html", ""))
+    visible = set(re.findall(r"<td><code>([\w-]+)</code></td>", tables))
+    assert len(glued) >= 20 and visible == set(glued), f"not shown: {sorted(set(glued) - visible)}"

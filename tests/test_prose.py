@@ -106,3 +106,18 @@ def test_the_data_dictionary_writes_a_description_in_angle_brackets_as_text():
 
     text = data_dictionary_markdown()
     assert "C\\<article>-\\<number>" in text and ":::{table} The columns of `claims.csv`" in text
+
+
+def test_figure_pages_do_not_depend_on_the_working_directory(tmp_path, monkeypatch):
+    """The claims notebook once failed cryptically when run outside chapters/ or the repository root."""
+    from pathlib import Path
+
+    from booklib.prose import figure_pages
+
+    chapters = Path(__file__).resolve().parent.parent / "chapters"
+    expected = figure_pages(chapters)
+    assert expected and expected["fig-tar-effective"] == "tariffs.html"
+    for cwd in (tmp_path, chapters.parent, chapters / "appendix"):
+        monkeypatch.chdir(cwd)
+        assert figure_pages() == expected, cwd
+    assert 'figure_pages=figure_pages()' in (chapters / "claims.md").read_text(encoding="utf-8")

@@ -98,7 +98,7 @@ def _check_editions(app) -> None:
 
 
 def _stamp(app) -> str:
-    """What every page shows: the citation files and the build date."""
+    """What every page shows: the citation files (the edition and its date; never the build day)."""
     import hashlib
 
     root = _root(app)
@@ -106,7 +106,6 @@ def _stamp(app) -> str:
     for name in WATCHED:
         path = root / name
         digest.update(path.read_bytes() if path.exists() else b"-")
-    digest.update(citation.build_day().isoformat().encode())
     return digest.hexdigest()
 
 
@@ -118,12 +117,15 @@ def _revisions_markdown(app) -> str:
 
 
 def _outdated_by_citation_files(app, env, added, changed, removed) -> list[str]:
-    """Every page when the citation files or the build date changed (each page shows its version
-    and build date); a page whose last change (from git) changed; Revisions when its computed
+    """Every page when the citation files changed (each page shows its version and its date); a page whose last change (from git) changed; Revisions when its computed
     changes did. Their execution cache is kept. What pages show from git is asked here, once per
     build, and kept in the environment for the pages as they are read."""
     paths = {d: Path(env.doc2path(d)) for d in env.found_docs}
-    sentences = history.last_changes(list(paths.values()), _root(app))
+    from booklib.paths import data_dir
+
+    # What made each page: its source, its declared tables and its chapter module (history.page_inputs).
+    inputs = {path: history.page_inputs(path, _root(app), data_dir()) for path in paths.values()}
+    sentences = history.last_changes(list(paths.values()), _root(app), inputs)
     env.booklib_last_changes = {d: sentences[path] for d, path in paths.items()}
     env.booklib_revisions_text = _revisions_markdown(app) if REVISIONS_DOC in paths else ""
     pages = {d: s + (env.booklib_revisions_text if d == REVISIONS_DOC else "") for d, s in env.booklib_last_changes.items()}
@@ -182,6 +184,22 @@ def _section_anchor(section, explicit: set[str]) -> str:
     return next((i for i in section["ids"] if i in explicit), section["ids"][0])
 
 
+CHART_SPEC = re.compile(r'<script type="application/json" class="book-chart-spec">(.*?)</script>', re.S)
+
+
+def chart_title(node) -> str:
+    """A book figure's own short title (book_figure's `title=`), from the chart spec its HTML ships;
+    '' for a figure without one."""
+    for raw in node.findall(nodes.raw):
+        match = CHART_SPEC.search(raw.astext())
+        if not match:
+            continue
+        title = json.loads(match.group(1).replace("<\\/", "</")).get("title")
+        text = title.get("text", "") if isinstance(title, dict) else title
+        return " ".join(text) if isinstance(text, list) else str(text or "")
+    return ""
+
+
 def _first_sentence(text: str, limit: int = 120) -> str:
     text = " ".join(text.split())
     text = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0].rstrip(".")
@@ -208,8 +226,10 @@ def _collect_citables(app, doctree) -> None:
                           "first_id": node["ids"][0], "ids": list(node["ids"]), "title": title})
         elif isinstance(node, nodes.figure) and node["ids"]:
             caption = next(iter(node.findall(nodes.caption)), None)
+            # The chart's short title, whole; a figure without one: its caption's first sentence.
+            title = chart_title(node) or _first_sentence(caption.astext() if caption else "")
             found.append({"kind": "figure", "anchor": node["ids"][0], "first_id": node["ids"][0],
-                          "ids": list(node["ids"]), "title": _first_sentence(caption.astext() if caption else "")})
+                          "ids": list(node["ids"]), "title": title})
         elif isinstance(node, nodes.table):
             section = next((p for p in _parents(node) if isinstance(p, nodes.section)), None)
             sec_anchor = _section_anchor(section, explicit) if section is not None and section["ids"] else docname.rsplit("/", 1)[-1]

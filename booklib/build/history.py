@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -51,23 +52,59 @@ def in_git(root: Path = ROOT) -> bool:
     return (git(root, "rev-parse", "--is-inside-work-tree") or "").strip() == "true"
 
 
-def last_changes(paths: list[Path], root: Path = ROOT) -> dict[Path, str]:
-    """For each file, one sentence saying when it last changed, from git (deterministic for a given
-    checkout), with one git process per file (its log) and two for them all: every build asks
-    this of every page."""
+CHAPTER_IMPORT = re.compile(r"^\s*from bookchapters(?:\.(\w+))? import ([\w, ()]+)|^\s*import bookchapters\.(\w+)", re.M)
+
+
+def page_inputs(page: Path, root: Path = ROOT, data: Path | None = None) -> list[Path]:
+    """What made a page: its source, the tables its front matter declares (`booklib: reads:`; `all`:
+    every table) and the chapter modules it imports (bookchapters/<name>.py)."""
+    from booklib.build.sphinx_ext import declared_reads
+
+    page, root = Path(page), Path(root)
+    data = Path(data) if data is not None else root / "data"
+    text = page.read_text(encoding="utf-8") if page.exists() else ""
+    inputs = [page]
+    try:
+        reads = declared_reads(text)
+    except ValueError:
+        reads = None
+    if reads:
+        package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+        paths = {r["name"]: data / r["path"] for r in package["resources"]}
+        inputs += sorted(paths.values()) if reads == ["*"] else [paths[t] for t in reads if t in paths]
+    modules = set()
+    for match in CHAPTER_IMPORT.finditer(text):
+        if match.group(3):
+            modules.add(match.group(3))
+        elif match.group(1):
+            modules.add(match.group(1))
+        else:
+            modules.update(n.strip(" ()") for n in match.group(2).split(",") if n.strip(" ()"))
+    inputs += [root / "bookchapters" / f"{name.split(' as ')[0].strip()}.py" for name in sorted(modules)
+               if (root / "bookchapters" / f"{name.split(' as ')[0].strip()}.py").exists()]
+    return inputs
+
+
+def last_changes(paths: list[Path], root: Path = ROOT, inputs: dict[Path, list[Path]] | None = None) -> dict[Path, str]:
+    """For each page, one sentence saying when it last changed, from git (deterministic for a given
+    checkout): the last commit that touched what made it (`inputs[page]`, by default `page_inputs`:
+    its source, its declared tables, its chapter module), with one git process per page (its log)
+    and two for them all: every build asks this of every page."""
     if not in_git(root):
         return dict.fromkeys(paths, "Last change: not known (this copy of the book was not built from a git checkout).")
-    rels = {path: os.path.relpath(path, root) for path in paths}
+    inputs = inputs if inputs is not None else {path: page_inputs(path, root) for path in paths}
+    rels = {path: [os.path.relpath(p, root) for p in inputs.get(path, [path])] for path in paths}
     # In a clean checkout, the usual case, no file needs a status of its own.
-    any_edited = bool((git(root, "status", "--porcelain", "--", *rels.values()) or "").strip())
+    any_edited = bool((git(root, "status", "--porcelain", "--", *{r for rs in rels.values() for r in rs}) or "").strip())
     sentences = {}
     for path, rel in rels.items():
-        log = (git(root, "log", "-1", "--format=%cs %h", "--", rel) or "").split()
+        log = (git(root, "log", "-1", "--format=%cs %h", "--", *rel) or "").split()
         if not log:
             sentences[path] = "Last change: not yet committed (a new page)."
             continue
-        edited = any_edited and bool((git(root, "status", "--porcelain", "--", rel) or "").strip())
-        text = f"This page last changed on {log[0]} (commit {log[1]})."
+        edited = any_edited and bool((git(root, "status", "--porcelain", "--", *rel) or "").strip())
+        what = " (its text, the tables it reads or its chapter's code)" if len(rel) > 1 else ""
+        text = f"This page last changed on {log[0]} (commit {log[1]}){what}."
         sentences[path] = text[:-1] + "; this copy also has edits not yet committed." if edited else text
     return sentences
 

@@ -6,8 +6,12 @@ extension writes a reader's copy beside the page's source download (`_sources/<p
 adds it to the page's download menu:
 
 - glued values, figure numbers, section titles and citations are written out as the page shows them;
-- each figure sits where the page places it, as an attached PNG with its numbered caption; the
-  interactive copy and the glue records are dropped, so the notebook stays small;
+- each code cell carries what it shows: the facts it glued as a compact table (key, value, unit),
+  its table as HTML, its figure as a static PNG (the interactive copy and filter scripts dropped);
+  the figure's numbered caption sits where the page places it (with the PNG attached there when no
+  code cell above drew it), so the notebook stays under 2 MB;
+- outputs that myst-nb took from its execution cache (an incremental build) are read back from
+  that cache, so a notebook written by an incremental build is the one a clean build writes;
 - a first cell says what the notebook needs (a checkout of the book set up by `make book`), and fails
   with that message, not a traceback, anywhere else;
 - the code is the page's code, unchanged, so Run All recomputes the same facts.
@@ -36,6 +40,7 @@ CHART_HTML = 'class="book-chart"'
 
 GUARD_SOURCE = '''\
 # This notebook is a chapter of "{title}", executed when the book was built.
+# The book's repository: {repository}.
 # To re-run it you need a checkout of the book's repository set up with `make book`
 # (its library `booklib`, the chapters' code `bookchapters`, and the tables in `data/`),
 # and its Python (.venv) as the kernel; `make lab` opens the chapters in JupyterLab.
@@ -105,17 +110,25 @@ def small_png(glued: dict, label: str) -> str:
     return base64.b64encode(render(spec, scale=1)).decode("ascii")
 
 
-def _figure_cells(text: str, glued: dict, refs: References, png=glued_png) -> list[dict]:
-    """Split a Markdown cell at each glue:figure directive: the figure becomes an attached PNG with its caption."""
+def _figure_cells(text: str, glued: dict, refs: References, png=glued_png, drawn: set | None = None) -> list[dict]:
+    """Split a Markdown cell at each glue:figure directive, for its numbered caption. A figure whose
+    code cell came before and carries its image (`drawn`) is not repeated (a chapter's notebook stays
+    under 2 MB): the caption says so. Any other figure becomes an attached PNG above its caption."""
+    drawn = drawn if drawn is not None else set()
     cells, last = [], 0
     for match in GLUE_FIGURE.finditer(text):
         before = text[last:match.start()].strip()
         if before:
             cells.append(_markdown(before, glued, refs))
         label, caption = match.group(1), match.group(2)
-        name = f"{label}.png"
-        body = f"![{refs.figure(label)}](attachment:{name})\n\n**{refs.figure(label)}.** {_escape_dollars(resolve(caption, glued, refs))}"
-        cells.append({"cell_type": "markdown", "metadata": {}, "source": body, "attachments": {name: {"image/png": png(glued, label)}}})
+        number, words = refs.figure(label), _escape_dollars(resolve(caption, glued, refs))
+        if label in drawn:
+            cells.append({"cell_type": "markdown", "metadata": {},
+                          "source": f'<a id="{label}"></a>\n\n**{number}** (the image the code cell above draws). {words}'})
+        else:
+            name = f"{label}.png"
+            body = f"![{number}](attachment:{name})\n\n**{number}.** {words}"
+            cells.append({"cell_type": "markdown", "metadata": {}, "source": body, "attachments": {name: {"image/png": png(glued, label)}}})
         last = match.end()
     rest = text[last:].strip()
     if rest:
@@ -127,33 +140,76 @@ def _markdown(text: str, glued: dict, refs: References) -> dict:
     return {"cell_type": "markdown", "metadata": {}, "source": _escape_dollars(resolve(text, glued, refs))}
 
 
-def _reader_outputs(outputs: list[dict], glued: dict, refs: References) -> list[dict]:
-    kept = []
+def markdown_html(markdown: str) -> str:
+    """A Markdown output (a table, a list) as HTML, which every notebook viewer renders."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table").render(markdown)
+
+
+def _reader_outputs(outputs: list[dict], glued: dict, refs: References, png=None, drawn: set | None = None) -> list[dict]:
+    """The outputs a reader's notebook keeps: a cell's glued facts as one compact table (key,
+    value, unit), tables as HTML (and Markdown), a figure's static image (its interactive copy and
+    filter scripts dropped), anything else as it was."""
+    from booklib.prose import facts_html, facts_text
+
+    kept, facts = [], {}
     for output in outputs:
         data = output.get("data", {})
-        if "scrapbook" in output.get("metadata", {}):
-            continue  # a glue record: the value is written into the prose
+        record = output.get("metadata", {}).get("scrapbook")
+        if record:
+            prefix = record.get("mime_prefix", "")
+            bundle = {k[len(prefix):]: v for k, v in data.items() if k.startswith(prefix)}
+            if set(bundle) == {"text/plain"}:  # a text fact; figures and source lines are written into the prose
+                facts[record["name"]] = ast.literal_eval("".join(bundle["text/plain"]))
+            continue
         if CHART_HTML in "".join(data.get("text/html", "")):
-            continue  # a figure: shown where the page places it
+            # A figure: its image, as the cell drew it (the page's placement shows it with its caption too).
+            if png is not None and "image/png" in data:
+                found = re.search(r'id="chart-([\w-]+)"', "".join(data["text/html"]))
+                label = found.group(1) if found else ""
+                image = png(glued, label) if label in glued else "".join(data["image/png"])
+                kept.append({"output_type": "display_data", "metadata": {"booklib": {"figure": label}}, "data": {"image/png": image}})
+                if drawn is not None and label:
+                    drawn.add(label)
+            continue
         if "text/markdown" in data:
             markdown = resolve("".join(data["text/markdown"]), glued, refs)
             # Its plain repr may hold a memory address, which would make two builds differ.
-            output = {**output, "data": {"text/markdown": markdown}}
+            output = {**output, "data": {"text/html": markdown_html(_escape_dollars(markdown)), "text/markdown": markdown}}
         kept.append(output)
+    if facts:
+        kept.insert(0, {"output_type": "display_data", "metadata": {},
+                        "data": {"text/html": facts_html(facts), "text/plain": facts_text(facts)}})
     return kept
 
 
-def reader_notebook(executed: dict, glued: dict, refs: References, title: str, png=glued_png) -> dict:
+def guard_source(title: str, repository: str = "") -> str:
+    from booklib.build.repository import NOT_PUBLISHED
+
+    return GUARD_SOURCE.format(title=title, repository=repository or NOT_PUBLISHED)
+
+
+def reader_notebook(executed: dict, glued: dict, refs: References, title: str, png=glued_png, repository: str = "") -> dict:
     """The reader's copy of an executed page notebook (see the module docstring)."""
     notebook = copy.deepcopy(executed)
+    rendered: dict[str, str] = {}
+    render = png
+
+    def png(glued: dict, label: str) -> str:  # each figure rendered once, for its cell and its place in the prose
+        if label not in rendered:
+            rendered[label] = render(glued, label)
+        return rendered[label]
+
     cells = [{"cell_type": "code", "metadata": {"tags": ["book-guard"]}, "execution_count": None,
-              "outputs": [], "source": GUARD_SOURCE.format(title=title)}]
+              "outputs": [], "source": guard_source(title, repository)}]
+    drawn: set[str] = set()  # figures whose image a code cell above carries
     for cell in notebook["cells"]:
         source = "".join(cell["source"])
         if cell["cell_type"] == "markdown":
-            cells += _figure_cells(source, glued, refs, png)
+            cells += _figure_cells(source, glued, refs, png, drawn)
         elif cell["cell_type"] == "code" and not source.startswith(FINGERPRINT_CELL):
-            cells.append({**cell, "source": source, "outputs": _reader_outputs(cell.get("outputs", []), glued, refs)})
+            cells.append({**cell, "source": source, "outputs": _reader_outputs(cell.get("outputs", []), glued, refs, png, drawn)})
     notebook["cells"] = cells
     notebook["metadata"] = {k: v for k, v in notebook["metadata"].items() if k in ("kernelspec", "language_info")}
     notebook["metadata"]["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
@@ -184,6 +240,27 @@ def references(app) -> References:
     return References(figures, sections, citation_labels())
 
 
+def with_outputs(app, executed: dict) -> dict:
+    """The page's notebook with all its outputs, as its run left them: the execution cache's copy of
+    the run of this code. myst-nb's own copy in jupyter_execute/ lacks the glue records (it moves
+    them to <page>.glue.json, so which cell glued which fact is lost), and, when it took the outputs
+    from the cache (a page re-read but not re-run: an incremental build), every output."""
+    path = getattr(app.config, "nb_execution_cache_path", "") or ""
+    if not path:
+        return executed
+    import nbformat
+    from jupyter_cache import get_cache
+
+    cache_dir = Path(app.srcdir) / path if not Path(path).is_absolute() else Path(path)
+    if not cache_dir.exists():
+        return executed
+    try:
+        _, merged = get_cache(str(cache_dir)).merge_match_into_notebook(nbformat.from_dict(executed))
+    except KeyError:  # the cache holds no run of this code
+        return executed
+    return json.loads(nbformat.writes(merged))
+
+
 def _write_reader_notebook(app, pagename, templatename, context, doctree) -> None:
     executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
     if doctree is None or not executed.exists():
@@ -193,11 +270,14 @@ def _write_reader_notebook(app, pagename, templatename, context, doctree) -> Non
     context["ipynb_source"] = f"{pagename}.ipynb"
     # What the reader's copy is made of: the outputs, the page (captions, prose), the numbering, the citations.
     inputs = [executed, glue_file, Path(app.env.doc2path(pagename)), Path(app.srcdir) / "_toc.yml",
-              Path(app.srcdir) / "data" / "sources.csv"]
+              Path(app.srcdir) / "data" / "sources.csv", Path(app.srcdir) / "_config.yml", Path(app.srcdir) / "CITATION.cff",
+              Path(__file__)]
     if target.exists() and all(target.stat().st_mtime_ns >= p.stat().st_mtime_ns for p in inputs if p.exists()):
         return  # the page's outputs have not changed since its notebook was written
     glued = json.loads(glue_file.read_text(encoding="utf-8")) if glue_file.exists() else {}
-    notebook = reader_notebook(json.loads(executed.read_text(encoding="utf-8")), glued, references(app),
-                               app.config.project, png=small_png)
+    from booklib.build.repository import settings
+
+    notebook = reader_notebook(with_outputs(app, json.loads(executed.read_text(encoding="utf-8"))), glued, references(app),
+                               app.config.project, png=small_png, repository=settings(Path(app.srcdir))["url"])
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -27,7 +27,7 @@ def release_name(ed: dict) -> str:
 
 def build_release(data_dir: Path, target: Path, ed: dict, commit: str) -> dict:
     """Write the data release zip: datapackage.json, every table it lists, sources.csv, a
-    manifest (edition, build date, commit, data-as-of date, SHA-256 of each file) and SHA256SUMS.
+    manifest (edition and its date, commit, data-as-of date, SHA-256 of each file) and SHA256SUMS.
     The zip is deterministic (sorted entries, fixed times). Raises CitationError naming a table
     the package lists but the folder lacks."""
     data_dir = Path(data_dir)
@@ -40,11 +40,12 @@ def build_release(data_dir: Path, target: Path, ed: dict, commit: str) -> dict:
         raise CitationError(f"data release: {', '.join(missing)} listed in datapackage.json but missing from {data_dir}")
     files = {n: (data_dir / n).read_bytes() for n in sorted(set(names))}
     sums = {n: hashlib.sha256(b).hexdigest() for n, b in files.items()}
-    manifest = {"title": ed["title"], "edition": ed["version"], "released": ed["released"], "built": ed["built"],
+    manifest = {"title": ed["title"], "edition": ed["version"], "released": ed["released"],
                 "commit": commit, "data_as_of": data_as_of(data_dir), "license": ed["license"], "sha256": sums}
     files["manifest.json"] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
     files["SHA256SUMS"] = "".join(f"{s}  {n}\n" for n, s in sums.items()).encode()
-    stamp = tuple(int(p) for p in ed["built"].split("-")) + (0, 0, 0)
+    # The edition's date, not the build day: two builds of one edition give the same zip.
+    stamp = tuple(int(p) for p in ed["released"].split("-")) + (0, 0, 0)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -46,6 +46,8 @@ import os
 import re
 from pathlib import Path
 
+from sphinx.errors import SphinxError
+
 from booklib.build.latex_tables import WrapLongTables
 from booklib.build.typography import KeepUnits
 
@@ -64,6 +66,7 @@ def setup(app):
     _drop_thebe_assets(app)
     _reuse_formatted_bibliography()
     app.connect("config-inited", _add_static_dir)
+    app.setup_extension("booklib.build.repository")  # the project's name and the repository's links
     app.connect("env-get-outdated", _outdated_by_data)
     app.connect("env-get-outdated", _outdated_by_bibliography)
     app.connect("env-get-outdated", _outdated_by_static)
@@ -96,7 +99,7 @@ def setup(app):
 
 
 def edition() -> dict:
-    """Title, authors, version and build date of the book, from CITATION.cff (see booklib.citation)."""
+    """Title, authors, version and its date of the book, from CITATION.cff (see booklib.citation)."""
     from booklib import citation
 
     info = citation.edition()
@@ -114,7 +117,7 @@ def citation_box(docname: str, source: str, info: dict, last_change: str = "") -
     return (
         "\n\n:::{admonition} How to cite this chapter\n:class: tip book-cite-box\n\n"
         f"{info['authors']} ({info['year']}). \"{heading.group(1).strip()}\". In *{info['title']}*, "
-        f"version {info['version']}, built {info['built']}. `{docname}.html{anchor}`\n\n"
+        f"version {info['version']} of {info['released']}. `{docname}.html{anchor}`\n\n"
         "The *Cite* control under each heading, figure and table gives its citation as text, BibTeX, RIS "
         "and CSL-JSON.\n\n"
         f"{last_change}\n:::\n"
@@ -132,7 +135,7 @@ def _add_citation_box(app, docname: str, source: list[str]) -> None:
         download = f" {{download}}`Download the whole book as PDF </{os.path.relpath(pdf, app.srcdir)}>`." if app.builder.format == "html" and pdf.exists() else ""
         source[0] += (
             "\n\n:::{admonition} This edition\n:class: note book-edition\n\n"
-            f"Version {info['version']}, built {info['built']}. To cite the whole report: {info['authors']} "
+            f"Version {info['version']} of {info['released']}. To cite the whole report: {info['authors']} "
             f"({info['year']}). *{info['title']}*, version {info['version']}. What changed in each edition: "
             f"{{doc}}`Revisions </{cite_sphinx.REVISIONS_DOC}>`."
             f"{download}\n\n{cite_sphinx.front_page_links(app)}\n{last_change}\n:::\n"
@@ -515,6 +518,17 @@ def _slim_icon_script(app, exception) -> None:
         target.write_text(ICON_STUB, encoding="utf-8")
 
 
+class BookDataError(SphinxError):
+    """A page's declared tables or the data package cannot be read: Sphinx reports it as an error
+    of the book's data, naming the page, not as a crash of its own to report as a Sphinx bug."""
+
+    category = "Data error"
+
+
+def _data_error(docname: str, error: Exception) -> BookDataError:
+    return BookDataError(f"{docname}: {error} (front matter `booklib: reads:`, data/datapackage.json)")
+
+
 def declared_reads(source: str) -> list[str] | None:
     """The tables a page declares in its front matter (`booklib: reads: [...]`, or `all`);
     None when it declares nothing."""
@@ -550,6 +564,12 @@ def data_fingerprint(reads: list[str], data_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def yaml_error() -> type[Exception]:
+    import yaml
+
+    return yaml.YAMLError
+
+
 def _page_reads(env, docname: str) -> list[str] | None:
     path = Path(env.doc2path(docname))
     if path.suffix not in (".md", ".ipynb"):
@@ -563,9 +583,12 @@ def _outdated_by_data(app, env, added, changed, removed) -> list[str]:
 
     current = {}
     for docname in sorted(env.found_docs):
-        reads = _page_reads(env, docname)
-        if reads is not None:
-            current[docname] = data_fingerprint(reads, data_dir())
+        try:
+            reads = _page_reads(env, docname)
+            if reads is not None:
+                current[docname] = data_fingerprint(reads, data_dir())
+        except (ValueError, OSError, KeyError, yaml_error()) as error:
+            raise _data_error(docname, error) from None
     # Kept in the pickled environment, keyed by docname: a moved checkout starts afresh.
     previous, env.booklib_data_fingerprints = getattr(env, "booklib_data_fingerprints", {}), current
     return [d for d, print_ in current.items() if previous.get(d) != print_ and d not in changed and d not in added]
@@ -576,7 +599,10 @@ def _declare_page_data(app, docname: str, source: list[str]) -> None:
     their contents: a hidden cell holding the data fingerprint is part of the code that
     the execution cache hashes, so changed data can never replay old outputs, wherever
     the cache was made. The fingerprint is the one `_outdated_by_data` computed for this build."""
-    reads = declared_reads(source[0])
+    try:
+        reads = declared_reads(source[0])
+    except (ValueError, yaml_error()) as error:
+        raise _data_error(docname, error) from None
     # The kernel is started after this event, in this process, and inherits these.
     os.environ["BOOKLIB_PAGE"] = docname
     os.environ["BOOKLIB_PAGE_READS"] = ",".join(reads or [])
