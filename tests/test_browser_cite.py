@@ -134,7 +134,7 @@ def test_a_row_control_escapes_each_format_as_booklib_citation_does(browser, tmp
     (tmp_path / "index.html").write_text(
         f'<!DOCTYPE html><meta charset="utf-8"><script defer src="book-cite.js"></script><table>{rows}</table>'
         f'<template id="book-cite-row-template">{citation.row_control_template(ed, "chapters/claims")}</template>', encoding="utf-8")
-    shutil.copy(REPO / "booklib" / "static" / "book-cite.js", tmp_path)
+    shutil.copy(REPO / "booklib" / "build" / "static" / "book-cite.js", tmp_path)
     server, context, page, problems = open_page(browser, tmp_path, "index.html")
     try:
         for claim in claims:
