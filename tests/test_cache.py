@@ -193,5 +193,5 @@ def test_an_edited_library_style_reaches_the_built_book_in_a_no_op_rebuild(tmp_p
     for stale in (served, book / "_build" / "booklib_static" / "booklib" / "book-charts.css"):
         stale.write_text("/* an older style */\n")
     log = build(book, FIXTURES / "valid")
-    assert served.read_text() == (REPO / "booklib" / "static" / "book-charts.css").read_text(), "the old style is still served"
+    assert served.read_text() == (REPO / "booklib" / "build" / "static" / "book-charts.css").read_text(), "the old style is still served"
     assert not executed(log), "a style change must not re-execute notebooks"
