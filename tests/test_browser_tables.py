@@ -196,13 +196,3 @@ def test_every_chapter_table_has_a_numbered_title_that_its_cite_control_repeats(
             assert control and html_lib.unescape(control.group(1)) == f"{caption.group(1)}: {html_lib.unescape(caption.group(2))}"
             found += 1
     assert found >= 7
-
-
-def test_on_a_phone_a_facet_hides_the_other_cards(built_html, browser, site):
-    """The cards' display: block overrode the hidden attribute: a facet counted rows but showed every card."""
-    counts = load("claims")["verdict"].value_counts()
-    context, page = open_page(browser, site, LEDGER, viewport=PHONE)
-    page.click("#claims-ledger .book-facet[data-value='contradicted']")
-    shown = page.evaluate("[...document.querySelectorAll('#claims-ledger tbody tr')].filter(r => r.offsetParent !== null).length")
-    assert shown == counts["contradicted"]
-    context.close()
