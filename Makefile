@@ -8,10 +8,10 @@ LAB_BIN := $(LAB_VENV)/bin
 # Strict build: warnings (broken refs, missing citations or glue keys) are errors.
 STRICT := --warningiserror --nitpick --keep-going
 
-.PHONY: book html pdf test check lab bench bib anchors clean help
+.PHONY: book html pdf test check lab bench bib anchors refresh refresh-apply clean help
 
 help:  ## List the targets
-	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv --clear $(VENV)
@@ -60,6 +60,15 @@ bench: $(VENV)/.installed  ## Measure build times, page weights and chart render
 
 bib: $(VENV)/.installed  ## Regenerate references.bib from data/sources.csv
 	$(BIN)/python -m booklib.build.bib
+
+# Refresh the official series (README, "Refresh the data"): REFRESH_FIXTURES=1 replays the test
+# fixtures, SNAPSHOTS=<dir> a snapshot set, FEED=<name> [FILE=<path>] one feed; FORCE=1 applies
+# although a guard fails.
+refresh: $(VENV)/.installed  ## Fetch the official feeds, stage them in _build/refresh, print the diff and the failing sentences
+	$(BIN)/python -m booklib.refresh stage $(if $(REFRESH_FIXTURES),--fixtures) $(if $(SNAPSHOTS),--snapshots $(SNAPSHOTS)) $(if $(FEED),--feed $(FEED)) $(if $(FILE),--file $(FILE))
+
+refresh-apply: $(VENV)/.installed  ## Move the staged refresh into data/, add its sources rows, regenerate references.bib
+	$(BIN)/python -m booklib.refresh apply $(if $(FORCE),--force)
 
 anchors: $(VENV)/.installed  ## Rewrite anchors.yml (the anchors a reader may cite) from the last HTML build
 	$(BIN)/python -m booklib.build.anchors

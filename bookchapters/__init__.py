@@ -6,4 +6,4 @@ stays generic: nothing here belongs in it.
 """
 
 # The date of the latest documents read: the book's one "as of" date.
-LATEST_DOCUMENT = "2026-11-22"
+LATEST_DOCUMENT = "2026-10-09"

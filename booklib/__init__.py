@@ -8,7 +8,9 @@ Three parts:
   neither `booklib.models` nor `booklib.build`, nor Sphinx or docutils;
 - `booklib.models`: the book's four models, which may import the library here;
 - `booklib.build`: what only the build loads (Sphinx extensions, `make bib`), which may
-  import both.
+  import both;
+- `booklib.refresh`: `make refresh` (fetch, parse, stage and apply the official series), which
+  may import the library here and `booklib.build.bib`; nothing else in the book imports it.
 
 Names are imported on first use (PEP 562), so that the Sphinx extension,
 `booklib.build.sphinx_ext`, loads without pandas or Altair and no-op rebuilds stay fast.

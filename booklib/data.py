@@ -336,10 +336,15 @@ def search_record_problem(record) -> str | None:
 
 
 def _claim_rule_problems(root: Path, path: Path, frame: pd.DataFrame) -> list[Problem]:
-    """The ledger's two rules: an unverifiable verdict shows its search; any other verdict
-    cites at least one document that is not a seed article."""
+    """The ledger's three rules: a claim whose figure the data rule out is contradicted, however
+    much else of it holds or cannot be checked; an unverifiable verdict shows its search; any
+    other verdict cites at least one document that is not a seed article."""
     kinds = _load("sources", root).set_index("source_id")["kind"]
     problems = []
+    for number, (verdict, ruled_out) in enumerate(zip(frame["verdict"], frame["figure_ruled_out"]), start=1):
+        if isinstance(ruled_out, str) and ruled_out and verdict != "contradicted":
+            problems.append(Problem(path, number, "verdict", f"is {verdict!r}, but the data rule out the claim's figure "
+                                    f"(figure_ruled_out: {ruled_out!r}); such a claim is 'contradicted'"))
     for number, (verdict, sources, record) in enumerate(zip(frame["verdict"], frame["source_id"], frame["search_record"]), start=1):
         if verdict == "unverifiable":
             reason = search_record_problem(record)

@@ -71,3 +71,35 @@ def pytest_collection_modifyitems(items):
             item.add_marker(marker)
         elif "built_html" in item.fixturenames:
             item.add_marker("book")
+
+
+# No network for the refresh tests: they replay stored files and recorded responses only.
+NETWORK_FREE_MODULES = {"test_refresh"}
+
+
+class NetworkBlocked(OSError):
+    """A test tried to open a network connection."""
+
+
+def block_network(monkeypatch) -> None:
+    """Make any attempt to resolve a name or open a connection fail, here and in the guard runs
+    (child processes) started meanwhile."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise NetworkBlocked(f"network access attempted in a test: {args[1:] if len(args) > 1 else args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setenv("BOOKLIB_NO_NETWORK", "1")
+
+
+@pytest.fixture(autouse=True)
+def no_network(request, monkeypatch):
+    """No network in the modules of NETWORK_FREE_MODULES (their module-scoped fixtures call
+    block_network themselves)."""
+    if request.module.__name__.rpartition(".")[2] in NETWORK_FREE_MODULES:
+        block_network(monkeypatch)
+    yield

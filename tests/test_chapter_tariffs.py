@@ -177,8 +177,8 @@ def test_bond_flow_facts():
 def test_timeline_and_courts(measures):
     events = load("events")
     tariff = tar.tariff_events(events)
-    assert tar.timeline_facts(tariff)["tar-event-count"] == "35"
-    assert tar.timeline_description(tariff).startswith("Timeline of 35 tariff events from March 2025")
+    assert tar.timeline_facts(tariff)["tar-event-count"] == "37"
+    assert tar.timeline_description(tariff).startswith("Timeline of 37 tariff events from March 2025")
     facts = tar.court_facts(events, measures)
     assert facts["tar-scotus-date"] == "20 February 2026"
     assert facts["tar-s122-days"] == "150 days"

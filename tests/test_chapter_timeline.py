@@ -16,7 +16,7 @@ def events():
 
 def test_timeline_facts_are_the_count_and_span_the_text_shows(events):
     assert timeline.timeline_facts(events) == {
-        "timeline-count": "116", "timeline-first": "26 January 2005", "timeline-last": "9 October 2026",
+        "timeline-count": "126", "timeline-first": "26 January 2005", "timeline-last": "29 September 2026",
     }
 
 
@@ -34,7 +34,7 @@ def test_an_unknown_theme_breaks_the_four_themes(events):
 
 
 def test_figure_description(events):
-    assert timeline.figure_description(events) == "Timeline of 116 events by theme, from January 2005 to October 2026."
+    assert timeline.figure_description(events) == "Timeline of 126 events by theme, from January 2005 to September 2026."
 
 
 def test_event_list_is_in_date_order_with_themes_in_words(events):

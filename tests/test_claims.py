@@ -91,3 +91,19 @@ def test_the_loader_refuses_a_verdict_resting_on_seed_articles_only(tmp_path):
     data, number = copy_of_the_data(tmp_path, "C000-25", source_id="seed_000")
     with pytest.raises(DataError, match=rf"row {number} .*column 'source_id': verdict 'contradicted' cites only seed articles"):
         load("claims", data)
+
+
+@pytest.mark.parametrize("verdict", ["partly supported", "unverifiable", "supported"])
+def test_the_loader_refuses_a_claim_whose_figure_is_ruled_out_unless_contradicted(tmp_path, verdict):
+    """C000-35's start figure holds and its end figure is wrong by more than a factor of two:
+    the ledger's rule makes it contradicted, not partly supported."""
+    data, number = copy_of_the_data(tmp_path, "C000-35", verdict=verdict)
+    with pytest.raises(DataError, match=rf"row {number} .*column 'verdict': is '{verdict}', but the data rule out the claim's figure"):
+        load("claims", data)
+
+
+def test_every_claim_with_a_figure_ruled_out_is_contradicted():
+    claims = load("claims")
+    ruled_out = claims[claims["figure_ruled_out"].notna()]
+    assert {"C000-12", "C000-35"} <= set(ruled_out["claim_id"])
+    assert (ruled_out["verdict"] == "contradicted").all()

@@ -314,3 +314,35 @@ def test_kosis_korea_china_sums_agree_with_published_figures():
     # The journal's "MOFCOM country data" figure for 2019 (2,434.3 hundred-million dollars) is Korea's count.
     journal = cjk[(cjk["source_id"] == "fx361_2020_11_11_cjk_fta_trade") & (cjk["pair"] == "China-Korea")]
     assert abs(journal["value_usd_bn"].iloc[0] - kosis.loc[2019, "total"]) <= 0.005
+
+
+# Tables of measures whose rows the book states as law: each must rest mostly on the
+# governments' own texts. A row counts as primary if one of its sources is primary_official
+# (the rule the Methods appendix counts by, bookchapters.methods.primary_rows).
+MEASURE_TABLES = ["tariff_measures", "export_control_measures", "headline_rates"]
+
+
+def _primary_share(name: str, kinds: pd.Series) -> tuple[int, int]:
+    from bookchapters.methods import primary_rows
+
+    table = load(name)
+    return primary_rows(table, kinds), len(table)
+
+
+@pytest.mark.parametrize("name", MEASURE_TABLES)
+def test_each_measure_table_rests_at_least_90_percent_on_primary_sources(name):
+    kinds = load("sources").set_index("source_id")["kind"]
+    primary, rows = _primary_share(name, kinds)
+    assert rows and primary / rows >= 0.9, f"{name}: {primary} of {rows} rows cite a primary_official source"
+
+
+def test_all_rows_together_rest_at_least_75_percent_on_primary_sources():
+    from bookchapters.methods import primary_rows
+    from booklib.data import table_names
+
+    kinds = load("sources").set_index("source_id")["kind"]
+    tables = [load(name) for name in table_names() if name != "sources"]
+    tables = [t for t in tables if "source_id" in t]
+    primary = sum(primary_rows(t, kinds) for t in tables)
+    rows = sum(len(t) for t in tables)
+    assert primary / rows >= 0.75, f"{primary} of {rows} rows cite a primary_official source"

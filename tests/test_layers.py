@@ -1,6 +1,8 @@
 """The library's three parts import only downward: the reader-side library (`booklib/*.py`)
 imports neither the models nor the build side nor Sphinx; a model (`booklib/models/`) imports
 neither the build side nor Sphinx; a chapter module (`bookchapters/`) imports no build side.
+The refresh (`booklib/refresh/`) stands beside them: it imports the reader-side library and
+the bibliography generator only, and nothing of the book imports it.
 Imports inside functions count too."""
 
 from __future__ import annotations
@@ -14,10 +16,14 @@ SPHINX = ("sphinx", "docutils", "myst_nb", "myst_parser", "sphinxcontrib", "sphi
 KERNEL_SIDE = {"myst_nb", "myst_nb.glue"}
 # What each part may not import; the build side may import anything.
 FORBIDDEN = {
-    "reader-side library": ("booklib.models", "booklib.build", *SPHINX),
-    "model": ("booklib.build", *SPHINX),
-    "chapter module": ("booklib.build", *SPHINX),
+    "reader-side library": ("booklib.models", "booklib.build", "booklib.refresh", *SPHINX),
+    "model": ("booklib.build", "booklib.refresh", *SPHINX),
+    "chapter module": ("booklib.build", "booklib.refresh", *SPHINX),
+    "build side": ("booklib.refresh",),
+    "refresh": ("booklib.models", "booklib.build", "bookchapters", *SPHINX),
 }
+# What a part may import although FORBIDDEN names its package: the refresh regenerates references.bib.
+ALLOWED = {"refresh": ("booklib.build.bib",)}
 
 
 def part_of(path: Path, root: Path) -> str | None:
@@ -28,7 +34,7 @@ def part_of(path: Path, root: Path) -> str | None:
         return None
     if len(relative) == 2:
         return "reader-side library"
-    return {"models": "model", "build": None}.get(relative[1])
+    return {"models": "model", "build": "build side", "refresh": "refresh"}.get(relative[1])
 
 
 def imported_modules(path: Path) -> list[tuple[int, str]]:
@@ -51,6 +57,9 @@ def upward_imports(root: Path) -> list[str]:
         if part is None:
             continue
         for line, module in imported_modules(path):
+            allowed = ALLOWED.get(part, ())
+            if any(module == a or module.startswith(a + ".") for a in allowed):
+                continue
             if module not in KERNEL_SIDE and any(module == f or module.startswith(f + ".") for f in FORBIDDEN[part]):
                 problems.append(f"{path.relative_to(root)}:{line}: the {part} imports {module}")
     return problems
@@ -81,6 +90,22 @@ def test_an_upward_import_is_named_with_its_file_and_line(tmp_path):
 
 
 def test_each_package_says_what_belongs_in_it_and_what_it_may_import():
-    for package in ("booklib", "booklib/models", "booklib/build"):
+    for package in ("booklib", "booklib/models", "booklib/build", "booklib/refresh"):
         doc = ast.get_docstring(ast.parse((REPO / package / "__init__.py").read_text(encoding="utf-8")))
         assert doc and "import" in doc, f"{package}/__init__.py needs a docstring saying what it holds and may import"
+
+
+def test_the_refresh_stands_apart(tmp_path):
+    for folder in ("booklib/build", "booklib/refresh", "bookchapters"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "booklib" / "refresh" / "apply.py").write_text(
+        "from booklib.build.bib import render\nfrom booklib.data import load\nfrom booklib.build import notebooks\n")
+    (tmp_path / "booklib" / "build" / "sphinx_ext.py").write_text("from booklib.refresh import stage\n")
+    (tmp_path / "booklib" / "data.py").write_text("def f():\n    import booklib.refresh\n")
+    assert upward_imports(tmp_path) == [
+        "booklib/build/sphinx_ext.py:1: the build side imports booklib.refresh",
+        "booklib/build/sphinx_ext.py:1: the build side imports booklib.refresh.stage",
+        "booklib/data.py:2: the reader-side library imports booklib.refresh",
+        "booklib/refresh/apply.py:3: the refresh imports booklib.build",
+        "booklib/refresh/apply.py:3: the refresh imports booklib.build.notebooks",
+    ]
