@@ -28,7 +28,7 @@
 - Loads book-tables.js and .css on every page (tables that fit, sort and filter; in-page contents);
   writes a figure's number ("Fig. 1.5") where a table links it; writes an identifier without the
   inner span Sphinx wraps each word of inline code in, a bibliography label without its bracket
-  spans (drawn by the stylesheet), and a chart's inline data as columns rather than records (made
+  spans (drawn by the stylesheet) and its long addresses shown shortened (linked whole), and a chart's inline data as columns rather than records (made
   records again by book-charts.js): the same page, lighter (scripts/bench.py weighs it). A page
   that uses no sphinx-design component does not load its stylesheet and script.
 """
@@ -299,6 +299,17 @@ def columnar_spec(text: str) -> str:
     return json.dumps(spec, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
 
 
+BARE_URL = re.compile(r'<a href="(https?://[^"]+)">\1</a>')
+SHORT_URL = 50
+
+
+def short_url(url: str) -> str:
+    """An address as a bibliography entry shows it: without https:// and www., and cut after
+    SHORT_URL characters with an ellipsis (the link still goes to the whole address)."""
+    shown = re.sub(r"^https?://(www\.)?", "", url)
+    return shown if len(shown) <= SHORT_URL else shown[: SHORT_URL - 1] + "\u2026"
+
+
 def figure_numbers(env) -> dict[str, str]:
     """Every numbered figure's label -> its number as the page shows it ("1.5")."""
     return {label: ".".join(map(str, number))
@@ -324,8 +335,10 @@ def _lighter_tables_and_references(app, pagename, templatename, context, doctree
         body = CHART_SPEC.sub(lambda m: m.group(1) + columnar_spec(m.group(2)) + m.group(3), body)
     if 'class="fn-bracket"' in body:
         body = BIB_BRACKET.sub("", body)
-        # The bibliography's addresses: the class only marks external links in the navigation.
+        # The bibliography's addresses: the class only marks external links in the navigation; a
+        # long address is shown shortened (the link keeps it whole, and the PDF prints it whole).
         body = body.replace('<a class="reference external" href="http', '<a href="http')
+        body = BARE_URL.sub(lambda m: f'<a href="{m.group(1)}">{short_url(m.group(1))}</a>', body)
     context["body"] = body
 
 
