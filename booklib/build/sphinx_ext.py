@@ -304,10 +304,14 @@ SHORT_URL = 50
 
 
 def short_url(url: str) -> str:
-    """An address as a bibliography entry shows it: without https:// and www., and cut after
-    SHORT_URL characters with an ellipsis (the link still goes to the whole address)."""
+    """An address as a bibliography entry shows it: without https:// and www., and at most SHORT_URL
+    characters, an ellipsis in its middle keeping its site and its end, where addresses of one site
+    differ (the link still goes to the whole address)."""
     shown = re.sub(r"^https?://(www\.)?", "", url)
-    return shown if len(shown) <= SHORT_URL else shown[: SHORT_URL - 1] + "\u2026"
+    if len(shown) <= SHORT_URL:
+        return shown
+    tail = (SHORT_URL - 1) * 2 // 5
+    return shown[: SHORT_URL - 1 - tail] + "\u2026" + shown[-tail:]
 
 
 def figure_numbers(env) -> dict[str, str]:
