@@ -28,3 +28,12 @@ def test_lighter_markup_keeps_the_text():
     assert sphinx_ext.PRE_WORD.sub(r"\1", '<code class="docutils literal notranslate"><span class="pre">source_id</span></code>') == \
         '<code class="docutils literal notranslate">source_id</code>'
     assert sphinx_ext.PRE_WORD.sub(r"\1", '<span class="pre">a</span> <span class="pre">b</span>') == "a b"
+
+
+def test_a_long_bibliography_address_is_shown_shortened_and_linked_whole():
+    url = "https://www.govinfo.gov/content/pkg/FR-2025-06-09/html/2025-10524.htm"
+    body = f'<p>URL: <a href="{url}">{url}</a> (visited)</p>'
+    shown = sphinx_ext.BARE_URL.sub(lambda m: f'<a href="{m.group(1)}">{sphinx_ext.short_url(m.group(1))}</a>', body)
+    assert shown == f'<p>URL: <a href="{url}">govinfo.gov/content/pkg/FR-202…html/2025-10524.htm</a> (visited)</p>'
+    assert sphinx_ext.short_url("https://meti.go.jp/a") == "meti.go.jp/a"
+    assert len(sphinx_ext.short_url(url)) == sphinx_ext.SHORT_URL

@@ -28,7 +28,7 @@
 - Loads book-tables.js and .css on every page (tables that fit, sort and filter; in-page contents);
   writes a figure's number ("Fig. 1.5") where a table links it; writes an identifier without the
   inner span Sphinx wraps each word of inline code in, a bibliography label without its bracket
-  spans (drawn by the stylesheet), and a chart's inline data as columns rather than records (made
+  spans (drawn by the stylesheet) and its long addresses shown shortened (linked whole), and a chart's inline data as columns rather than records (made
   records again by book-charts.js): the same page, lighter (scripts/bench.py weighs it). A page
   that uses no sphinx-design component does not load its stylesheet and script.
 - Keeps a number and its unit on one line on every page (booklib.build.typography).
@@ -413,6 +413,21 @@ def columnar_spec(text: str) -> str:
     return json.dumps(spec, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
 
 
+BARE_URL = re.compile(r'<a href="(https?://[^"]+)">\1</a>')
+SHORT_URL = 50
+
+
+def short_url(url: str) -> str:
+    """An address as a bibliography entry shows it: without https:// and www., and at most SHORT_URL
+    characters, an ellipsis in its middle keeping its site and its end, where addresses of one site
+    differ (the link still goes to the whole address)."""
+    shown = re.sub(r"^https?://(www\.)?", "", url)
+    if len(shown) <= SHORT_URL:
+        return shown
+    tail = (SHORT_URL - 1) * 2 // 5
+    return shown[: SHORT_URL - 1 - tail] + "\u2026" + shown[-tail:]
+
+
 def figure_numbers(env) -> dict[str, str]:
     """Every numbered figure's label -> its number as the page shows it ("1.5")."""
     return {label: ".".join(map(str, number))
@@ -438,8 +453,10 @@ def _lighter_tables_and_references(app, pagename, templatename, context, doctree
         body = CHART_SPEC.sub(lambda m: m.group(1) + columnar_spec(m.group(2)) + m.group(3), body)
     if 'class="fn-bracket"' in body:
         body = BIB_BRACKET.sub("", body)
-        # The bibliography's addresses: the class only marks external links in the navigation.
+        # The bibliography's addresses: the class only marks external links in the navigation; a
+        # long address is shown shortened (the link keeps it whole, and the PDF prints it whole).
         body = body.replace('<a class="reference external" href="http', '<a href="http')
+        body = BARE_URL.sub(lambda m: f'<a href="{m.group(1)}">{short_url(m.group(1))}</a>', body)
     context["body"] = body
 
 
