@@ -233,7 +233,7 @@ class BookFigure:
             f'<p class="book-chart-links"><a download="{self.name}.csv" href="{href}">'
             f"Download the data of this chart (CSV, {len(self.data)} rows)</a>"
             # Drawn by the browser from the chart as shown (book-charts.js), so only with scripts.
-            '<span class="book-chart-save pst-js-only"> · Save the chart as '
+            ' <span class="book-chart-save pst-js-only">Save the chart as '
             '<button type="button" class="book-chart-save-button" data-book-save="png">PNG</button> or '
             '<button type="button" class="book-chart-save-button" data-book-save="svg">SVG</button></span></p>'
             f"{sources_disclosure(ordered, self.name)}"

@@ -91,3 +91,19 @@ def test_a_description_is_cut_at_a_word():
     short = share.shorten(text)
     assert len(short) <= share.DESCRIPTION_CHARS and short.endswith("word…")
     assert share.shorten("A short page.") == "A short page."
+
+
+def test_a_page_carries_only_its_first_charts_spec(built_html):
+    """The other charts' specs (their data included) are scripts beside the book, loaded as the
+    reader nears them: each exists and names its chart."""
+    pages = [p for p in built_html.rglob("*.html") if 'class="book-chart"' in p.read_text(encoding="utf-8")]
+    assert pages
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        holders = re.findall(r'<div class="book-chart" id="chart-(fig-[\w-]+)".*?<script type="application/json" class="book-chart-spec"([^>]*)>(.*?)</script>', text, re.S)
+        assert holders and not holders[0][1] and holders[0][2].startswith("{"), f"{path.name}: the first chart's spec is not in the page"
+        for name, attrs, inline in holders[1:]:
+            assert not inline, f"{path.name}: {name}'s spec is in the page"
+            src = re.search(r'data-src="([^"?]+)', attrs).group(1)
+            spec = (path.parent / src).resolve()
+            assert spec.is_file() and spec.read_text(encoding="utf-8").startswith(f'(window.bookChartSpecs = window.bookChartSpecs || {{}})["{name}"] = {{'), src
