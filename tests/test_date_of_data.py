@@ -52,7 +52,7 @@ def test_every_page_says_under_its_title_the_date_of_its_data(built_html):
             continue
         raw = (built_html / f"{page}.html").read_text(encoding="utf-8")
         text = page_text(built_html, page)
-        line = re.search(r"Documents to (\d{1,2} \w+ \d{4}), the latest its figures, tables and text cite\. "
+        line = re.search(r"Documents to (\d{1,2} \w+ \d{4}) ?, the latest its figures, tables and text cite\. "
                          r"The book is as of (\d{1,2} \w+ \d{4})\.", text)
         assert line, f"{page}: no 'Documents to' line"
         used = used_sources(raw, registry)
