@@ -319,6 +319,9 @@ def book_figure(
     if across:
         raise ValueError(f"figure {name!r}: a line joins periods with missing ones between ({'; '.join(across)}): "
                          "add the missing periods as empty rows with booklib.charts.gap_rows, so the line breaks there")
+    from booklib.data import use_sources
+
+    use_sources(sources)  # the page's "Documents to" date counts them
     figure = BookFigure(spec, name, data, list(sources), description, code=current_cell())
     if glue and building_page() is not None:
         from IPython.display import Markdown

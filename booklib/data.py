@@ -108,19 +108,39 @@ def load(table: str, directory: Path | None = None) -> pd.DataFrame:
     return _load(table, directory)
 
 
+# The documents a page uses, recorded while it runs: the sources of its figures and of the rows
+# its tables show. The build adds those its text cites and glues the latest date under its title.
+USED_SOURCES: set[str] = set()
+
+
+def use_sources(source_ids) -> None:
+    """Record documents the running page shows (`source_ids`: ids, or cells of ids separated by ';')."""
+    for cell in source_ids:
+        if isinstance(cell, str) and cell.strip():
+            USED_SOURCES.update(split_ids(cell))
+
+
+def latest_document(source_ids, directory: Path | None = None) -> pd.Timestamp | None:
+    """The date of the latest of `source_ids` (sources.csv `date_published`), None if none is dated."""
+    registry = _load("sources", directory).set_index("source_id")["date_published"]
+    dates = pd.to_datetime(registry[registry.index.isin(set(source_ids))].astype("string"), format="ISO8601").dropna()
+    return dates.max() if len(dates) else None
+
+
 def documents_to(tables: list[str], directory: Path | None = None) -> pd.Timestamp | None:
     """The date of the latest document that the rows of `tables` cite: the largest
     `date_published` in sources.csv among the source_ids of their rows (None if they cite no
-    dated document). A page's "Documents to" date, computed from the tables it declares."""
-    registry = _load("sources", directory).set_index("source_id")["date_published"]
+    dated document): the "Documents to" date of a page that shows no figure and cites nothing
+    (the data dictionary), computed from the tables it declares."""
+    if list(tables) == ["*"]:  # a page that reads every table (`booklib: reads: all`)
+        tables = [r["name"] for r in package(directory)["resources"] if r["name"] != "sources"]
     cited: set[str] = set()
     for table in tables:
         frame = _load(table, directory)
         if "source_id" in frame.columns:
             for cell in frame["source_id"].dropna():
                 cited.update(split_ids(cell))
-    dates = pd.to_datetime(registry[registry.index.isin(cited)].astype("string"), format="ISO8601").dropna()
-    return dates.max() if len(dates) else None
+    return latest_document(cited, directory)
 
 
 def building_page() -> str | None:

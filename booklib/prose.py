@@ -134,15 +134,40 @@ def glue_text(key: str, text: str) -> str:
     return text
 
 
+def glue_documents_to(cited: list[str], tables: list[str]) -> str:
+    """Glue `booklib-documents-to`, the date of the latest document the page uses: the sources of
+    its figures and of its tables' rows (recorded as it ran, booklib.data.USED_SOURCES) and those
+    its text cites (`cited`, source_ids); a page with none of them, the sources of its declared
+    `tables`. The book's Sphinx extension adds this call at the end of each page and pastes the
+    date under its title."""
+    from booklib import formats as fmt
+    from booklib.data import USED_SOURCES, documents_to, latest_document
+
+    latest = latest_document(USED_SOURCES | set(cited))
+    if latest is None:
+        latest = documents_to(tables)
+    return glue_text("booklib-documents-to", fmt.day(latest) if latest is not None else "no dated document")
+
+
 def escape_markdown(text: str) -> str:
     """Dollar signs would open inline math (MyST dollarmath): US$50bn must stay text."""
     return text.replace("$", "\\$")
+
+
+def _record_sources(frame) -> None:
+    """A table showing rows with a `source_id` uses those documents (the page's "Documents to")."""
+    from booklib.data import use_sources
+
+    if "source_id" in getattr(frame, "columns", ()):
+        use_sources(frame["source_id"].dropna())
 
 
 def markdown_table(frame, title: str | None = None):
     """Show a table as Markdown, which both the HTML and the PDF builders render. With a `title`,
     the table is numbered and titled alike in both ("Table 1.1: ..."), and its cite control uses it."""
     from IPython.display import Markdown
+
+    _record_sources(frame)
 
     def cell(value) -> str:
         text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
@@ -167,6 +192,7 @@ def markdown_list(frame, template: str):
     wraps in both HTML and PDF, where wide tables would be clipped."""
     from IPython.display import Markdown
 
+    _record_sources(frame)
     rows = frame.to_dict("records")
     return Markdown("\n".join("- " + template.format(**{k: escape_markdown(str(v)) for k, v in row.items()}) for row in rows))
 
@@ -195,6 +221,7 @@ class FilterableTable:
         its count, in `facet_order`; its cells are tagged with their value (styled per value).
         `links` maps a column to {cell text: address}. When the table is wider than the page,
         `key_columns` stay and the others fold into each row's disclosure, lowest `priorities` first."""
+        _record_sources(frame)
         self.frame = frame
         self.name = name
         self.figure_column = figure_column

@@ -183,3 +183,10 @@ def _a_source() -> str:
     from booklib import load
 
     return load("sources")["source_id"].iloc[0]
+
+
+def test_the_date_line_and_web_only_text_read_as_plain_markdown():
+    from booklib.build.notebooks import resolve
+
+    text = resolve(":::{container} book-asof\nDocuments to 1 May 2026.\n:::\n\n```{only} html\nType in the box.\n```\n", {}, REFS)
+    assert text == "*Documents to 1 May 2026.*\n\nType in the box.\n"

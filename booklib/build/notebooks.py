@@ -35,6 +35,9 @@ DOWNLOAD_ROLE = re.compile(r"\{download\}`([^`<]*?)\s*<[^`]*>`")
 TARGET_LINE = re.compile(r"^\(([\w-]+)\)=\s*$", re.M)
 GLUE_FIGURE = re.compile(r"```\{glue:figure\} ([\w-]+)\n(?::[\w-]+:[^\n]*\n)*\n?(.*?)\n```", re.S)
 ADMONITION = re.compile(r":::\{admonition\} ([^\n]+)\n(?::[\w-]+:[^\n]*\n)*\n?(.*?)\n:::", re.S)
+# A styled line (the date of the data under the title) and text for the web edition only (a notebook is read on screen).
+CONTAINER = re.compile(r":::\{container\}[^\n]*\n(.*?)\n:::", re.S)
+ONLY_HTML = re.compile(r"```\{only\} html\n(.*?)\n```", re.S)
 # Outputs of the book's own objects that the notebook shows otherwise (a figure) or cannot run (a filter script).
 CHART_HTML = 'class="book-chart"'
 
@@ -85,6 +88,8 @@ def resolve(text: str, glued: dict, refs: References) -> str:
     text = DOWNLOAD_ROLE.sub(lambda m: m.group(1), text)
     text = TARGET_LINE.sub(lambda m: f'<a id="{m.group(1)}"></a>', text)
     text = ADMONITION.sub(lambda m: "> **" + m.group(1) + "**\n>\n" + "\n".join("> " + line for line in m.group(2).splitlines()), text)
+    text = CONTAINER.sub(lambda m: f"*{m.group(1).strip()}*", text)
+    text = ONLY_HTML.sub(lambda m: m.group(1), text)
     return text
 
 

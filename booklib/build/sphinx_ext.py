@@ -155,22 +155,35 @@ def book_as_of() -> str:
     return fmt.day(LATEST_DOCUMENT)
 
 
-def documents_to_line(reads: list[str] | None) -> str:
-    """The line under a page's title: the latest document its declared tables cite, and the book's
-    as-of date (computed, never typed: booklib.data.documents_to)."""
-    from booklib import formats as fmt
-    from booklib.data import documents_to
+CITE_ROLE = re.compile(r"\{cite:\w+\}`([^`]+)`")
+DOCUMENTS_TO_KEY = "booklib-documents-to"
+
+
+def cited_sources(source: str) -> list[str]:
+    """The source_ids the page's text cites ({cite:p}`key,...`), through sources.csv's bib keys."""
+    import csv
+
     from booklib.paths import data_dir
 
-    if not reads:
-        return ""
-    directory = data_dir()
-    tables = sorted({r["name"] for r in json.loads((directory / "datapackage.json").read_text())["resources"]} - {"sources"}) \
-        if reads == ["*"] else reads
-    latest = documents_to(tables)
-    if latest is None:
-        return ""
-    return f"Documents to {fmt.day(latest)}, the latest its data cite. The book is as of {book_as_of()}."
+    with open(data_dir() / "sources.csv", encoding="utf-8") as handle:
+        by_key = {row["bib_key"]: row["source_id"] for row in csv.DictReader(handle)}
+    keys = {key.strip() for group in CITE_ROLE.findall(source) for key in group.split(",")}
+    return sorted(by_key[key] for key in keys if key in by_key)
+
+
+def documents_to_line() -> str:
+    """The line under a page's title: the latest document it uses (glued by the cell that
+    `documents_to_cell` adds at its end, never typed) and the book's as-of date."""
+    return (f"Documents to {{glue:text}}`{DOCUMENTS_TO_KEY}`, the latest its figures, tables and text cite. "
+            f"The book is as of {book_as_of()}.")
+
+
+def documents_to_cell(source: str, reads: list[str]) -> str:
+    """A hidden last cell that glues the date of the latest document the page used (its figures'
+    and tables' sources, recorded as it ran, and those its text cites: booklib.prose.glue_documents_to)."""
+    return ("\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n"
+            "from booklib.prose import glue_documents_to\n"
+            f"glue_documents_to(cited={cited_sources(source)!r}, tables={reads!r})\n```\n")
 
 
 def _add_date_of_data(app, docname: str, source: list[str]) -> None:
@@ -180,9 +193,11 @@ def _add_date_of_data(app, docname: str, source: list[str]) -> None:
         info = edition()
         line = f"Version {info['version']} · the book is as of {book_as_of()}."
     else:
-        line = documents_to_line(declared_reads(source[0]))
-    if not line:
-        return
+        reads = declared_reads(source[0])
+        if not reads:
+            return
+        line = documents_to_line()
+        source[0] += documents_to_cell(source[0], reads)
     source[0] = re.sub(r"^(# .+)$", lambda m: f"{m.group(1)}\n\n:::{{container}} {ASOF_CLASS}\n{line}\n:::\n",
                        source[0], count=1, flags=re.M)
 
