@@ -256,7 +256,7 @@ def test_an_off_grid_shown_return_names_the_values_allowed(scenarios):
     from booklib.prose import ParameterError
 
     with pytest.raises(ParameterError, match=r"SHOWN_GROSS_PCT = 9\.0 is not a value the chapter computed: "
-                                             r"choose one of 2, 4, 6, 8, 10, 12, 15 \(the values of GROSS_RETURNS_PCT"):
+                                             r"choose one of 2, 4, 6, 8, 10, 12, 15, 20, 25 \(the values of GROSS_RETURNS_PCT"):
         inv.scenario_facts(scenarios, 9, P["YEARS"])
 
 
