@@ -14,7 +14,12 @@ import pandas as pd
 from booklib.data import REPO_ROOT, load
 
 BIB_PATH = REPO_ROOT / "references.bib"
-_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+# What pybtex (which formats the bibliography for sphinxcontrib-bibtex, HTML and PDF alike) reads back
+# as the character itself: `%` would start a comment, and an escaped `\$` or `\^` would print as typed,
+# so `$` and `^` stay as they are (Sphinx escapes them for LaTeX). Braces and backslashes cannot be
+# written so that pybtex reads them back: a source's publisher or title may not contain them.
+_LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}"}
+_UNWRITABLE = set("\\{}")
 KIND_NOTE = {
     "primary_official": "Primary official source",
     "secondary_analysis": "Analysis or summary by a third party (research body, law firm or other)",
@@ -24,6 +29,8 @@ KIND_NOTE = {
 
 
 def _escape(text: str) -> str:
+    if _UNWRITABLE & set(text):
+        raise ValueError(f"{text!r}: a backslash or brace cannot be written to references.bib so that it prints as typed")
     return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
 
 
@@ -56,7 +63,8 @@ def _entry(row, year: str) -> str:
     }
     if isinstance(row.url, str):
         fields["url"] = row.url
-    if isinstance(row.date_published, str) and len(row.date_published) == 10:
+    if isinstance(row.date_published, str):
+        # As precise as the source: a day, a month (2024-07) or a year (booklib.build.bibstyle prints it so).
         fields["date"] = row.date_published
     fields["urldate"] = f"{row.date_accessed:%Y-%m-%d}"
     # The style prints urldate after the URL ("visited on"); without a URL only the note can say it.

@@ -1,0 +1,57 @@
+"""The bibliography labels each entry as the text cites it, shows no LaTeX escape, and dates
+each source as precisely as it is dated (booklib/build/bibstyle.py, booklib/build/bib.py)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from pybtex.database import parse_string
+from pybtex.plugin import find_plugin
+
+from booklib.build import bibstyle
+from booklib.build.bib import BIB_PATH, citation_labels, render
+from booklib.data import load
+
+
+@pytest.fixture(scope="module")
+def formatted():
+    """Every entry of references.bib as the book's style formats it: {key: (label, text)}."""
+    bibstyle.register()
+    style = find_plugin("pybtex.style.formatting", bibstyle.STYLE_NAME)()
+    data = parse_string(BIB_PATH.read_text(encoding="utf-8"), "bibtex")
+    return {e.key: (e.label, e.text.render_as("text")) for e in style.format_bibliography(data)}
+
+
+def test_every_bibliography_label_is_the_in_text_label(formatted):
+    labels = citation_labels()
+    wrong = {key: (label, labels[key]) for key, (label, _) in formatted.items() if label != labels[key]}
+    assert not wrong, f"bibliography label differs from the in-text label (label, text): {dict(list(wrong.items())[:5])}"
+    assert formatted["whitehouse_eo14345"][0] == "The White House, 2025l"
+
+
+def test_no_latex_escape_is_printed(formatted):
+    shown = [(key, text) for key, (label, text) in formatted.items() if "\\" in label + text]
+    assert not shown, f"entries that print a backslash: {shown[:3]}"
+    dollars = [key for key, (_, text) in formatted.items() if "$" in text]
+    assert dollars, "titles with a $ (the US$550 billion) print it"
+
+
+@pytest.mark.parametrize("given, printed", [("2025-07-23", "23 July 2025"), ("2024-07", "July 2024"), ("2024", "2024")])
+def test_a_date_is_printed_as_precisely_as_the_source_gives_it(given, printed):
+    assert bibstyle.published(given) == printed
+
+
+def test_month_and_year_dated_sources_are_not_given_a_day(formatted):
+    sources = load("sources").drop_duplicates("bib_key").set_index("bib_key")["date_published"].dropna()
+    for key, date in sources.items():
+        text = formatted[key][1]
+        assert f" {bibstyle.published(date)}." in text, f"{key} ({date}): {text[:160]}"
+        if len(date) < 10:
+            assert not any(f"{day} {bibstyle.published(date)}" in text for day in range(1, 32)), f"{key}: a day invented"
+
+
+def test_a_title_with_a_brace_is_refused_by_name():
+    sources = pd.DataFrame({"bib_key": ["k"], "publisher": ["P"], "title": ["A {braced} title"], "url": ["https://example.org"],
+                            "date_published": ["2025"], "date_accessed": pd.to_datetime(["2026-11-22"]), "kind": ["primary_official"]})
+    with pytest.raises(ValueError, match="braced"):
+        render(sources)
