@@ -157,9 +157,7 @@ def verdict_color() -> alt.Color:
 
 
 def ledger_table(claims: pd.DataFrame) -> pd.DataFrame:
-    """The ledger as the page lists it: one row per claim, themes in words, no missing figure."""
-    return claims.assign(
-        article=claims["article_source_id"],
-        theme=claims["theme"].str.replace("_", " "),
-        figure=claims["figure"].fillna(""),
-    )[["claim_id", "article", "theme", "claim", "verdict", "evidence", "source_id", "figure"]]
+    """The ledger as the page lists it: one row per claim, no missing figure (the words a reader
+    sees, titles, themes and citations, come from the schema: FilterableTable(..., table="claims"))."""
+    return claims.assign(figure=claims["figure"].fillna(""))[
+        ["claim_id", "article_source_id", "theme", "claim", "verdict", "evidence", "source_id", "figure"]]

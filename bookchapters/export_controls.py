@@ -67,8 +67,11 @@ def timeline(measures: pd.DataFrame) -> pd.DataFrame:
 
 
 def measures_list(measures: pd.DataFrame) -> pd.DataFrame:
-    """The measures as the page lists them: ISO dates, statuses in words."""
-    return measures.assign(effective=measures["effective_date"].dt.date.astype(str), status=measures["status"].str.replace("_", " "))
+    """The measures as the page lists them: ISO dates, statuses in the schema's words, sources cited."""
+    from booklib.prose import reader_values
+
+    return reader_values(measures.assign(effective_date=measures["effective_date"].dt.date.astype(str)), "export_control_measures",
+                         ["effective_date", "imposer", "target", "items", "instrument", "status", "source_id"])
 
 
 def china_shares(imports: pd.DataFrame) -> pd.DataFrame:
@@ -214,7 +217,10 @@ def diversification_list(actions: pd.DataFrame) -> pd.DataFrame:
             return "amount not stated"
         return f"{fmt.number(value, 0 if float(value).is_integer() else 1)} {unit}"
 
-    return actions.assign(amount=[amount(a, u) for a, u in zip(actions["amount"], actions["unit"].fillna(""))])
+    from booklib.prose import reader_values
+
+    shown = actions.assign(amount=[amount(a, u) for a, u in zip(actions["amount"], actions["unit"].fillna(""))])
+    return reader_values(shown, "diversification", ["date", "actor", "action", "amount", "source_id"])
 
 
 # The scenario explorer of the cost --------------------------------------------------------------

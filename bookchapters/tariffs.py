@@ -113,17 +113,13 @@ def measure_facts(measures: pd.DataFrame) -> dict[str, str]:
 
 
 def measures_table(measures: pd.DataFrame) -> pd.DataFrame:
-    """The measures as the page's table shows them, in the order of the data file."""
+    """The measures as the page's table shows them, in the order of the data file: dates and rates
+    written out, headers and categories in the schema's words."""
+    from booklib.prose import reader_table
+
     shown = measures.reset_index()
-    return pd.DataFrame({
-        "effective": shown["effective_date"].map(iso_day_or_never),
-        "partner": shown["partner"],
-        "scope": shown["scope"].str.replace("_", " "),
-        "rate": shown["rate_pct"].map(percent_as_given),
-        "legal basis": shown["legal_basis"],
-        "instrument": shown["instrument"],
-        "status": shown["status"].str.replace("_", " "),
-    })
+    shown = shown.assign(effective_date=shown["effective_date"].map(iso_day_or_never), rate_pct=shown["rate_pct"].map(percent_as_given))
+    return reader_table(shown, "tariff_measures", ["effective_date", "partner", "scope", "rate_pct", "legal_basis", "instrument", "status"])
 
 
 def headline_steps(headline: pd.DataFrame, end) -> pd.DataFrame:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from booklib.data import load, package, split_ids
+from booklib.sources import cite_markdown
 
 
 def data_dictionary_markdown() -> str:
-    """Markdown for every table: what it holds, its columns, row count and sources."""
+    """Markdown for every table: what it holds, its columns (with the title a reader sees over each,
+    and the words for each category), row count and sources."""
     parts = []
     for res in package()["resources"]:
         frame = load(res["name"])
@@ -15,21 +17,26 @@ def data_dictionary_markdown() -> str:
         sources = ""
         if "source_id" in frame.columns and res["name"] != "sources":
             ids = sorted({i for cell in frame["source_id"].dropna() for i in split_ids(cell)})
-            sources = f" Rows cite {len(ids)} source(s): " + ", ".join(f"`{i}`" for i in ids) + "."
+            # Each a link to its bibliography entry, labelled as the text cites it.
+            sources = f" Rows cite {len(ids)} source(s): {cite_markdown(ids)}."
         parts.append(f"### `{res['path']}`: {res.get('title', res['name'])}\n")
         parts.append(
             f"{res.get('description', '')} **{len(frame)} rows.** "
             f"Primary key: {', '.join(f'`{k}`' for k in key) or 'none'}.{sources}\n"
         )
-        parts.append("| column | type | unit | allowed values / constraints | description |")
-        parts.append("| --- | --- | --- | --- | --- |")
+        parts.append("| column | shown as | type | unit | allowed values / constraints | description |")
+        parts.append("| --- | --- | --- | --- | --- | --- |")
         for field in schema["fields"]:
             constraints = field.get("constraints", {})
             rules = []
             if constraints.get("required"):
                 rules.append("required")
+            labels = {c["value"]: c["label"] for c in field.get("categories", [])}
             if "enum" in constraints:
-                rules.append("one of " + ", ".join(f"`{v}`" for v in constraints["enum"]))
+                rules.append("one of " + ", ".join(f"`{v}`" + (f" ({labels[v]})" if v in labels and labels[v] != v else "")
+                                                   for v in constraints["enum"]))
+            elif labels:
+                rules.append("shown as " + ", ".join(f"`{v}` ({label})" for v, label in labels.items()))
             for bound in ("minimum", "maximum"):
                 if bound in constraints:
                     rules.append(f"{bound} {constraints[bound]}")
@@ -39,7 +46,8 @@ def data_dictionary_markdown() -> str:
             if kind == "list":
                 kind = f"list (separated by `{field.get('delimiter', ';')}`)"
             description = field.get("description", "").replace("|", "\\|")
-            parts.append(f"| `{field['name']}` | {kind} | {field.get('unit', '')} | {'; '.join(rules)} | {description} |")
+            title = field.get("title", "").replace("|", "\\|")
+            parts.append(f"| `{field['name']}` | {title} | {kind} | {field.get('unit', '')} | {'; '.join(rules)} | {description} |")
         for fk in schema.get("foreignKeys", []):
             ref = fk["reference"]
             parts.append(f"\n`{fk['fields']}` refers to `{ref['fields']}` of `{ref['resource']}`.")

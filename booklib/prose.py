@@ -87,15 +87,24 @@ class FilterableTable:
 
     def __init__(self, frame, name: str, figure_column: str | None = None, figure_pages: dict | None = None,
                  pdf_template: str | None = None, anchor_column: str | None = None, anchor_prefix: str = "",
-                 cite_title_column: str | None = None):
+                 cite_title_column: str | None = None, table: str | None = None):
         """`figure_column` holds figure labels; they become links to `figure_pages[label]` (a page
         path relative to this one) in HTML and {numref} references in the PDF. With
         `pdf_template`, the PDF shows one bullet per row instead of a table (long text wraps).
         With `anchor_column` (unique values, e.g. claim ids), each HTML row gets the id
         `anchor_prefix + value` (lower case), so a reader can link to it and cite it: the book's
         Sphinx extension fills the last column with the row's cite control, titled by the value
-        and `cite_title_column`."""
+        and `cite_title_column`. With `table` (its name in datapackage.json), the reader sees the
+        schema's words (`reader_values`): titles for headers, labels for categories, and each source
+        a link to its bibliography entry; the columns keep their names for `pdf_template`."""
         self.frame = frame
+        self.table = table
+        if table is not None:
+            self.headers = {c: column_title(table, c) for c in frame.columns}
+            self.source_columns = {c for c in frame.columns if _is_source_reference(table, c)}
+            reader_values(frame, table)  # fails now, naming the column, on a category without words
+        else:
+            self.headers, self.source_columns = {c: str(c) for c in frame.columns}, set()
         self.name = name
         self.figure_column = figure_column
         self.figure_pages = figure_pages or {}
@@ -114,9 +123,9 @@ class FilterableTable:
         return re.sub(r"[^a-z0-9]+", "-", f"{self.anchor_prefix}{value}".lower()).strip("-")
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        markdown = self.frame
+        markdown = self.frame if self.table is None else reader_values(self.frame, self.table)
         if self.figure_column:
-            markdown = self.frame.assign(**{self.figure_column: [
+            markdown = markdown.assign(**{self.figure_column: [
                 f"{{numref}}`{label}`" if label else "" for label in self.frame[self.figure_column].fillna("")]})
         fallback = markdown_list(markdown, self.pdf_template) if self.pdf_template else markdown_table(markdown)
         return {"text/html": self.html(), "text/markdown": fallback.data}
@@ -137,7 +146,8 @@ class FilterableTable:
             return f'<a href="{self.figure_pages[label]}#{label}">{html_lib.escape(label)}</a>'
 
         columns = list(self.frame.columns)
-        head = "".join(f"<th>{html_lib.escape(str(c))}</th>" for c in columns)
+        shown = self.frame if self.table is None else reader_values(self.frame, self.table, sources="html")
+        head = "".join(f"<th>{html_lib.escape(self.headers[c])}</th>" for c in columns)
         if self.anchor_column is not None:
             head += '<th class="book-cite-head">cite</th>'
 
@@ -156,12 +166,19 @@ class FilterableTable:
             anchor = self.row_anchor(cell(dict(zip(columns, row))[self.anchor_column]))
             return f'<td class="book-cite-cell" data-cite-row="{anchor}"></td></tr>'
 
+        def body(column, value) -> str:
+            if column == self.figure_column:
+                return link(cell(value))
+            if column in self.source_columns:
+                return cell(value)  # links made by booklib.sources, escaped there
+            return html_lib.escape(cell(value))
+
         rows = "".join(
             open_row(row) + "".join(
-                f'<td data-label="{html_lib.escape(str(c))}">{link(cell(v)) if c == self.figure_column else html_lib.escape(cell(v))}</td>'
-                for c, v in zip(columns, row)
+                f'<td data-label="{html_lib.escape(self.headers[c])}">{body(c, v)}</td>'
+                for c, v, r in zip(columns, shown_row, row)
             ) + close_row(row)
-            for row in self.frame.astype(object).itertuples(index=False)
+            for row, shown_row in zip(self.frame.astype(object).itertuples(index=False), shown.astype(object).itertuples(index=False))
         )
         box = f"filter-{self.name}"
         return (
@@ -198,3 +215,86 @@ def figure_pages(chapters_dir, relative_to: str = "") -> dict[str, str]:
         for label in re.findall(r"^```\{glue:figure\}[^\n]*\n:name: ([\w-]+)", source.read_text(encoding="utf-8"), re.M):
             found[label] = page
     return found
+
+
+# The words a reader sees ------------------------------------------------------------------------
+# A table's columns are named for the code (`legal_basis`, `source_id`) and its categories for the
+# data (`in_force`). A reader sees the schema's words instead: each field's `title`, each category's
+# `label` (data/datapackage.json, `categories: [{value, label}]`), and each source as its citation,
+# a link to the bibliography. A column or category without words fails, naming table and column.
+
+
+class WordsError(ValueError):
+    """A table shown to readers lacks the schema's words for a column or a category."""
+
+
+def _fields(table: str) -> dict[str, dict]:
+    from booklib.data import resource
+
+    return {field["name"]: field for field in resource(table)["schema"]["fields"]}
+
+
+def _is_source_reference(table: str, name: str) -> bool:
+    """A column of source_ids: the sources table's key, or a foreign key into it."""
+    from booklib.data import resource
+
+    schema = resource(table)["schema"]
+    return name == "source_id" or any(
+        fk["reference"]["resource"] == "sources" and name in ([fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"])
+        for fk in schema.get("foreignKeys", []))
+
+
+def column_title(table: str, column: str) -> str:
+    """The header a reader sees for `column` of `table`: its schema title."""
+    fields = _fields(table)
+    if column not in fields:
+        raise WordsError(f"table {table}: column {column!r} is not in datapackage.json, so it has no title for readers")
+    title = fields[column].get("title")
+    if not title:
+        raise WordsError(f"table {table}: column {column!r} has no title in datapackage.json; add one for readers")
+    return title
+
+
+def category_labels(table: str, column: str) -> dict[str, str]:
+    """{value: label} of a column's categories (empty when the schema gives none)."""
+    return {c["value"]: c["label"] for c in _fields(table).get(column, {}).get("categories", [])}
+
+
+def reader_values(frame, table: str, columns: list[str] | None = None, sources: str = "markdown"):
+    """`frame`'s `columns` (default: all) as a reader sees them, under their own names (for a
+    template): categories in the schema's words, sources as citations linked to the bibliography
+    (`sources="markdown"`: a {cite:p} role for a Markdown table or list, HTML and PDF alike;
+    `"html"`: links, for an HTML table). A category without a label fails, naming table and column;
+    so does a column of enumerated values (`constraints.enum`) without any labels."""
+    from booklib.sources import cite_markdown, links_html
+
+    columns = list(frame.columns) if columns is None else list(columns)
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise WordsError(f"table {table}: the frame has no column(s) {missing}")
+    fields = _fields(table)
+    shown = frame[columns].copy()
+    for column in columns:
+        field = fields.get(column)
+        if field is None:
+            raise WordsError(f"table {table}: column {column!r} is not in datapackage.json, so it has no words for readers")
+        if _is_source_reference(table, column):
+            cite = cite_markdown if sources == "markdown" else links_html
+            shown[column] = [cite(cell) for cell in shown[column]]
+            continue
+        labels = category_labels(table, column)
+        if not labels and "enum" not in field.get("constraints", {}):
+            continue
+        values = shown[column].dropna()
+        unlabelled = sorted({v for v in values if v not in labels}, key=str)
+        if unlabelled:
+            raise WordsError(f"table {table}: column {column!r} shows value(s) {unlabelled} that have no label in datapackage.json")
+        shown[column] = shown[column].map(lambda v: labels.get(v, v))
+    return shown
+
+
+def reader_table(frame, table: str, columns: list[str] | None = None, sources: str = "markdown"):
+    """`frame` as a reader sees it (see `reader_values`), under the schema's titles: the one way a
+    chapter shows a table's rows. A column without a title fails, naming table and column."""
+    shown = reader_values(frame, table, columns, sources)
+    return shown.rename(columns={c: column_title(table, c) for c in shown.columns})

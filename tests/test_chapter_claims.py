@@ -78,7 +78,7 @@ def test_verdict_tally_counts_each_claim_once_per_view(claims):
 
 def test_ledger_table_has_no_missing_figure(claims):
     table = ledger.ledger_table(claims)
-    assert list(table.columns) == ["claim_id", "article", "theme", "claim", "verdict", "evidence", "source_id", "figure"]
+    assert list(table.columns) == ["claim_id", "article_source_id", "theme", "claim", "verdict", "evidence", "source_id", "figure"]
     assert table["figure"].notna().all() and (table["figure"] != "").sum() == 17
 
 

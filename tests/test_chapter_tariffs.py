@@ -50,11 +50,12 @@ def test_each_sentence_on_the_2026_caps_can_fail(measures, measure_id, column, v
 
 def test_measures_table_writes_rates_as_given(measures):
     table = tar.measures_table(measures)
-    assert list(table.columns) == ["effective", "partner", "scope", "rate", "legal basis", "instrument", "status"]
+    assert list(table.columns) == ["Effective", "Partner", "Scope", "Rate", "Legal basis", "Instrument", "Status"]
     row = table.set_index(measures.index).loc["M33_s301_forcedlabor_final"]
-    assert (row["effective"], row["rate"]) == ("2026-07-24", "12.5 %")
-    assert table.set_index(measures.index).loc["M06_deal_0722", "effective"] == "never"
-    assert table.set_index(measures.index).loc["M31_s301_excess_capacity", "rate"] == ""
+    assert (row["Effective"], row["Rate"]) == ("2026-07-24", "12.5 %")
+    assert table.set_index(measures.index).loc["M06_deal_0722", "Effective"] == "never"
+    assert table.set_index(measures.index).loc["M31_s301_excess_capacity", "Rate"] == ""
+    assert table.set_index(measures.index).loc["M01_baseline_10", ["Partner", "Scope", "Status"]].tolist() == ["all countries", "all goods", "superseded"]
 
 
 def test_headline(measures):

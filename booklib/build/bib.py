@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from booklib.data import REPO_ROOT, load
+from booklib.sources import citation_labels, year_labels  # noqa: F401 (citation_labels: the labels the bib's entries get)
 
 BIB_PATH = REPO_ROOT / "references.bib"
 # What pybtex (which formats the bibliography for sphinxcontrib-bibtex, HTML and PDF alike) reads back
@@ -34,26 +35,6 @@ def _escape(text: str) -> str:
     return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
 
 
-def _year_labels(entries: pd.DataFrame) -> dict[str, str]:
-    """{bib_key: year label}, with a, b, c... when one publisher has several works in a year.
-
-    Author-year citations must tell works apart: "(MOF, 2025a; MOF, 2025b)", not "(MOF, 2025; MOF, 2025)".
-    """
-    year = entries["date_published"].map(lambda d: d[:4] if isinstance(d, str) else "n.d.")
-    ordered = entries.assign(_year=year, _date=entries["date_published"].fillna("")).sort_values(["_date", "bib_key"])
-    labels = {}
-    for _, group in ordered.groupby(["publisher", "_year"], sort=False):
-        several = len(group) > 1
-        for n, (key, y) in enumerate(zip(group["bib_key"], group["_year"])):
-            labels[key] = f"{y}{_letters(n)}" if several else y
-    return labels
-
-
-def _letters(n: int) -> str:
-    """The n-th (from 0) year suffix: a, ..., z, aa, ab, ... (one publisher issues many works a year)."""
-    return (_letters(n // 26 - 1) if n >= 26 else "") + chr(ord("a") + n % 26)
-
-
 def _entry(row, year: str) -> str:
     fields = {
         # Double braces keep the capitals of names and titles as published.
@@ -74,17 +55,10 @@ def _entry(row, year: str) -> str:
     return f"@misc{{{row.bib_key},\n{body}\n}}\n"
 
 
-def citation_labels(sources: pd.DataFrame | None = None) -> dict[str, str]:
-    """{bib_key: "Publisher, 2025a"}: a citation as the book's author-year style prints it."""
-    entries = (sources if sources is not None else load("sources")).drop_duplicates("bib_key")
-    years = _year_labels(entries)
-    return {key: f"{publisher}, {years[key]}" for key, publisher in zip(entries["bib_key"], entries["publisher"])}
-
-
 def render(sources: pd.DataFrame) -> str:
     header = "% Generated from data/sources.csv by `python -m booklib.build.bib`; do not edit by hand.\n\n"
     entries = sources.drop_duplicates("bib_key").sort_values("bib_key")
-    years = _year_labels(entries)
+    years = year_labels(entries)
     return header + "\n".join(_entry(row, years[row.bib_key]) for row in entries.itertuples(index=False))
 
 
