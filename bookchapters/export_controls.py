@@ -59,11 +59,14 @@ def measure_facts(measures: pd.DataFrame) -> dict[str, str]:
 
 
 def timeline(measures: pd.DataFrame) -> pd.DataFrame:
-    """The timeline figure's rows: each measure with its side, the columns the chart shows."""
+    """The timeline figure's rows: each measure with its side, the columns the chart shows, kinds
+    and statuses in the schema's words (the legend's and the tooltips')."""
     from booklib import label_values
+    from booklib.prose import label_categories
 
     sides = measures.assign(side=label_values(measures["imposer"], SIDES))
-    return sides[["effective_date", "side", "imposer", "target", "kind", "instrument", "status", "measure_id"]]
+    shown = sides[["effective_date", "side", "imposer", "target", "kind", "instrument", "status", "measure_id"]]
+    return label_categories(shown, "export_control_measures", ["kind", "status"])
 
 
 def measures_list(measures: pd.DataFrame) -> pd.DataFrame:

@@ -172,9 +172,11 @@ def role_color() -> alt.Color:
 
 
 def membership_matrix(membership: pd.DataFrame) -> pd.DataFrame:
-    """One square per economy and agreement, dates as text (blank when none)."""
+    """One square per economy and agreement, dates as text (blank when none), agreements in the schema's words."""
+    from booklib.prose import label_categories
+
     matrix = membership.assign(signed=membership["signed_date"].fillna(""), in_force=membership["entry_into_force_date"].fillna(""))
-    return matrix[["agreement", "economy", "role", "signed", "in_force", "status"]]
+    return label_categories(matrix[["agreement", "economy", "role", "signed", "in_force", "status"]], "fta_membership", ["agreement"])
 
 
 def rcep_applicants(membership: pd.DataFrame) -> list[str]:

@@ -21,7 +21,7 @@ def data_dictionary_markdown() -> str:
             sources = f" Rows cite {len(ids)} source(s): {cite_markdown(ids)}."
         parts.append(f"### `{res['path']}`: {res.get('title', res['name'])}\n")
         parts.append(
-            f"{res.get('description', '')} **{len(frame)} rows.** "
+            f"{_codes_as_code(res.get('description', ''))} **{len(frame)} rows.** "
             f"Primary key: {', '.join(f'`{k}`' for k in key) or 'none'}.{sources}\n"
         )
         parts.append("| column | shown as | type | unit | allowed values / constraints | description |")
@@ -45,11 +45,19 @@ def data_dictionary_markdown() -> str:
             kind = field.get("type", "string")
             if kind == "list":
                 kind = f"list (separated by `{field.get('delimiter', ';')}`)"
-            description = field.get("description", "").replace("|", "\\|")
+            description = _codes_as_code(field.get("description", "")).replace("|", "\\|")
             title = field.get("title", "").replace("|", "\\|")
-            parts.append(f"| `{field['name']}` | {title} | {kind} | {field.get('unit', '')} | {'; '.join(rules)} | {description} |")
+            parts.append(f"| `{field['name']}` | {title} | {kind} | {_codes_as_code(field.get('unit', ''))} | {'; '.join(rules)} | {description} |")
         for fk in schema.get("foreignKeys", []):
             ref = fk["reference"]
             parts.append(f"\n`{fk['fields']}` refers to `{ref['fields']}` of `{ref['resource']}`.")
         parts.append("")
     return "\n".join(parts)
+
+
+def _codes_as_code(text: str) -> str:
+    """`text` with each word that holds an underscore (a column name, a category code, a table's
+    name) set as code, as the table's own names are."""
+    import re
+
+    return re.sub(r"(?<![\w`/.])[A-Za-z0-9]*_[A-Za-z0-9_.]*[A-Za-z0-9](?![\w`])", lambda m: f"`{m.group(0)}`", text)

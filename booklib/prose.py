@@ -298,3 +298,19 @@ def reader_table(frame, table: str, columns: list[str] | None = None, sources: s
     chapter shows a table's rows. A column without a title fails, naming table and column."""
     shown = reader_values(frame, table, columns, sources)
     return shown.rename(columns={c: column_title(table, c) for c in shown.columns})
+
+
+def label_categories(frame, table: str, columns: list[str]):
+    """`frame` with the categories of `columns` in the schema's words, for a chart's legend, axis and
+    tooltips (its column names stay, for the encodings). A value without a label fails, naming
+    table and column."""
+    shown = frame.copy()
+    for column in columns:
+        labels = category_labels(table, column)
+        if not labels:
+            raise WordsError(f"table {table}: column {column!r} has no category labels in datapackage.json")
+        unlabelled = sorted({v for v in shown[column].dropna() if v not in labels}, key=str)
+        if unlabelled:
+            raise WordsError(f"table {table}: column {column!r} shows value(s) {unlabelled} that have no label in datapackage.json")
+        shown[column] = shown[column].map(lambda v: labels.get(v, v))
+    return shown
