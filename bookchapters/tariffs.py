@@ -19,12 +19,12 @@ from booklib import formats as fmt
 from booklib.charts import date_x, label_values
 from booklib.data import latest_vintage
 from booklib.formats import Quantity, quantity
-from booklib.prose import require
+from booklib.prose import category_labels, require
 
 # Partners of the headline-rate figure, in the order of its panels.
 PARTNERS = ["Japan", "China", "EU", "Korea", "United Kingdom"]
 # US goods trade with Japan: the words for each flow, and their colours.
-TRADE_FLOWS = {"us_exports": "US exports to Japan", "us_imports": "US imports from Japan", "us_balance": "US balance"}
+TRADE_FLOWS = category_labels("us_goods_trade", "flow")  # the schema's words (datapackage.json)
 FLOW_COLORS = {"US imports from Japan": "#c8102e", "US exports to Japan": "#1f3a93", "US balance": "#8c8c8c"}
 VEHICLES = "motor_vehicles_and_parts_hs87"
 # The level of the 10-year yield a seed article claims Japan's sales pushed it to, and the

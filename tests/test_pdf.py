@@ -77,3 +77,17 @@ def test_long_tables_wrap_instead_of_running_off_the_page(pdf_text):
     assert not [spec for spec in specs if re.fullmatch(r"\{[|l]+\}", spec)], specs
     terms_page = next(page for page in pdf_text.split("\f") if "capital commitment" in page)
     assert "Mainichi" in terms_page, "the last column of the MOU's terms (T02: '... reported by Mainichi') is cut off"
+
+
+def test_bibliography_labels_are_the_in_text_labels_and_no_escape_prints(pdf_text):
+    """Each entry of the PDF's bibliography is labelled as the text cites it ([The White House, 2025l],
+    not [TheWHouse25]; booklib/build/bibstyle.py), and no LaTeX escape (\\$) prints."""
+    from booklib.sources import citation_labels
+
+    flat = " ".join(pdf_text.split())
+    labels = citation_labels()
+    missing = [label for label in labels.values() if f"[{label}]" not in flat]
+    assert not missing, f"{len(missing)} bibliography labels are not the text's: {missing[:5]}"
+    cited = flat[: flat.index(f"[{labels['whitehouse_eo14345']}]")]
+    assert "The White House, 2025l" in cited, "the text cites the entry with the bibliography's label"
+    assert not re.search(r"\\[$&%#_]", flat), re.search(r".{30}\\[$&%#_].{10}", flat).group(0)
