@@ -431,7 +431,8 @@ def timeline_chart(
     themes = category_labels("events", "theme")
     if lane == "theme":
         frame["theme"] = label_values(frame["theme"], themes)
-    frame["source_id"] = frame["source_id"].map(label_text)
+    # Tooltips cite the sources; the chart's CSV keeps their ids (drawn as each dot's `detail`).
+    frame["sources"] = frame["source_id"].map(label_text)
     frame["lane_label"] = frame[lane].map(lambda v: ACTOR_SHORT.get(v, v) if lane == "actor" else str(v))
     frame["label"] = [
         wrap_label(f"{d:%-d %b %Y}: {labels.get(i) or short_event(e)}") if i in keys else ""
@@ -451,7 +452,7 @@ def timeline_chart(
         alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
         alt.Tooltip("actor:N", title="Actor"),
         alt.Tooltip("event:N", title="Event"),
-        alt.Tooltip("source_id:N", title="Sources"),
+        alt.Tooltip("sources:N", title="Sources"),
     ]
     last = frame["date"].max()
     main_x = alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", tickCount=6, labelOverlap=True),
@@ -479,7 +480,7 @@ def timeline_chart(
         alt.Chart()
         .transform_filter(main)
         .mark_circle(size=60, opacity=0.8)
-        .encode(x=main_x, y=lane_y, color=color, tooltip=tooltip)
+        .encode(x=main_x, y=lane_y, color=color, detail="source_id:N", tooltip=tooltip)
         .properties(title=alt.Title(f"Every event since {start:%B %Y}", fontSize=12, anchor="start"),
                     height=alt.Step(24), width=PANEL_WIDTH)
     )

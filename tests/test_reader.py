@@ -86,7 +86,7 @@ def test_a_timeline_labels_its_key_events_and_keeps_the_earlier_context_apart(ev
     assert spec["vconcat"][1]["encoding"]["x"]["scale"]["domain"][0].startswith("2025-01-01")
     assert {r["lane_label"] for r in rows} == {"United States", "US Federal Circuit", "Japan"}
     # Tooltips cite each source as the text does, not by its source_id.
-    assert {r["source_id"] for r in rows} == {"The White House, 2025l"}
+    assert {r["sources"] for r in rows} == {"The White House, 2025l"} and {r["source_id"] for r in rows} == {"whitehouse_eo14345"}
 
 
 def test_a_timeline_refuses_unknown_key_events(events):
