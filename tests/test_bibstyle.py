@@ -16,17 +16,27 @@ from booklib.data import load
 
 
 @pytest.fixture(scope="module")
-def formatted():
-    """Every entry of references.bib as the book's style formats it: {key: (label, text)}."""
+def entries():
     bibstyle.register()
+    return parse_string(BIB_PATH.read_text(encoding="utf-8"), "bibtex").entries
+
+
+@pytest.fixture(scope="module")
+def formatted(entries):
+    """The entries of references.bib a check needs (a $ in the title, a date without a day, a few
+    others), as the book's style formats them: {key: (label, text)}. Formatting all 547 takes
+    seconds; the built HTML and PDF are checked whole (test_words_built.py, test_pdf.py)."""
     style = find_plugin("pybtex.style.formatting", bibstyle.STYLE_NAME)()
-    data = parse_string(BIB_PATH.read_text(encoding="utf-8"), "bibtex")
-    return {e.key: (e.label, e.text.render_as("text")) for e in style.format_bibliography(data)}
+    chosen = [e for key, e in entries.items()
+              if "$" in e.fields["title"] or len(e.fields.get("date", "0000-00-00")) < 10 or key.startswith("whitehouse_")]
+    return {e.key: (e.label, e.text.render_as("text")) for e in style.format_entries(chosen)}
 
 
-def test_every_bibliography_label_is_the_in_text_label(formatted):
+def test_every_bibliography_label_is_the_in_text_label(entries, formatted):
     labels = citation_labels()
-    wrong = {key: (label, labels[key]) for key, (label, _) in formatted.items() if label != labels[key]}
+    style = find_plugin("pybtex.style.labels", bibstyle.STYLE_NAME)()
+    given = dict(zip(entries.keys(), style.format_labels(entries.values())))
+    wrong = {key: (label, labels[key]) for key, label in given.items() if label != labels[key]}
     assert not wrong, f"bibliography label differs from the in-text label (label, text): {dict(list(wrong.items())[:5])}"
     assert formatted["whitehouse_eo14345"][0] == "The White House, 2025l"
 
@@ -45,7 +55,7 @@ def test_a_date_is_printed_as_precisely_as_the_source_gives_it(given, printed):
 
 def test_month_and_year_dated_sources_are_not_given_a_day(formatted):
     sources = load("sources").drop_duplicates("bib_key").set_index("bib_key")["date_published"].dropna()
-    for key, date in sources.items():
+    for key, date in sources[sources.index.isin(list(formatted))].items():
         text = formatted[key][1]
         assert f" {bibstyle.published(date)}." in text, f"{key} ({date}): {text[:160]}"
         if len(date) < 10:

@@ -29,6 +29,14 @@ KIND_NOTE = {
 }
 
 
+def unescape(latex: str) -> str:
+    """The text `_escape` wrote (its braces of protection removed), as pybtex prints it."""
+    text = latex.replace(r"\textasciitilde{}", "~")
+    for ch, escaped in _LATEX_SPECIAL.items():
+        text = text.replace(escaped, ch)
+    return text.replace("{", "").replace("}", "")
+
+
 def _escape(text: str) -> str:
     if _UNWRITABLE & set(text):
         raise ValueError(f"{text!r}: a backslash or brace cannot be written to references.bib so that it prints as typed")
