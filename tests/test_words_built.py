@@ -137,3 +137,17 @@ def test_no_latex_escape_is_visible(built_html):
         if escapes:
             found[page.name] = escapes[:3]
     assert not found, f"LaTeX escapes printed: {found}"
+
+
+def test_the_checks_see_what_the_issue_found(tmp_path):
+    """The page checks above catch a source_id shown as code, a column name or category code in a
+    table, and a printed escape; a column name shown as code (the data dictionary's) passes. Fast."""
+    ids, names = database_words()
+    page = tmp_path / "p.html"
+    page.write_text("<html><body><table><tr><th>term_id</th><td>in_force</td></tr></table>"
+                    "<p>Sources: [<code>mofcom_2025_no62</code>] cost \\$550 bn; the column <code>legal_basis</code></p>"
+                    "<pre>load('whitehouse_eo14345')</pre></body></html>")
+    prose, outside_pre = visible(page)
+    assert {t for t in TOKEN.findall(prose) if t in names} == {"term_id", "in_force"}
+    assert {t for t in TOKEN.findall(outside_pre) if t in ids} == {"mofcom_2025_no62"}
+    assert re.search(r"\\[$&%#_{}]", prose)
