@@ -65,6 +65,9 @@ CODE_DIRS = (LIBRARY_DIR, LIBRARY_DIR.parent / "bookchapters")
 def setup(app):
     _drop_thebe_assets(app)
     _reuse_formatted_bibliography()
+    from booklib.build import bibstyle
+
+    bibstyle.register()  # the bibliography labels entries as the text cites them (bibtex_default_style: book)
     app.connect("config-inited", _add_static_dir)
     app.setup_extension("booklib.build.repository")  # the project's name and the repository's links
     app.connect("env-get-outdated", _outdated_by_data)
@@ -304,6 +307,8 @@ def bibliography_stamp(domain) -> str:
         fields["bibfiles"] = [str(f) for f in fields["bibfiles"]]
         parts.append(repr((tuple(key), sorted(fields.items()))))
     parts.append(repr([tuple(ref) for ref in domain.citation_refs]))
+    # The style's own code formats the entries too.
+    parts.append(hashlib.sha256(Path(__file__).with_name("bibstyle.py").read_bytes()).hexdigest())
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
