@@ -170,18 +170,19 @@ def article_name(article_source_id: str, sources: pd.DataFrame) -> str:
 def article_links(claims: pd.DataFrame, sources: pd.DataFrame, bibliography: str) -> dict[str, str]:
     """Each article's name in the ledger -> its entry in the bibliography page at `bibliography`
     (the entries' anchors are cite-<bib key>, as _config.yml's bibtex_cite_id makes them)."""
-    return {article_name(s, sources): f"{bibliography}#cite-{re.sub(r'[^a-z0-9]+', '-', str(sources.loc[s, 'bib_key']).lower())}"
+    from booklib.sources import anchor
+
+    return {article_name(s, sources): f"{bibliography}#{anchor(sources.loc[s, 'bib_key'])}"
             for s in dict.fromkeys(claims["article_source_id"])}
 
 
 def ledger_table(claims: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The ledger as the page lists it: one row per claim, themes in words, no missing figure; with
-    `sources` (indexed by source_id), each claim's article named by outlet and date."""
+    """The ledger as the page lists it: one row per claim, no missing figure; with `sources` (indexed
+    by source_id), each claim's article named by outlet and date (`article_name`) in place of its
+    source_id. The words a reader sees, titles, themes and citations, come from the schema:
+    FilterableTable(..., table="claims"), whose `links` link each article to its bibliography entry."""
     article = claims["article_source_id"]
     if sources is not None:
         article = article.map(lambda s: article_name(s, sources))
-    return claims.assign(
-        article=article,
-        theme=claims["theme"].str.replace("_", " "),
-        figure=claims["figure"].fillna(""),
-    )[["claim_id", "article", "theme", "claim", "verdict", "evidence", "source_id", "figure"]]
+    return claims.assign(article_source_id=article, figure=claims["figure"].fillna(""))[
+        ["claim_id", "article_source_id", "theme", "claim", "verdict", "evidence", "source_id", "figure"]]

@@ -59,16 +59,22 @@ def measure_facts(measures: pd.DataFrame) -> dict[str, str]:
 
 
 def timeline(measures: pd.DataFrame) -> pd.DataFrame:
-    """The timeline figure's rows: each measure with its side, the columns the chart shows."""
+    """The timeline figure's rows: each measure with its side, the columns the chart shows, kinds
+    and statuses in the schema's words (the legend's and the tooltips')."""
     from booklib import label_values
+    from booklib.prose import label_categories
 
     sides = measures.assign(side=label_values(measures["imposer"], SIDES))
-    return sides[["effective_date", "side", "imposer", "target", "kind", "instrument", "status", "measure_id"]]
+    shown = sides[["effective_date", "side", "imposer", "target", "kind", "instrument", "status", "measure_id"]]
+    return label_categories(shown, "export_control_measures", ["kind", "status"])
 
 
 def measures_list(measures: pd.DataFrame) -> pd.DataFrame:
-    """The measures as the page lists them: ISO dates, statuses in words."""
-    return measures.assign(effective=measures["effective_date"].dt.date.astype(str), status=measures["status"].str.replace("_", " "))
+    """The measures as the page lists them: ISO dates, statuses in the schema's words, sources cited."""
+    from booklib.prose import reader_values
+
+    return reader_values(measures.assign(effective_date=measures["effective_date"].dt.date.astype(str)), "export_control_measures",
+                         ["effective_date", "imposer", "target", "items", "instrument", "status", "source_id"])
 
 
 def china_shares(imports: pd.DataFrame) -> pd.DataFrame:
@@ -216,7 +222,10 @@ def diversification_list(actions: pd.DataFrame) -> pd.DataFrame:
             return "amount not stated"
         return fmt.with_unit(fmt.number(value, 0 if float(value).is_integer() else 1), unit)
 
-    return actions.assign(amount=[amount(a, u) for a, u in zip(actions["amount"], actions["unit"].fillna(""))])
+    from booklib.prose import reader_values
+
+    shown = actions.assign(amount=[amount(a, u) for a, u in zip(actions["amount"], actions["unit"].fillna(""))])
+    return reader_values(shown, "diversification", ["date", "actor", "action", "amount", "source_id"])
 
 
 # The scenario explorer of the cost --------------------------------------------------------------

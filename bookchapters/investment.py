@@ -45,9 +45,10 @@ def returns_sources(terms: pd.DataFrame, yields: pd.DataFrame) -> list[str]:
 
 
 def terms_table(terms: pd.DataFrame) -> pd.DataFrame:
-    """The terms as the page shows them: the columns a reader needs, words for the term names."""
-    shown = terms[["term_id", "term", "value", "unit", "clause"]]
-    return shown.assign(term=shown["term"].str.replace("_", " "))
+    """The terms as the page shows them: the columns a reader needs, in the schema's words."""
+    from booklib.prose import reader_table
+
+    return reader_table(terms, "mou_terms", ["term_id", "term", "value", "unit", "clause"])
 
 
 def terms_facts(terms: pd.DataFrame, pledges: pd.DataFrame) -> dict[str, str]:
@@ -187,8 +188,9 @@ def project_bars(projects: pd.DataFrame) -> pd.DataFrame:
 
 def fdi_table(fdi: pd.DataFrame) -> pd.DataFrame:
     """Japan's direct-investment position in the US as the page lists it, by year."""
-    shown = fdi.sort_values("year")[["year", "value_usd_bn", "basis", "country_attribution", "verified"]]
-    return shown.rename(columns={"value_usd_bn": "billion US$"})
+    from booklib.prose import reader_table
+
+    return reader_table(fdi.sort_values("year"), "japan_fdi_position_us", ["year", "value_usd_bn", "basis", "country_attribution", "verified"])
 
 
 # The scenario explorer of Japan's return ------------------------------------------------------

@@ -16,7 +16,7 @@ from booklib import economy_color, label_values
 from booklib import formats as fmt
 from booklib.charts import annual_runs, tooltips, year_x
 from booklib.models.partner_trade import flows_by_partner, latest_run, reported_record, two_way_totals
-from booklib.prose import require
+from booklib.prose import category_labels, require
 
 PARTNERS = ["China", "United States", "ASEAN", "Korea", "EU"]
 EXPORTS_IMPORTS = ["exports", "imports"]
@@ -200,9 +200,11 @@ def role_color() -> alt.Color:
 
 
 def membership_matrix(membership: pd.DataFrame) -> pd.DataFrame:
-    """One square per economy and agreement, dates as text (blank when none)."""
+    """One square per economy and agreement, dates as text (blank when none), agreements in the schema's words."""
+    from booklib.prose import label_categories
+
     matrix = membership.assign(signed=membership["signed_date"].fillna(""), in_force=membership["entry_into_force_date"].fillna(""))
-    return matrix[["agreement", "economy", "role", "signed", "in_force", "status"]]
+    return label_categories(matrix[["agreement", "economy", "role", "signed", "in_force", "status"]], "fta_membership", ["agreement"])
 
 
 def rcep_applicants(membership: pd.DataFrame) -> list[str]:
@@ -287,7 +289,8 @@ def rcep_schedule_description(steps: pd.DataFrame) -> str:
 # --- China–Japan–Korea ------------------------------------------------------------------------
 
 SEED_THRESHOLD_USD_BN = 400  # The seeds' threshold (C000-24, C001-04).
-FIGURE_STATUS = {"reported": "as reported", "lower_bound": "lower bound"}
+# The words for a figure's status and for the BRI's periods and measures are the schema's (datapackage.json).
+FIGURE_STATUS = category_labels("cjk_trade", "status")
 PAIR_COLORS = {"China-Japan-Korea (trilateral)": "#8c8c8c", "China-Japan": "#e69f00", "China-Korea": "#009e73", "Japan-Korea": "#c8102e"}
 
 
@@ -476,8 +479,8 @@ def asean_facts(usd: pd.DataFrame) -> dict[str, str]:
     }
 
 
-BRI_PERIODS = {"2024": "2024", "2025-H1": "2025, first half", "2025": "2025"}
-BRI_MEASURES = {"construction_contracts": "Construction contracts", "investments": "Investments"}
+BRI_PERIODS = category_labels("bri_engagement", "period")
+BRI_MEASURES = category_labels("bri_engagement", "measure")
 
 
 def bri_components(bri: pd.DataFrame) -> pd.DataFrame:

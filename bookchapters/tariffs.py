@@ -19,12 +19,12 @@ from booklib import formats as fmt
 from booklib.charts import date_x, label_values
 from booklib.data import latest_vintage
 from booklib.formats import Quantity, quantity
-from booklib.prose import require
+from booklib.prose import category_labels, require
 
 # Partners of the headline-rate figure, in the order of its panels.
 PARTNERS = ["Japan", "China", "EU", "Korea", "United Kingdom"]
 # US goods trade with Japan: the words for each flow, and their colours.
-TRADE_FLOWS = {"us_exports": "US exports to Japan", "us_imports": "US imports from Japan", "us_balance": "US balance"}
+TRADE_FLOWS = category_labels("us_goods_trade", "flow")  # the schema's words (datapackage.json)
 FLOW_COLORS = {"US imports from Japan": "#c8102e", "US exports to Japan": "#1f3a93", "US balance": "#8c8c8c"}
 VEHICLES = "motor_vehicles_and_parts_hs87"
 # The level of the 10-year yield a seed article claims Japan's sales pushed it to, and the
@@ -114,17 +114,13 @@ def measure_facts(measures: pd.DataFrame) -> dict[str, str]:
 
 def measures_table(measures: pd.DataFrame) -> pd.DataFrame:
     """The measures as the page's table shows them, in date order: by the day each took effect (those
-    that never did last), then by the day it was announced; indexed by measure_id."""
+    that never did last), then by the day it was announced; indexed by measure_id; dates and rates
+    written out, headers and categories in the schema's words."""
+    from booklib.prose import reader_table
+
     shown = measures.sort_values(["effective_date", "announced_date"], na_position="last", kind="stable")
-    return pd.DataFrame(index=shown.index, data={
-        "effective": shown["effective_date"].map(iso_day_or_never),
-        "partner": shown["partner"],
-        "scope": shown["scope"].str.replace("_", " "),
-        "rate": shown["rate_pct"].map(percent_as_given),
-        "legal basis": shown["legal_basis"],
-        "instrument": shown["instrument"],
-        "status": shown["status"].str.replace("_", " "),
-    })
+    shown = shown.assign(effective_date=shown["effective_date"].map(iso_day_or_never), rate_pct=shown["rate_pct"].map(percent_as_given))
+    return reader_table(shown, "tariff_measures", ["effective_date", "partner", "scope", "rate_pct", "legal_basis", "instrument", "status"])
 
 
 def headline_steps(headline: pd.DataFrame, end) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from booklib import formats as fmt
-from booklib.prose import require
+from booklib.prose import reader_values, require
 
 # The book's four themes, one lane each on the timeline.
 THEMES = {"tariffs", "investment", "export_controls", "regional_trade"}
@@ -35,8 +35,8 @@ def figure_description(events: pd.DataFrame) -> str:
 
 
 def event_list(events: pd.DataFrame) -> pd.DataFrame:
-    """The events in date order, with ISO dates and themes in words, for the list under the chart;
-    several source ids are separated by "; " so that a long list can wrap on a narrow screen."""
+    """The events in date order, as a reader sees them, for the list under the chart: ISO dates,
+    themes in the schema's words, each source cited and linked to the bibliography."""
     events = events.sort_values("date", kind="stable")
-    return events.assign(date=events["date"].map(fmt.iso_day), theme=events["theme"].str.replace("_", " "),
-                         source_id=events["source_id"].str.replace(";", "; "))
+    return reader_values(events.assign(date=events["date"].map(fmt.iso_day)), "events",
+                         ["date", "theme", "actor", "event", "source_id"])

@@ -3,7 +3,8 @@
 Three parts:
 - here, the reader-side library a chapter imports: `data` (load and validate tables),
   `paths`, `formats` (numbers and dates from their unit), `charts` (the house style,
-  `book_figure`), `prose` (glue, `require`, tables), `explorer` (scenario explorers),
+  `book_figure`), `prose` (glue, `require`, tables in the schema's words), `sources` (citations
+  linked to the bibliography), `explorer` (scenario explorers),
   `dictionary` (the data dictionary page), `citation` (the citation formats). It imports
   neither `booklib.models` nor `booklib.build`, nor Sphinx or docutils;
 - `booklib.models`: the book's four models, which may import the library here;

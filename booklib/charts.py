@@ -15,8 +15,6 @@ from __future__ import annotations
 import base64
 import html
 import json
-import os
-import posixpath
 import re
 import struct
 import urllib.parse
@@ -47,7 +45,6 @@ CAPTION_SOURCES = 3
 CAPTION_SOURCE_CHARS = 100
 # Kinds of source in the order a caption names them (data/sources.csv `kind`).
 SOURCE_KIND_ORDER = ("primary_official", "secondary_analysis", "secondary_news", "seed_article")
-BIBLIOGRAPHY_DOC = "chapters/appendix/bibliography"
 WIDTH = 500
 HEIGHT = 300
 PNG_SCALE = 2
@@ -374,18 +371,16 @@ def order_sources(sources: list[str], data: pd.DataFrame | None = None) -> list[
 def sources_disclosure(sources: list[str], name: str) -> str:
     """HTML: every source of a figure, behind a disclosure, each linked to its bibliography entry
     (which gives its title and address); the page offers the list as CSV (book-charts.js)."""
-    registry = load("sources").set_index("source_id")
-    page = os.environ.get("BOOKLIB_PAGE", "")
-    bibliography = posixpath.relpath(BIBLIOGRAPHY_DOC, posixpath.dirname(page) or ".") + ".html"
+    from booklib.sources import bib_keys, bibliography_href, citation_labels
+
+    labels = citation_labels()
     items = []
     for source in sources:
-        row = registry.loc[source]
-        # The anchor docutils makes of `cite-{key}` (bibtex_cite_id in _config.yml).
-        anchor = "cite-" + re.sub(r"[^a-z0-9]+", "-", str(row["bib_key"]).lower()).strip("-")
-        date = "n.d." if pd.isna(row["date_published"]) else f"{pd.Timestamp(row['date_published']):%Y-%m-%d}"
+        # Labelled as the text cites it (the bibliography entry's own label), linked to the entry.
+        key = bib_keys(source)[0]
         items.append(
             f'<li data-source-id="{html.escape(source, quote=True)}">'
-            f'<a href="{bibliography}#{anchor}">{html.escape(str(row["publisher"]))}, {date}</a></li>'
+            f'<a href="{bibliography_href(key)}">{html.escape(labels[key])}</a></li>'
         )
     many = len(sources) > 1
     return (
@@ -548,7 +543,16 @@ def timeline_chart(
     if unknown:
         raise ValueError(f"key_events not among the events: {sorted(unknown)}")
     labels = labels or {}
-    frame["lane_label"] = frame[lane].map(lambda v: ACTOR_SHORT.get(v, v) if lane == "actor" else str(v).replace("_", " "))
+    from booklib.prose import category_labels
+    from booklib.sources import label_text
+
+    # A reader sees the schema's words for the themes and each source as the text cites it.
+    themes = category_labels("events", "theme")
+    if lane == "theme":
+        frame["theme"] = label_values(frame["theme"], themes)
+    # Tooltips cite the sources; the chart's CSV keeps their ids (drawn as each dot's `detail`).
+    frame["sources"] = frame["source_id"].map(label_text)
+    frame["lane_label"] = frame[lane].map(lambda v: ACTOR_SHORT.get(v, v) if lane == "actor" else str(v))
     frame["label"] = [
         wrap_label(f"{d:%-d %b %Y}: {labels.get(i) or short_event(e)}") if i in keys else ""
         for i, d, e in zip(frame["event_id"], frame["date"], frame["event"])
@@ -557,8 +561,7 @@ def timeline_chart(
     frame = frame.drop(columns="event_id")
     lanes = list(dict.fromkeys(frame.sort_values("date")["lane_label"]))
     if lane == "theme":
-        color = alt.Color(f"{lane}:N", title="Theme", scale=alt.Scale(domain=list(THEME_COLORS), range=list(THEME_COLORS.values())),
-                          legend=alt.Legend(labelExpr="replace(datum.label, '_', ' ')"))
+        color = alt.Color(f"{lane}:N", title="Theme", scale=alt.Scale(domain=[themes[t] for t in THEME_COLORS], range=list(THEME_COLORS.values())))
     else:
         full = dict(zip(frame["lane_label"], frame[lane]))
         others = iter(["#56b4e9", "#8e6bb8", "#009e73", "#e69f00", "#8c8c8c", "#0072b2", "#cc79a7", "#666666"] * 4)
@@ -568,7 +571,7 @@ def timeline_chart(
         alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
         alt.Tooltip("actor:N", title="Actor"),
         alt.Tooltip("event:N", title="Event"),
-        alt.Tooltip("source_id:N", title="Source"),
+        alt.Tooltip("sources:N", title="Sources"),
     ]
     last = frame["date"].max()
     main_x = alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", tickCount=6, labelOverlap=True),
@@ -596,7 +599,7 @@ def timeline_chart(
         alt.Chart()
         .transform_filter(main)
         .mark_circle(size=60, opacity=0.8)
-        .encode(x=main_x, y=lane_y, color=color, tooltip=tooltip)
+        .encode(x=main_x, y=lane_y, color=color, detail="source_id:N", tooltip=tooltip)
         .properties(title=alt.Title(f"Every event since {start:%B %Y}", fontSize=12, anchor="start"),
                     height=alt.Step(24), width=PANEL_WIDTH)
     )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from booklib.data import load, package, split_ids
 from booklib.prose import titled_table
+from booklib.sources import cite_markdown
 
 
 def data_dictionary_markdown() -> str:
-    """Markdown for every table: what it holds, its columns, row count and sources."""
+    """Markdown for every table: what it holds, its columns (with the title a reader sees over each,
+    and the words for each category), row count and sources."""
     parts = []
     for res in package()["resources"]:
         frame = load(res["name"])
@@ -16,20 +18,26 @@ def data_dictionary_markdown() -> str:
         sources = ""
         if "source_id" in frame.columns and res["name"] != "sources":
             ids = sorted({i for cell in frame["source_id"].dropna() for i in split_ids(cell)})
-            sources = f" Rows cite {len(ids)} source(s): " + ", ".join(f"`{i}`" for i in ids) + "."
+            # Each a link to its bibliography entry, labelled as the text cites it.
+            sources = f" Rows cite {len(ids)} source(s): {cite_markdown(ids)}."
         parts.append(f"### `{res['path']}`: {res.get('title', res['name'])}\n")
         parts.append(
-            f"{res.get('description', '')} **{len(frame)} rows.** "
+            f"{_codes_as_code(res.get('description', ''))} **{len(frame)} rows.** "
             f"Primary key: {', '.join(f'`{k}`' for k in key) or 'none'}.{sources}\n"
         )
-        lines = ["| column | type | unit | allowed values / constraints | description |", "| --- | --- | --- | --- | --- |"]
+        lines = ["| column | shown as | type | unit | allowed values / constraints | description |",
+                 "| --- | --- | --- | --- | --- | --- |"]
         for field in schema["fields"]:
             constraints = field.get("constraints", {})
             rules = []
             if constraints.get("required"):
                 rules.append("required")
+            labels = {c["value"]: c["label"] for c in field.get("categories", [])}
             if "enum" in constraints:
-                rules.append("one of " + ", ".join(f"`{v}`" for v in constraints["enum"]))
+                rules.append("one of " + ", ".join(f"`{v}`" + (f" ({labels[v]})" if v in labels and labels[v] != v else "")
+                                                   for v in constraints["enum"]))
+            elif labels:
+                rules.append("shown as " + ", ".join(f"`{v}` ({label})" for v, label in labels.items()))
             for bound in ("minimum", "maximum"):
                 if bound in constraints:
                     rules.append(f"{bound} {constraints[bound]}")
@@ -38,12 +46,26 @@ def data_dictionary_markdown() -> str:
             kind = field.get("type", "string")
             if kind == "list":
                 kind = f"list (separated by `{field.get('delimiter', ';')}`)"
-            # A description such as C<article>-<number> is text, not HTML tags.
-            description = field.get("description", "").replace("|", "\\|").replace("<", "\\<")
-            lines.append(f"| `{field['name']}` | {kind} | {field.get('unit', '')} | {'; '.join(rules)} | {description} |")
+            description = _text_not_tags(_codes_as_code(field.get("description", "")).replace("|", "\\|"))
+            title = field.get("title", "").replace("|", "\\|")
+            lines.append(f"| `{field['name']}` | {title} | {kind} | {_codes_as_code(field.get('unit', ''))} | {'; '.join(rules)} | {description} |")
         parts.append(titled_table("\n".join(lines), f"The columns of `{res['path']}`"))
         for fk in schema.get("foreignKeys", []):
             ref = fk["reference"]
             parts.append(f"\n`{fk['fields']}` refers to `{ref['fields']}` of `{ref['resource']}`.")
         parts.append("")
     return "\n".join(parts)
+
+
+def _codes_as_code(text: str) -> str:
+    """`text` with each word that holds an underscore (a column name, a category code, a table's
+    name) set as code, as the table's own names are."""
+    import re
+
+    return re.sub(r"(?<![\w`/.])[A-Za-z0-9]*_[A-Za-z0-9_.]*[A-Za-z0-9](?![\w`])", lambda m: f"`{m.group(0)}`", text)
+
+
+def _text_not_tags(text: str) -> str:
+    """A description such as C<article>-<number> is text, not HTML tags: `<` escaped outside code."""
+    parts = text.split("`")
+    return "`".join(part.replace("<", "\\<") if i % 2 == 0 else part for i, part in enumerate(parts))

@@ -209,7 +209,7 @@ class FilterableTable:
                  pdf_template: str | None = None, anchor_column: str | None = None, anchor_prefix: str = "",
                  cite_title_column: str | None = None, facet_column: str | None = None, facet_order: list[str] | None = None,
                  links: dict[str, dict[str, str]] | None = None, key_columns: list[str] | None = None,
-                 priorities: dict[str, int] | None = None):
+                 priorities: dict[str, int] | None = None, table: str | None = None):
         """`figure_column` holds figure labels; they become links to `figure_pages[label]` (a page
         path relative to this one), shown as the figure's number ("Fig. 1.5", filled in by the
         build), and {numref} references in the PDF. With
@@ -220,7 +220,12 @@ class FilterableTable:
         and `cite_title_column`. `facet_column` (e.g. the verdict) gets one button per value, with
         its count, in `facet_order`; its cells are tagged with their value (styled per value).
         `links` maps a column to {cell text: address}. When the table is wider than the page,
-        `key_columns` stay and the others fold into each row's disclosure, lowest `priorities` first."""
+        `key_columns` stay and the others fold into each row's disclosure, lowest `priorities` first.
+        With `table` (its name in datapackage.json), the reader sees the schema's words
+        (`reader_values`): titles for headers, labels for categories (the facets' too), and each
+        source a link to its bibliography entry, except in a column of `links`, which shows its own
+        text linked as given; the columns keep their names for `pdf_template`, `key_columns`,
+        `priorities` and the page's scripts (`data-column`)."""
         _record_sources(frame)
         self.frame = frame
         self.name = name
@@ -235,6 +240,7 @@ class FilterableTable:
         self.links = links or {}
         self.key_columns = key_columns or []
         self.priorities = priorities or {}
+        self.table = table
         unknown = ({facet_column} - {None}) | set(self.links) | set(self.key_columns) | set(self.priorities)
         if unknown - set(frame.columns):
             raise ValueError(f"table {name}: no column {sorted(unknown - set(frame.columns))}")
@@ -242,6 +248,28 @@ class FilterableTable:
             values = frame[anchor_column].astype(str)
             if values.duplicated().any() or (values.str.strip() == "").any():
                 raise ValueError(f"table {name}: {anchor_column} must be unique and non-empty to anchor rows")
+        if table is not None:
+            self.headers = {c: column_title(table, c) for c in frame.columns}
+            self.source_columns = {c for c in frame.columns if c not in self.links and _is_source_reference(table, c)}
+            self._shown("markdown")  # fails now, naming the column, on a category without words
+            if facet_column is not None:
+                labels = category_labels(table, facet_column)
+                self.facet_order = [labels.get(v, v) for v in self.facet_order]
+        else:
+            self.headers, self.source_columns = {c: str(c) for c in frame.columns}, set()
+
+    def _shown(self, sources: str):
+        """The frame as a reader sees it, under its own column names: the schema's words (with
+        `table`), but a column of `links` as it is (its text is what `links` maps)."""
+        if self.table is None:
+            return self.frame
+        words = [c for c in self.frame.columns if c not in self.links]
+        shown = self.frame.copy()
+        if words:
+            values = reader_values(self.frame, self.table, words, sources=sources)
+            for column in words:
+                shown[column] = values[column]
+        return shown
 
     def row_anchor(self, value) -> str:
         import re
@@ -249,9 +277,9 @@ class FilterableTable:
         return re.sub(r"[^a-z0-9]+", "-", f"{self.anchor_prefix}{value}".lower()).strip("-")
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        markdown = self.frame
+        markdown = self._shown("markdown")
         if self.figure_column:
-            markdown = self.frame.assign(**{self.figure_column: [
+            markdown = markdown.assign(**{self.figure_column: [
                 f"{{numref}}`{label}`" if label else "" for label in self.frame[self.figure_column].fillna("")]})
         fallback = markdown_list(markdown, self.pdf_template) if self.pdf_template else markdown_table(markdown)
         return {"text/html": self.html(), "text/markdown": fallback.data}
@@ -274,18 +302,20 @@ class FilterableTable:
             # The build writes the figure's number in place of its label (booklib.build.sphinx_ext).
             return f'<a class="book-figref" href="{self.figure_pages[label]}#{label}">{esc(label)}</a>'
 
-        def content(column: str, value: str) -> str:
+        def content(column: str, value: str, raw: str) -> str:
             if column == self.figure_column:
-                return figure(value)
+                return figure(raw)
             if column == self.facet_column:
                 return f'<span class="book-verdict">{esc(value)}</span>'
             if column in self.links and value in self.links[column]:
                 return f'<a href="{esc(self.links[column][value])}">{esc(value)}</a>'
+            if column in self.source_columns:
+                return value  # links made by booklib.sources, escaped there
             return esc(value)
 
-        def td(column: str, value: str) -> str:
+        def td(column: str, value: str, raw: str) -> str:
             facet = f' data-value="{esc(value)}"' if column == self.facet_column else ""
-            return f'<td data-label="{esc(str(column))}"{facet}>{content(column, value)}</td>'
+            return f'<td data-label="{esc(self.headers[column])}"{facet}>{content(column, value, raw)}</td>'
 
         def th(column: str) -> str:
             attributes = f' data-column="{esc(str(column))}"'
@@ -293,9 +323,10 @@ class FilterableTable:
                 attributes += " data-key"
             if column in self.priorities:
                 attributes += f' data-priority="{self.priorities[column]}"'
-            return f"<th{attributes}>{esc(str(column))}</th>"
+            return f"<th{attributes}>{esc(self.headers[column])}</th>"
 
         columns = list(self.frame.columns)
+        shown = self._shown("html")
         head = "".join(th(c) for c in columns)
         if self.anchor_column is not None:
             head += '<th class="book-cite-head">cite</th>'
@@ -316,8 +347,9 @@ class FilterableTable:
             return f'<td class="book-cite-cell" data-cite-row="{anchor}"></td></tr>'
 
         rows = "".join(
-            open_row(row) + "".join(td(c, cell(v)) for c, v in zip(columns, row)) + close_row(row)
-            for row in self.frame.astype(object).itertuples(index=False)
+            open_row(row) + "".join(td(c, cell(v), cell(r)) for c, v, r in zip(columns, shown_row, row)) + close_row(row)
+            for row, shown_row in zip(self.frame.astype(object).itertuples(index=False),
+                                      shown.astype(object).itertuples(index=False))
         )
         box = f"filter-{self.name}"
         facet = (f' data-facet="{esc(self.facet_column)}" data-facet-order="{esc("|".join(self.facet_order))}"'
@@ -350,3 +382,102 @@ def figure_pages(chapters_dir=None, relative_to: str = "") -> dict[str, str]:
         for label in re.findall(r"^```\{glue:figure\}[^\n]*\n:name: ([\w-]+)", source.read_text(encoding="utf-8"), re.M):
             found[label] = page
     return found
+
+
+# The words a reader sees ------------------------------------------------------------------------
+# A table's columns are named for the code (`legal_basis`, `source_id`) and its categories for the
+# data (`in_force`). A reader sees the schema's words instead: each field's `title`, each category's
+# `label` (data/datapackage.json, `categories: [{value, label}]`), and each source as its citation,
+# a link to the bibliography. A column or category without words fails, naming table and column.
+
+
+class WordsError(ValueError):
+    """A table shown to readers lacks the schema's words for a column or a category."""
+
+
+def _fields(table: str) -> dict[str, dict]:
+    from booklib.data import resource
+
+    return {field["name"]: field for field in resource(table)["schema"]["fields"]}
+
+
+def _is_source_reference(table: str, name: str) -> bool:
+    """A column of source_ids: the sources table's key, or a foreign key into it."""
+    from booklib.data import resource
+
+    schema = resource(table)["schema"]
+    return name == "source_id" or any(
+        fk["reference"]["resource"] == "sources" and name in ([fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"])
+        for fk in schema.get("foreignKeys", []))
+
+
+def column_title(table: str, column: str) -> str:
+    """The header a reader sees for `column` of `table`: its schema title."""
+    fields = _fields(table)
+    if column not in fields:
+        raise WordsError(f"table {table}: column {column!r} is not in datapackage.json, so it has no title for readers")
+    title = fields[column].get("title")
+    if not title:
+        raise WordsError(f"table {table}: column {column!r} has no title in datapackage.json; add one for readers")
+    return title
+
+
+def category_labels(table: str, column: str) -> dict[str, str]:
+    """{value: label} of a column's categories (empty when the schema gives none)."""
+    return {c["value"]: c["label"] for c in _fields(table).get(column, {}).get("categories", [])}
+
+
+def reader_values(frame, table: str, columns: list[str] | None = None, sources: str = "markdown"):
+    """`frame`'s `columns` (default: all) as a reader sees them, under their own names (for a
+    template): categories in the schema's words, sources as citations linked to the bibliography
+    (`sources="markdown"`: a {cite:p} role for a Markdown table or list, HTML and PDF alike;
+    `"html"`: links, for an HTML table). A category without a label fails, naming table and column;
+    so does a column of enumerated values (`constraints.enum`) without any labels."""
+    from booklib.sources import cite_markdown, links_html
+
+    columns = list(frame.columns) if columns is None else list(columns)
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise WordsError(f"table {table}: the frame has no column(s) {missing}")
+    fields = _fields(table)
+    shown = frame[columns].copy()
+    for column in columns:
+        field = fields.get(column)
+        if field is None:
+            raise WordsError(f"table {table}: column {column!r} is not in datapackage.json, so it has no words for readers")
+        if _is_source_reference(table, column):
+            cite = cite_markdown if sources == "markdown" else links_html
+            shown[column] = [cite(cell) for cell in shown[column]]
+            continue
+        labels = category_labels(table, column)
+        if not labels and "enum" not in field.get("constraints", {}):
+            continue
+        values = shown[column].dropna()
+        unlabelled = sorted({v for v in values if v not in labels}, key=str)
+        if unlabelled:
+            raise WordsError(f"table {table}: column {column!r} shows value(s) {unlabelled} that have no label in datapackage.json")
+        shown[column] = shown[column].map(lambda v: labels.get(v, v))
+    return shown
+
+
+def reader_table(frame, table: str, columns: list[str] | None = None, sources: str = "markdown"):
+    """`frame` as a reader sees it (see `reader_values`), under the schema's titles: the one way a
+    chapter shows a table's rows. A column without a title fails, naming table and column."""
+    shown = reader_values(frame, table, columns, sources)
+    return shown.rename(columns={c: column_title(table, c) for c in shown.columns})
+
+
+def label_categories(frame, table: str, columns: list[str]):
+    """`frame` with the categories of `columns` in the schema's words, for a chart's legend, axis and
+    tooltips (its column names stay, for the encodings). A value without a label fails, naming
+    table and column."""
+    shown = frame.copy()
+    for column in columns:
+        labels = category_labels(table, column)
+        if not labels:
+            raise WordsError(f"table {table}: column {column!r} has no category labels in datapackage.json")
+        unlabelled = sorted({v for v in shown[column].dropna() if v not in labels}, key=str)
+        if unlabelled:
+            raise WordsError(f"table {table}: column {column!r} shows value(s) {unlabelled} that have no label in datapackage.json")
+        shown[column] = shown[column].map(lambda v: labels.get(v, v))
+    return shown

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from booklib import load
+from booklib.prose import column_title
 from bookchapters import claims as ledger
 from conftest import toc_pages
 from test_browser import CHROMIUM, browser  # noqa: F401 (browser is a fixture)
@@ -31,7 +32,7 @@ LEDGER = "chapters/claims.html"
 def visible_rows(page) -> list[dict]:
     return page.evaluate("""() => [...document.querySelectorAll('#claims-ledger tbody tr:not(.book-row-more)')]
         .filter(row => !row.hidden && row.offsetParent !== null)
-        .map(row => ({id: row.id, verdict: row.querySelector('td[data-label=verdict]').dataset.value}))""")
+        .map(row => ({id: row.id, verdict: row.querySelector('td[data-label=Verdict]').dataset.value}))""")
 
 
 @pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1280px", "390px"])
@@ -58,7 +59,8 @@ def test_a_folded_table_shows_its_other_columns_in_each_row(built_html, browser,
     detail = page.locator("#claim-c000-25 + tr.book-row-more")
     hidden = set(ledger.ledger_table(load("claims")).columns) - set(shown)
     for column in hidden:
-        assert detail.locator(f"dt:text-is('{column}')").count() == 1 or column in ("figure",), f"{column} is not in the row's disclosure"
+        title = column_title("claims", column)  # a field is named by the schema's title
+        assert detail.locator(f"dt:text-is('{title}')").count() == 1 or column in ("figure",), f"{title} is not in the row's disclosure"
     context.close()
 
 
@@ -144,7 +146,7 @@ def test_the_ledger_links_figures_by_number_and_articles_to_the_bibliography(bui
     context, page = open_page(browser, site, LEDGER, viewport=LAPTOP)
     figures = page.evaluate("[...document.querySelectorAll('#claims-ledger a.book-figref')].map(a => [a.textContent, a.getAttribute('href')])")
     assert figures and all(text.startswith("Fig.\u00a0") and "#fig-" in href for text, href in figures), figures[:3]
-    articles = page.evaluate("[...document.querySelectorAll('#claims-ledger td[data-label=article] a')].map(a => a.getAttribute('href'))")
+    articles = page.evaluate("[...document.querySelectorAll('#claims-ledger td[data-label=Article] a')].map(a => a.getAttribute('href'))")
     assert len(articles) == len(load("claims")) and all("bibliography.html#cite-seed-" in a for a in articles)
     target = page.evaluate("""async href => { const r = await fetch(href.split('#')[0]); const t = await r.text();
         return t.includes('id="' + href.split('#')[1] + '"'); }""", articles[0])

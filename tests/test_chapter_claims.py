@@ -78,7 +78,7 @@ def test_verdict_tally_counts_each_claim_once_per_view(claims):
 
 def test_ledger_table_has_no_missing_figure(claims):
     table = ledger.ledger_table(claims)
-    assert list(table.columns) == ["claim_id", "article", "theme", "claim", "verdict", "evidence", "source_id", "figure"]
+    assert list(table.columns) == ["claim_id", "article_source_id", "theme", "claim", "verdict", "evidence", "source_id", "figure"]
     assert table["figure"].notna().all() and (table["figure"] != "").sum() == 17
 
 
@@ -154,7 +154,7 @@ def test_the_largest_partner_arithmetic_is_the_ministrys_own_totals(claims):
 def test_the_ledger_names_each_article_by_outlet_and_date_linked_to_its_bibliography_entry(claims):
     sources = load("sources").set_index("source_id")
     table = ledger.ledger_table(claims, sources)
-    names = dict(zip(claims["article_source_id"], table["article"]))
+    names = dict(zip(claims["article_source_id"], table["article_source_id"]))
     assert names["seed_001"] == "Article 001: Sohu Cai Jing, 2025-05-05"
     assert names["seed_000"].endswith(", undated") and not any(n.startswith("seed_") for n in names.values())
     links = ledger.article_links(claims, sources, "appendix/bibliography.html")

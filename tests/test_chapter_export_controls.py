@@ -66,7 +66,8 @@ def test_timeline_and_list(measures):
     sides = ec.timeline(measures)
     assert set(sides["side"]) == {"China's measures", "Japan's and US measures"}
     listed = ec.measures_list(measures)
-    assert listed["effective"].iloc[0] == "2022-10-07" and not listed["status"].str.contains("_").any()
+    assert listed["effective_date"].iloc[0] == "2022-10-07" and not listed["status"].str.contains("_").any()
+    assert listed["source_id"].str.startswith("{cite:p}`").all()
 
 
 def test_share_facts(shares):

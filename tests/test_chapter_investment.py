@@ -146,9 +146,10 @@ def test_no_money_may_be_disbursed(tables):
 
 
 def test_tables_shown(tables):
-    assert inv.terms_table(tables["mou_terms"])["term"].str.contains("_").sum() == 0
+    terms = inv.terms_table(tables["mou_terms"])
+    assert terms["Term"].str.contains("_").sum() == 0 and "JBIC's expected share" in set(terms["Term"])
     fdi = inv.fdi_table(tables["japan_fdi_position_us"])
-    assert "billion US$" in fdi.columns and fdi["year"].is_monotonic_increasing
+    assert "Billion US$" in fdi.columns and fdi["Year"].is_monotonic_increasing
     assert inv.returns_sources(tables["mou_terms"], tables["us_treasury_yield"])[-1] == "fred_dgs10"
     assert isinstance(inv.split_of(tables["mou_terms"]).japan_after, float)
     assert pd.api.types.is_float_dtype(inv.return_scenarios(tables["mou_terms"], 100.0, 20, [8])["gross_return_pct"])

@@ -50,15 +50,16 @@ def test_each_sentence_on_the_2026_caps_can_fail(measures, measure_id, column, v
 
 def test_measures_table_writes_rates_as_given(measures):
     table = tar.measures_table(measures)
-    assert list(table.columns) == ["effective", "partner", "scope", "rate", "legal basis", "instrument", "status"]
+    assert list(table.columns) == ["Effective", "Partner", "Scope", "Rate", "Legal basis", "Instrument", "Status"]
     row = table.loc["M33_s301_forcedlabor_final"]
-    assert (row["effective"], row["rate"]) == ("2026-07-24", "12.5\u00a0%")
-    assert table.loc["M06_deal_0722", "effective"] == "never"
-    assert table.loc["M31_s301_excess_capacity", "rate"] == ""
+    assert (row["Effective"], row["Rate"]) == ("2026-07-24", "12.5\u00a0%")
+    assert table.loc["M06_deal_0722", "Effective"] == "never"
+    assert table.loc["M31_s301_excess_capacity", "Rate"] == ""
+    assert table.loc["M01_baseline_10", ["Partner", "Scope", "Status"]].tolist() == ["all countries", "all goods", "superseded"]
 
 
 def test_measures_table_is_in_date_order_with_the_measures_that_never_took_effect_last(measures):
-    effective = tar.measures_table(measures)["effective"].tolist()
+    effective = tar.measures_table(measures)["Effective"].tolist()
     dated = [day for day in effective if day != "never"]
     assert dated == sorted(dated) and effective[len(dated):] == ["never"] * (len(effective) - len(dated))
     assert len(dated) < len(effective)

@@ -123,3 +123,26 @@ def test_a_figure_has_the_same_number_online_and_in_print(pdf_text, built_html):
             assert f"Fig. {number}: {text}" in flat, f"Fig. {number} ({text!r}) has another number in the PDF"
             checked += 1
     assert checked >= 20
+
+
+def test_bibliography_labels_are_the_in_text_labels_and_no_escape_prints(pdf_text):
+    """Each entry of the PDF's bibliography is labelled as the text cites it ([The White House, 2025l],
+    not [TheWHouse25]; booklib/build/bibstyle.py), and no LaTeX escape (\\$) prints."""
+    import unicodedata
+
+    from booklib.sources import citation_labels
+
+    def bare(text: str) -> str:
+        """Without spaces (CJK and long lines break anywhere), ligatures or curly quotes."""
+        text = unicodedata.normalize("NFKC", text).translate(str.maketrans("\u2019\u2018\u201c\u201d", "''\"\""))
+        return "".join(text.split())
+
+    flat = bare(pdf_text)
+    labels = citation_labels()
+    missing = [label for label in labels.values() if f"[{bare(label)}]" not in flat]
+    assert not missing, f"{len(missing)} bibliography labels are not the text's: {missing[:5]}"
+    bibliography = flat.rindex(f"[{bare(labels['whitehouse_eo14345'])}]")
+    assert bare("The White House, 2025l") in flat[:bibliography], "the text cites the entry with the bibliography's label"
+    assert "[TheWHouse" not in flat
+    escape = re.search(r".{0,30}\\[$&%#_].{0,10}", " ".join(pdf_text.split()))
+    assert not escape, escape.group(0)

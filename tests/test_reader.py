@@ -62,7 +62,7 @@ def events():
         ("a4", "2026-02-20", "United States", "The Supreme Court ruled that IEEPA does not authorise tariffs."),
     ]
     frame = pd.DataFrame(rows, columns=["event_id", "date", "actor", "event"])
-    return frame.assign(date=pd.to_datetime(frame["date"]), theme="tariffs", source_id="test_primary")
+    return frame.assign(date=pd.to_datetime(frame["date"]), theme="tariffs", source_id="whitehouse_eo14345")
 
 
 def layers(spec):
@@ -85,6 +85,8 @@ def test_a_timeline_labels_its_key_events_and_keeps_the_earlier_context_apart(ev
     # The main period's axis starts in 2025, not in 2006.
     assert spec["vconcat"][1]["encoding"]["x"]["scale"]["domain"][0].startswith("2025-01-01")
     assert {r["lane_label"] for r in rows} == {"United States", "US Federal Circuit", "Japan"}
+    # Tooltips cite each source as the text does, not by its source_id.
+    assert {r["sources"] for r in rows} == {"The White House, 2025l"} and {r["source_id"] for r in rows} == {"whitehouse_eo14345"}
 
 
 def test_a_timeline_refuses_unknown_key_events(events):

@@ -220,7 +220,7 @@ def test_at_phone_width_the_ledger_rows_read_as_cards(built_html, browser, site)
     fields = card.locator("td[data-label]")
     assert fields.first.evaluate("td => getComputedStyle(td).display") == "block"
     label = fields.nth(3).evaluate("td => getComputedStyle(td, '::before').content")
-    assert label == '"claim: "', label
+    assert label == '"Claim: "', label  # the schema's title of the column
     box = card.evaluate("tr => [tr.getBoundingClientRect().width, tr.closest('table').scrollWidth, tr.closest('table').clientWidth]")
     assert box[0] <= PHONE["width"] and box[1] <= box[2], f"the card (width, table scroll width, table width) = {box}"
     assert card.locator(".book-cite-cell details").count() == 1, "the card lost its cite control"

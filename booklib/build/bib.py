@@ -12,9 +12,15 @@ from pathlib import Path
 import pandas as pd
 
 from booklib.data import REPO_ROOT, load
+from booklib.sources import citation_labels, year_labels  # noqa: F401 (citation_labels: the labels the bib's entries get)
 
 BIB_PATH = REPO_ROOT / "references.bib"
-_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+# What pybtex (which formats the bibliography for sphinxcontrib-bibtex, HTML and PDF alike) reads back
+# as the character itself: `%` would start a comment, and an escaped `\$` or `\^` would print as typed,
+# so `$` and `^` stay as they are (Sphinx escapes them for LaTeX). Braces and backslashes cannot be
+# written so that pybtex reads them back: a source's publisher or title may not contain them.
+_LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}"}
+_UNWRITABLE = set("\\{}")
 KIND_NOTE = {
     "primary_official": "Primary official source",
     "secondary_analysis": "Analysis or summary by a third party (research body, law firm or other)",
@@ -23,28 +29,18 @@ KIND_NOTE = {
 }
 
 
+def unescape(latex: str) -> str:
+    """The text `_escape` wrote (its braces of protection removed), as pybtex prints it."""
+    text = latex.replace(r"\textasciitilde{}", "~")
+    for ch, escaped in _LATEX_SPECIAL.items():
+        text = text.replace(escaped, ch)
+    return text.replace("{", "").replace("}", "")
+
+
 def _escape(text: str) -> str:
+    if _UNWRITABLE & set(text):
+        raise ValueError(f"{text!r}: a backslash or brace cannot be written to references.bib so that it prints as typed")
     return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
-
-
-def _year_labels(entries: pd.DataFrame) -> dict[str, str]:
-    """{bib_key: year label}, with a, b, c... when one publisher has several works in a year.
-
-    Author-year citations must tell works apart: "(MOF, 2025a; MOF, 2025b)", not "(MOF, 2025; MOF, 2025)".
-    """
-    year = entries["date_published"].map(lambda d: d[:4] if isinstance(d, str) else "n.d.")
-    ordered = entries.assign(_year=year, _date=entries["date_published"].fillna("")).sort_values(["_date", "bib_key"])
-    labels = {}
-    for _, group in ordered.groupby(["publisher", "_year"], sort=False):
-        several = len(group) > 1
-        for n, (key, y) in enumerate(zip(group["bib_key"], group["_year"])):
-            labels[key] = f"{y}{_letters(n)}" if several else y
-    return labels
-
-
-def _letters(n: int) -> str:
-    """The n-th (from 0) year suffix: a, ..., z, aa, ab, ... (one publisher issues many works a year)."""
-    return (_letters(n // 26 - 1) if n >= 26 else "") + chr(ord("a") + n % 26)
 
 
 def _entry(row, year: str) -> str:
@@ -56,7 +52,8 @@ def _entry(row, year: str) -> str:
     }
     if isinstance(row.url, str):
         fields["url"] = row.url
-    if isinstance(row.date_published, str) and len(row.date_published) == 10:
+    if isinstance(row.date_published, str):
+        # As precise as the source: a day, a month (2024-07) or a year (booklib.build.bibstyle prints it so).
         fields["date"] = row.date_published
     fields["urldate"] = f"{row.date_accessed:%Y-%m-%d}"
     # The style prints urldate after the URL ("visited on"); without a URL only the note can say it.
@@ -66,17 +63,10 @@ def _entry(row, year: str) -> str:
     return f"@misc{{{row.bib_key},\n{body}\n}}\n"
 
 
-def citation_labels(sources: pd.DataFrame | None = None) -> dict[str, str]:
-    """{bib_key: "Publisher, 2025a"}: a citation as the book's author-year style prints it."""
-    entries = (sources if sources is not None else load("sources")).drop_duplicates("bib_key")
-    years = _year_labels(entries)
-    return {key: f"{publisher}, {years[key]}" for key, publisher in zip(entries["bib_key"], entries["publisher"])}
-
-
 def render(sources: pd.DataFrame) -> str:
     header = "% Generated from data/sources.csv by `python -m booklib.build.bib`; do not edit by hand.\n\n"
     entries = sources.drop_duplicates("bib_key").sort_values("bib_key")
-    years = _year_labels(entries)
+    years = year_labels(entries)
     return header + "\n".join(_entry(row, years[row.bib_key]) for row in entries.itertuples(index=False))
 
 

@@ -65,6 +65,9 @@ CODE_DIRS = (LIBRARY_DIR, LIBRARY_DIR.parent / "bookchapters")
 def setup(app):
     _drop_thebe_assets(app)
     _reuse_formatted_bibliography()
+    from booklib.build import bibstyle
+
+    bibstyle.register()  # the bibliography labels entries as the text cites them (bibtex_default_style: book)
     app.connect("config-inited", _add_static_dir)
     app.setup_extension("booklib.build.repository")  # the project's name and the repository's links
     app.connect("env-get-outdated", _outdated_by_data)
@@ -319,6 +322,8 @@ def bibliography_stamp(domain) -> str:
         fields["bibfiles"] = [str(f) for f in fields["bibfiles"]]
         parts.append(repr((tuple(key), sorted(fields.items()))))
     parts.append(repr([tuple(ref) for ref in domain.citation_refs]))
+    # The style's own code formats the entries too.
+    parts.append(hashlib.sha256(Path(__file__).with_name("bibstyle.py").read_bytes()).hexdigest())
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -401,6 +406,11 @@ FIGREF = re.compile(r'(<a class="book-figref" href="[^"]*#([\w-]+)">)[\w-]+</a>'
 # spaces; a word with no space inside needs no span (code.literal keeps it on one line).
 PRE_WORD = re.compile(r'<span class="pre">([^<\s]+)</span>')
 BIB_BRACKET = re.compile(r'<span class="fn-bracket">[\[\]]</span>')
+# A citation's link to its bibliography entry, with the tooltip sphinxcontrib-bibtex gives it (the
+# whole entry). A page that cites hundreds of sources (the data dictionary cites every table's
+# sources) writes its links without the tooltip: the link lands on the entry, which says the same.
+CITE_TITLE = re.compile(r'(<a class="reference internal" href="[^"]*#cite-[^"]*") title="[^"]*"')
+MANY_CITATIONS = 200
 
 
 CHART_SPEC = re.compile(r'(<script type="application/json" class="book-chart-spec">)(.*?)(</script>)', re.S)
@@ -464,6 +474,8 @@ def _lighter_tables_and_references(app, pagename, templatename, context, doctree
 
         body = FIGREF.sub(number, body)
     body = PRE_WORD.sub(r"\1", body)
+    if body.count('#cite-') > MANY_CITATIONS:
+        body = CITE_TITLE.sub(r"\1", body)
     if 'class="book-chart-spec"' in body:
         body = CHART_SPEC.sub(lambda m: m.group(1) + columnar_spec(m.group(2)) + m.group(3), body)
     if 'class="fn-bracket"' in body:
