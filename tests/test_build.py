@@ -229,12 +229,25 @@ def test_each_bibliography_entry_gives_its_access_date_once(built_html):
 
 
 def chart_spec(built_html, page: str, name: str) -> dict:
+    """A chart's Vega spec as the browser draws it: in the page (its first chart) or in the script
+    beside it (`data-src`), with its data as records again (the page stores them as columns)."""
     import json
 
     text = (built_html / f"{page}.html").read_text(encoding="utf-8")
-    found = re.search(rf'id="chart-{name}"[^>]*>.*?<script type="application/json" class="book-chart-spec">(.*?)</script>', text, re.S)
+    found = re.search(rf'id="chart-{name}"[^>]*>.*?<script type="application/json" class="book-chart-spec"( data-src="([^"?]+)[^"]*")?>(.*?)</script>',
+                      text, re.S)
     assert found, f"{page}: no chart {name}"
-    return json.loads(found.group(1).replace("<\\/", "</"))
+    if found.group(2):
+        script = (built_html / page).parent.joinpath(found.group(2)).read_text(encoding="utf-8")
+        spec = json.loads(script.split(f"[{json.dumps(name)}] = ", 1)[1].rstrip().rstrip(";"))
+    else:
+        spec = json.loads(found.group(3).replace("<\\/", "</"))
+    for data in spec.get("data", []):
+        columns = data.pop("bookColumns", None)
+        if columns:
+            keys = list(columns)
+            data["values"] = [dict(zip(keys, row)) for row in zip(*(columns[k] for k in keys))]
+    return spec
 
 
 def test_the_magnets_figure_breaks_its_lines_at_the_months_not_reported(built_html):

@@ -69,7 +69,8 @@ def page_description(doctree) -> str:
     for paragraph in doctree.findall(nodes.paragraph):
         parent, inside = paragraph.parent, False
         while parent is not None:
-            if isinstance(parent, skip) or "cell_output" in parent.get("classes", []):
+            # Not a cell's output, nor the date-of-data line under the title (sphinx_ext.ASOF_CLASS).
+            if isinstance(parent, skip) or {"cell_output", "book-asof"} & set(parent.get("classes", [])):
                 inside = True
                 break
             parent = parent.parent

@@ -15,7 +15,6 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from booklib.formats import keep_units
 
 LITERAL = (nodes.literal, nodes.literal_block, nodes.raw, nodes.math, nodes.math_block, nodes.comment)
 
@@ -25,6 +24,9 @@ class KeepUnits(SphinxPostTransform):
 
     def run(self, **kwargs) -> None:
         from docutils.utils.smartquotes import educateQuotes
+
+        # Here, not at the top: booklib.formats loads pandas, which a no-op rebuild must not.
+        from booklib.formats import keep_units
 
         latex = self.app.builder.format == "latex"
         before = " "  # the character before each text, so that a quote opening a text node reads right
