@@ -179,6 +179,22 @@ def test_identifiers_in_the_data_dictionary_do_not_break_inside(built_html, brow
     context.close()
 
 
+def test_a_date_in_a_table_is_never_broken_at_its_hyphens(built_html, browser, site):
+    """The measures table once printed "2025-03-" on one line and "12" on the next."""
+    context, page = open_page(browser, site, "chapters/tariffs.html", viewport=LAPTOP)
+    lines = page.evaluate("""() => [...document.querySelectorAll('.bd-article table td')]
+        .filter(td => td.offsetParent && /^\\d{4}-\\d{2}(-\\d{2})?$/.test(td.textContent.trim()))
+        .map(td => { const texts = [...td.querySelectorAll('*'), td].flatMap(el => [...el.childNodes])
+                         .filter(n => n.nodeType === 3 && n.textContent.trim() && !n.parentElement.closest('button'));
+                     const tops = new Set(texts.flatMap(n => { const range = document.createRange(); range.selectNodeContents(n);
+                                                               return [...range.getClientRects()].map(r => Math.round(r.top)); }));
+                     return [td.textContent.trim(), tops.size]; })""")
+    assert lines, "no date cell found in the measures table"
+    broken = [date for date, count in lines if count > 1]
+    assert not broken, broken
+    context.close()
+
+
 def test_every_chapter_table_has_a_numbered_title_that_its_cite_control_repeats(built_html):
     """The PDF numbers a titled table "Table 1.1"; the HTML and the cite control say the same. (The
     claims ledger, a list in the PDF, is not a numbered table.)"""

@@ -29,6 +29,7 @@
   /* An identifier or pattern short enough for a phone's line never breaks inside (a pattern would
      break after its hyphens); the table makes room for it, or folds. */
   var SHORT_CODE = 32;
+  var DATE = /^\d{4}-\d{2}(-\d{2})?$/;
 
   /* Every cell names its column, for the cards and the disclosure. */
   function label(table) {
@@ -41,6 +42,8 @@
       each(row.cells, function (cell, i) {
         if (!cell.hasAttribute("data-label") && names[i]) cell.setAttribute("data-label", names[i]);
         if (!cell.textContent.trim() && !cell.classList.contains("book-cite-cell")) cell.classList.add("book-empty");
+        // A date (2025-03-12, 2025-03) is one word: never broken at its hyphens.
+        if (DATE.test(text(cell))) cell.classList.add("book-nowrap-cell");
       });
     });
   }
