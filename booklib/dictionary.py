@@ -7,6 +7,13 @@ from booklib.prose import titled_table
 from booklib.sources import cite_markdown
 
 
+# Tables whose every row a page shows with its sources linked: the page, as a reference.
+LISTED_WITH_THEIR_ROWS = {
+    "events": "{ref}`the timeline <timeline>`",
+    "claims": "{ref}`the claims ledger <claims-the-ledger>`",
+}
+
+
 def data_dictionary_markdown() -> str:
     """Markdown for every table: what it holds, its columns (with the title a reader sees over each,
     and the words for each category), row count and sources."""
@@ -18,8 +25,12 @@ def data_dictionary_markdown() -> str:
         sources = ""
         if "source_id" in frame.columns and res["name"] != "sources":
             ids = sorted({i for cell in frame["source_id"].dropna() for i in split_ids(cell)})
-            # Each a link to its bibliography entry, labelled as the text cites it.
-            sources = f" Rows cite {len(ids)} source(s): {cite_markdown(ids)}."
+            if res["name"] in LISTED_WITH_THEIR_ROWS:
+                # Listed row by row on their page, each linked: listing them here too only weighs the page.
+                sources = f" Rows cite {len(ids)} sources, each linked from its row in {LISTED_WITH_THEIR_ROWS[res['name']]}."
+            else:
+                # Each a link to its bibliography entry, labelled as the text cites it.
+                sources = f" Rows cite {len(ids)} source(s): {cite_markdown(ids)}."
         parts.append(f"### `{res['path']}`: {res.get('title', res['name'])}\n")
         parts.append(
             f"{_codes_as_code(res.get('description', ''))} **{len(frame)} rows.** "

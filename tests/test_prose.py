@@ -121,3 +121,16 @@ def test_figure_pages_do_not_depend_on_the_working_directory(tmp_path, monkeypat
         monkeypatch.chdir(cwd)
         assert figure_pages() == expected, cwd
     assert 'figure_pages=figure_pages()' in (chapters / "claims.md").read_text(encoding="utf-8")
+
+
+def test_the_data_dictionary_points_to_the_pages_that_link_every_rows_sources():
+    """Events and claims cite hundreds of sources, each linked from its row on the timeline and in
+    the ledger; listed again in the dictionary they put the page over its weight budget."""
+    from booklib.dictionary import data_dictionary_markdown
+
+    sections = data_dictionary_markdown().split("\n### ")
+    events = next(s for s in sections if s.startswith("`events.csv`"))
+    assert "each linked from its row in {ref}`the timeline <timeline>`" in events
+    assert "{cite:" not in events.split("| column |")[0]
+    tariffs = next(s for s in sections if s.startswith("`tariff_measures.csv`"))
+    assert "source(s):" in tariffs
