@@ -20,7 +20,6 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-import pandas as pd
 
 
 # Between a number and its unit or per cent sign: a no-break space, so that a line end or a
@@ -84,6 +83,7 @@ def in_unit_of(column: pd.Series, value: float) -> Quantity:
 
 
 def _number(value, what) -> float:
+    import pandas as pd  # loaded on first use: the build side imports this module without pandas
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         raise ValueError(f"{what}: refusing to format a missing value")
     return float(value)
@@ -287,6 +287,16 @@ def lasting(months: int) -> str:
 
 
 def _date(value) -> dt.date:
+    # An ISO day, a date or a datetime (a pandas Timestamp is one) need no pandas: the build side
+    # formats the as-of date without loading it.
+    if isinstance(value, str) and len(value) == 10:
+        return dt.date.fromisoformat(value)
+    if isinstance(value, dt.datetime) and value == value:  # NaT is a datetime unequal to itself
+        return value.date()
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    import pandas as pd
+
     if value is None or value is pd.NaT or value is pd.NA:
         raise ValueError("refusing to format a missing date")
     return pd.Timestamp(value).date()
@@ -309,6 +319,7 @@ def month(value) -> str:
 
 def period(start, end) -> str:
     """A span of whole months: 2025, December 2025, January–February 2026."""
+    import pandas as pd  # loaded on first use: the build side imports this module without pandas
     first, last = pd.Timestamp(start), pd.Timestamp(end)
     if first.day != 1 or last != last + pd.offsets.MonthEnd(0) or last < first:
         raise ValueError(f"not a span of whole months: {first:%Y-%m-%d} to {last:%Y-%m-%d}")
