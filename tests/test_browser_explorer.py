@@ -14,7 +14,8 @@ from bookchapters import LATEST_DOCUMENT
 from bookchapters import export_controls as ec
 from bookchapters import investment as inv
 from bookchapters import tariffs as tar
-from test_browser import browser, only_the_site, pytestmark, serve  # noqa: F401  (browser: a fixture; pytestmark: skip without Chromium)
+from test_browser import browser, only_the_site, pytestmark  # noqa: F401  (browser: a fixture; pytestmark: skip without Chromium)
+from test_reader_browser import site  # noqa: F401 (a fixture: the built book served on localhost)
 from test_chapter_investment import page_parameters
 
 PAGES = {"fig-tar-effective": "chapters/tariffs.html", "fig-mou-returns": "chapters/investment.html", "fig-ec-cost": "chapters/export_controls.html"}
@@ -24,13 +25,6 @@ CONTROLS = {
     "fig-mou-returns": [("range", "choose_life_years"), ("select", "choose_deemed_pct"), ("select", "choose_funding_pct")],
     "fig-ec-cost": [("select", "choose_estimate"), ("range", "choose_months")],
 }
-
-
-@pytest.fixture(scope="module")
-def site(built_html):
-    server = serve(built_html)
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 @pytest.fixture

@@ -9,18 +9,12 @@ import re
 
 import pytest
 
-from test_browser import browser, only_the_site, pytestmark, serve  # noqa: F401  (browser: a fixture; pytestmark: skip without Chromium)
+from test_browser import browser, only_the_site, pytestmark  # noqa: F401  (browser: a fixture; pytestmark: skip without Chromium)
+from test_reader_browser import site  # noqa: F401 (a fixture: the built book served on localhost)
 from test_browser_explorer import drawn_state, set_input
 
 PAGE = "chapters/investment.html"
 FIGURE = "fig-mou-returns"
-
-
-@pytest.fixture(scope="module")
-def site(built_html):
-    server = serve(built_html)
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 @pytest.fixture

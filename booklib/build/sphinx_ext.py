@@ -381,6 +381,13 @@ CHART_CSV = re.compile(r'<a download="(fig-[\w-]+)\.csv" href="data:text/csv;cha
 CHART_CSV_DIR = "_downloads/charts"
 
 
+def _folder_beside_the_book(app, pagename: str, name: str) -> tuple[Path, str]:
+    """The folder `name` at the built book's root (made if missing), and its address from `pagename`."""
+    folder = Path(app.outdir) / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder, "../" * pagename.count("/") + name
+
+
 def _chart_data_as_files(app, pagename, templatename, context, doctree) -> None:
     """A chart's "Download the data" link points to a CSV file written beside the book, not to
     the data inlined in the page: the page stays light, and the file is fetched only on click."""
@@ -389,14 +396,12 @@ def _chart_data_as_files(app, pagename, templatename, context, doctree) -> None:
     body = context.get("body", "")
     if "data:text/csv" not in body:
         return
-    folder = Path(app.outdir) / CHART_CSV_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    to_root = "../" * pagename.count("/")
+    folder, to_folder = _folder_beside_the_book(app, pagename, CHART_CSV_DIR)
 
     def to_file(match) -> str:
         name, data = match.group(1), urllib.parse.unquote(match.group(2))
         (folder / f"{name}.csv").write_text(data, encoding="utf-8")
-        return f'<a download="{name}.csv" href="{to_root}{CHART_CSV_DIR}/{name}.csv"'
+        return f'<a download="{name}.csv" href="{to_folder}/{name}.csv"'
 
     context["body"] = CHART_CSV.sub(to_file, body)
 
@@ -512,9 +517,7 @@ def _chart_specs_as_files(app, pagename, templatename, context, doctree) -> None
     body = context.get("body", "")
     if 'class="book-chart-spec"' not in body:
         return
-    folder = Path(app.outdir) / CHART_SPEC_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    to_root = "../" * pagename.count("/")
+    folder, to_folder = _folder_beside_the_book(app, pagename, CHART_SPEC_DIR)
     first = True
 
     def to_file(match) -> str:
@@ -529,7 +532,7 @@ def _chart_specs_as_files(app, pagename, templatename, context, doctree) -> None
             target.write_text(text, encoding="utf-8")
         version = hashlib.sha256(text.encode()).hexdigest()[:8]
         return (f'{match.group(1)}<script type="application/json" class="book-chart-spec" '
-                f'data-src="{to_root}{CHART_SPEC_DIR}/{name}.js?v={version}"></script>')
+                f'data-src="{to_folder}/{name}.js?v={version}"></script>')
 
     context["body"] = CHART_SPEC_BLOCK.sub(to_file, body)
 
