@@ -54,3 +54,24 @@ def test_short_columns_keep_their_line_and_long_ones_share_the_rest_from_their_l
 def test_the_spec_is_ragged_right_shares_of_the_line():
     assert column_spec([10.0, 80.0]) == (rf">{{\raggedright\arraybackslash}}\X{{100}}{{{10 * LINE}}}"
                                          rf">{{\raggedright\arraybackslash}}\X{{800}}{{{10 * LINE}}}")
+
+
+def _table(columns: int, rows: int) -> "nodes.table":
+    from docutils import nodes
+
+    tgroup = nodes.tgroup(cols=columns)
+    body = nodes.tbody()
+    for _ in range(rows):
+        body += nodes.row("", *(nodes.entry("", nodes.paragraph(text="x")) for _ in range(columns)))
+    tgroup += body
+    return nodes.table("", tgroup)
+
+
+def test_a_wide_short_table_gets_its_widths_too():
+    """Tabulary squeezed the data dictionary's six-column tables until their first column, the
+    column names, printed cut ("repor" for reporter): six columns or more get computed widths."""
+    from booklib.build.latex_tables import needs_widths
+
+    assert needs_widths(_table(6, 10))
+    assert needs_widths(_table(3, 40))
+    assert not needs_widths(_table(5, 10))

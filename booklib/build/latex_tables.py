@@ -24,6 +24,9 @@ from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 LONGTABLE_ROWS = 30  # Sphinx prints a table of more rows (header included) as a longtable
+# Sphinx's tabulary squeezes a short column of identifiers in a table this wide until they are cut
+# ("repor" for reporter in the data dictionary): such a table gets its widths here too.
+WIDE_COLUMNS = 6
 LINE = 90  # characters of the body's type across the PDF's text width
 SHORT = 18  # characters: a column whose longest cell fits this keeps its cells on one line
 WIDEST = 40  # characters: a long column's text counts up to this, so one long cell cannot take the line
@@ -81,8 +84,15 @@ def column_spec(shares: list[float]) -> str:
     return "".join(rf">{{\raggedright\arraybackslash}}\X{{{round(10 * s)}}}{{{10 * LINE}}}" for s in shares)
 
 
+def needs_widths(table: nodes.table) -> bool:
+    """A longtable, or a table of WIDE_COLUMNS or more: its widths are computed here."""
+    tgroup = next(table.findall(nodes.tgroup))
+    return len(list(table.findall(nodes.row))) > LONGTABLE_ROWS or int(tgroup["cols"]) >= WIDE_COLUMNS
+
+
 class WrapLongTables(SphinxPostTransform):
-    """Before every longtable without a column specification, one that wraps (LaTeX builds only)."""
+    """Before every longtable, and every table of WIDE_COLUMNS or more, without a column
+    specification, one that wraps (LaTeX builds only)."""
 
     default_priority = 400
     builders = ("latex",)
@@ -90,7 +100,8 @@ class WrapLongTables(SphinxPostTransform):
     def run(self, **kwargs) -> None:
         for table in list(self.document.findall(nodes.table)):
             given = isinstance(table.previous_sibling(), addnodes.tabular_col_spec)
-            if given or "colwidths-given" in table["classes"] or len(list(table.findall(nodes.row))) <= LONGTABLE_ROWS:
+            tgroup = next(table.findall(nodes.tgroup))
+            if given or "colwidths-given" in table["classes"] or not needs_widths(table):
                 continue
-            shares = line_shares(columns(next(table.findall(nodes.tgroup))))
+            shares = line_shares(columns(tgroup))
             table.parent.insert(table.parent.index(table), addnodes.tabular_col_spec(spec=column_spec(shares)))
