@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from booklib.data import load, package, split_ids
+from booklib.data import load, package, split_ids, use_sources
 from booklib.prose import titled_table
 from booklib.sources import cite_markdown
 
@@ -29,7 +29,9 @@ def data_dictionary_markdown() -> str:
                 # Listed row by row on their page, each linked: listing them here too only weighs the page.
                 sources = f" Rows cite {len(ids)} sources, each linked from its row in {LISTED_WITH_THEIR_ROWS[res['name']]}."
             else:
-                # Each a link to its bibliography entry, labelled as the text cites it.
+                # Each a link to its bibliography entry, labelled as the text cites it; a source the
+                # page shows counts for its "Documents to" date.
+                use_sources(ids)
                 sources = f" Rows cite {len(ids)} source(s): {cite_markdown(ids)}."
         parts.append(f"### `{res['path']}`: {res.get('title', res['name'])}\n")
         parts.append(
