@@ -427,6 +427,14 @@ def category_labels(table: str, column: str) -> dict[str, str]:
     return {c["value"]: c["label"] for c in _fields(table).get(column, {}).get("categories", [])}
 
 
+def _in_words(table: str, column: str, values, labels: dict[str, str]):
+    """`values` in the schema's words; a value without a label fails, naming table and column."""
+    unlabelled = sorted({v for v in values.dropna() if v not in labels}, key=str)
+    if unlabelled:
+        raise WordsError(f"table {table}: column {column!r} shows value(s) {unlabelled} that have no label in datapackage.json")
+    return values.map(lambda v: labels.get(v, v))
+
+
 def reader_values(frame, table: str, columns: list[str] | None = None, sources: str = "markdown"):
     """`frame`'s `columns` (default: all) as a reader sees them, under their own names (for a
     template): categories in the schema's words, sources as citations linked to the bibliography
@@ -452,11 +460,7 @@ def reader_values(frame, table: str, columns: list[str] | None = None, sources: 
         labels = category_labels(table, column)
         if not labels and "enum" not in field.get("constraints", {}):
             continue
-        values = shown[column].dropna()
-        unlabelled = sorted({v for v in values if v not in labels}, key=str)
-        if unlabelled:
-            raise WordsError(f"table {table}: column {column!r} shows value(s) {unlabelled} that have no label in datapackage.json")
-        shown[column] = shown[column].map(lambda v: labels.get(v, v))
+        shown[column] = _in_words(table, column, shown[column], labels)
     return shown
 
 
@@ -476,8 +480,5 @@ def label_categories(frame, table: str, columns: list[str]):
         labels = category_labels(table, column)
         if not labels:
             raise WordsError(f"table {table}: column {column!r} has no category labels in datapackage.json")
-        unlabelled = sorted({v for v in shown[column].dropna() if v not in labels}, key=str)
-        if unlabelled:
-            raise WordsError(f"table {table}: column {column!r} shows value(s) {unlabelled} that have no label in datapackage.json")
-        shown[column] = shown[column].map(lambda v: labels.get(v, v))
+        shown[column] = _in_words(table, column, shown[column], labels)
     return shown

@@ -147,19 +147,41 @@ def _holder_rows(feed, name, rows, start, holders, periods, found):
     return observations
 
 
+def _tic_heading(feed: str, name: str, rows: list[list[str]], required: list[tuple[str, str, int]]) -> None:
+    """A TIC file's heading (its first six lines) holds each phrase, or the file is refused with
+    the complaint and line given beside it."""
+    head = " ".join(" ".join(r) for r in rows[:6])
+    for phrase, complaint, line in required:
+        if phrase not in head:
+            raise RefreshError(feed, name, complaint, line)
+
+
+def _every_holder(feed: str, name: str, rows, start: int, holders: dict, periods: list[str], where: str, line: int) -> list:
+    """The holders' rows of one block of a TIC file; a holder missing from it refuses the file."""
+    found: set[str] = set()
+    observations = _holder_rows(feed, name, rows, start, holders, periods, found)
+    missing = sorted(set(holders) - found)
+    if missing:
+        raise RefreshError(feed, name, f"{where}has no row {', '.join(map(repr, missing))}", line)
+    return observations
+
+
+def _tic_parsed(observations: list) -> Parsed:
+    quoted = sorted(o.period for o in observations if o.value is not None)
+    return Parsed(observations, latest=quoted[-1], earliest=quoted[0])
+
+
 def tic_mfhhis01(feed: str, name: str, raw: bytes, options: dict) -> Parsed:
     """mfhhis01.txt: tab-delimited, titled MAJOR FOREIGN HOLDERS OF TREASURY SECURITIES,
     '(in billions of dollars)', 'HOLDINGS ... AT END OF PERIOD'; one block a year, latest first:
     a line of month names (Dec ... Jan), a line 'Country' with the year over each month, a rule,
     then one row per holder."""
     rows = _tab_rows(feed, name, raw)
-    head = " ".join(" ".join(r) for r in rows[:6])
-    if "MAJOR FOREIGN HOLDERS OF TREASURY SECURITIES" not in head:
-        raise RefreshError(feed, name, "does not begin with the title MAJOR FOREIGN HOLDERS OF TREASURY SECURITIES", 1)
-    if "(in billions of dollars)" not in head:
-        raise RefreshError(feed, name, "does not state its unit '(in billions of dollars)' in its heading", 2)
-    if "AT END OF PERIOD" not in head:
-        raise RefreshError(feed, name, "does not say its holdings are 'AT END OF PERIOD'", 3)
+    _tic_heading(feed, name, rows, [
+        ("MAJOR FOREIGN HOLDERS OF TREASURY SECURITIES", "does not begin with the title MAJOR FOREIGN HOLDERS OF TREASURY SECURITIES", 1),
+        ("(in billions of dollars)", "does not state its unit '(in billions of dollars)' in its heading", 2),
+        ("AT END OF PERIOD", "does not say its holdings are 'AT END OF PERIOD'", 3),
+    ])
     holders = options["holders"]
     observations, blocks = [], 0
     for number, row in enumerate(rows):
@@ -171,16 +193,11 @@ def tic_mfhhis01(feed: str, name: str, raw: bytes, options: dict) -> Parsed:
                 raise RefreshError(feed, name, f"the month line above 'Country' reads {names!r}; expected month names "
                                    "(Dec ... Jan) over each year", number)
             periods = [f"{y}-{_MONTHS[m]:02d}" for m, y in zip(names, years)]
-            found: set[str] = set()
-            observations += _holder_rows(feed, name, rows, number + 1, holders, periods, found)
-            missing = sorted(set(holders) - found)
-            if missing:
-                raise RefreshError(feed, name, f"the block of {years[0]} has no row {', '.join(map(repr, missing))}", number + 1)
+            observations += _every_holder(feed, name, rows, number + 1, holders, periods, f"the block of {years[0]} ", number + 1)
             blocks += 1
     if not blocks:
         raise RefreshError(feed, name, "has no year block (a line 'Country' followed by years)")
-    quoted = sorted(o.period for o in observations if o.value is not None)
-    return Parsed(observations, latest=quoted[-1], earliest=quoted[0])
+    return _tic_parsed(observations)
 
 
 def tic_slt_table5(feed: str, name: str, raw: bytes, options: dict) -> Parsed:
@@ -189,23 +206,16 @@ def tic_slt_table5(feed: str, name: str, raw: bytes, options: dict) -> Parsed:
     each column, latest first, then one row per holder. (Checked against Treasury's documented
     layout only: no real copy of this file was available to test against.)"""
     rows = _tab_rows(feed, name, raw)
-    head = " ".join(" ".join(r) for r in rows[:6])
-    if "Major Foreign Holders of Treasury Securities" not in head:
-        raise RefreshError(feed, name, "does not begin with the title 'Table 5: Major Foreign Holders of Treasury Securities'", 1)
-    if "Billions of dollars" not in head:
-        raise RefreshError(feed, name, "does not state its unit 'Billions of dollars' in its heading", 3)
+    _tic_heading(feed, name, rows, [
+        ("Major Foreign Holders of Treasury Securities", "does not begin with the title 'Table 5: Major Foreign Holders of Treasury Securities'", 1),
+        ("Billions of dollars", "does not state its unit 'Billions of dollars' in its heading", 3),
+    ])
     for number, row in enumerate(rows):
         if row and row[0] == "Country":
             periods = [c for c in row[1:] if c]
             if not periods or not all(re.fullmatch(r"\d{4}-\d{2}", p) for p in periods):
                 raise RefreshError(feed, name, f"the 'Country' line reads {periods!r}; expected months YYYY-MM", number + 1)
-            found: set[str] = set()
-            observations = _holder_rows(feed, name, rows, number + 1, options["holders"], periods, found)
-            missing = sorted(set(options["holders"]) - found)
-            if missing:
-                raise RefreshError(feed, name, f"has no row {', '.join(map(repr, missing))}", number + 2)
-            quoted = sorted(o.period for o in observations if o.value is not None)
-            return Parsed(observations, latest=quoted[-1], earliest=quoted[0])
+            return _tic_parsed(_every_holder(feed, name, rows, number + 1, options["holders"], periods, "", number + 2))
     raise RefreshError(feed, name, "has no header line 'Country' with months")
 
 
