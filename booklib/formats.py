@@ -172,12 +172,34 @@ LANGUAGES = {
 }
 
 
+_OVERRIDE: list[str] = []
+
+
 def language() -> Language:
-    """The edition's language: BOOK_LANGUAGE, default English."""
-    code = os.environ.get("BOOK_LANGUAGE", "en")
+    """The edition's language: BOOK_LANGUAGE, default English (or the language of an enclosing
+    `in_language`)."""
+    code = _OVERRIDE[-1] if _OVERRIDE else os.environ.get("BOOK_LANGUAGE", "en")
     if code not in LANGUAGES:
         raise ValueError(f"BOOK_LANGUAGE={code!r}: no such edition (known: {', '.join(LANGUAGES)})")
     return LANGUAGES[code]
+
+
+class in_language:
+    """`with in_language("en"):` formats (and translates) in that language, whatever BOOK_LANGUAGE
+    says: for messages to the book's authors (an error, a failed `require`), which stay English."""
+
+    def __init__(self, code: str):
+        if code not in LANGUAGES:
+            raise ValueError(f"{code!r}: no such edition (known: {', '.join(LANGUAGES)})")
+        self.code = code
+
+    def __enter__(self):
+        _OVERRIDE.append(self.code)
+        return LANGUAGES[self.code]
+
+    def __exit__(self, *exc):
+        _OVERRIDE.pop()
+        return False
 
 
 # The schema units each formatter writes, with the factor that brings them to its own unit.
@@ -328,6 +350,9 @@ def period(start, end) -> str:
         return str(first.year)
     if (first.year, first.month) == (last.year, last.month):
         return lang.month(first.date())
+    if lang.code != "en":  # the year leads: 2026年1月～2月, 2025年12月～2026年2月
+        closing = lang.month_only(last.date()) if first.year == last.year else lang.month(last.date())
+        return f"{lang.month(first.date())}{lang.year_range_dash}{closing}"
     opening = lang.month_only(first.date()) if first.year == last.year else lang.month(first.date())
     return f"{opening}{lang.year_range_dash}{lang.month(last.date())}"
 

@@ -61,3 +61,241 @@ def translate(message: str, *, context: str | None = None, domain: str = "bookli
 def translate_value(table: str, column: str, value: str, language: str | None = None) -> str:
     """A data table's free-text value in the edition's language (catalog `data/<table>.po`)."""
     return translate(value, context=column, domain=f"data/{table}", language=language)
+
+
+def _(message: str, **fields) -> str:
+    """`message` (a booklib-domain msgid, a literal so that `extract` finds it) in the edition's
+    language, its `{fields}` filled in after translation: `_("{first} to {last}", first=..., last=...)`."""
+    text = translate(message)
+    return text.format(**fields) if fields else text
+
+
+def N_(message: str) -> str:
+    """Mark a literal as a booklib-domain message without translating it here (a category a chart
+    shows, translated with the rest of its spec by `translate_spec`)."""
+    return message
+
+
+def is_message(text: str, domain: str = "booklib") -> bool:
+    """Is `text` a msgid of the domain's template (the English the catalogs translate)?"""
+    return text in _template(domain)
+
+
+@cache
+def _template(domain: str) -> frozenset[str]:
+    path = LOCALES / f"{domain}.pot"
+    if not path.exists():
+        return frozenset()
+    with path.open("rb") as handle:
+        return frozenset(m.id for m in read_po(handle) if m.id and m.context is None)
+
+
+def _translations(language: str, domain: str = "booklib") -> frozenset[str]:
+    return frozenset(_catalog(language, domain).values())
+
+
+# Chart specs -------------------------------------------------------------------------------------
+# Chart words come from the chapters' cells and the library alike; a chart spec is translated as a
+# whole, just before it is drawn (booklib.charts.book_figure): the words of its titles (the chart's,
+# its axes', legends', tooltips'), its description, and the categories of its data, its scales'
+# domains, sorts and filters, so that a colour keeps its category. In English nothing changes.
+
+FONTS = {"zh": "Noto Sans CJK SC", "ja": "Noto Sans CJK JP"}
+# The d3 time formats the book uses, in the CJK editions' order (year first, no month names).
+TIME_FORMATS = {
+    "%b %Y": "%Y年%-m月", "%B %Y": "%Y年%-m月", "%d %b %Y": "%Y年%-m月%-d日", "%-d %b %Y": "%Y年%-m月%-d日",
+    "%d %B %Y": "%Y年%-m月%-d日", "%b": "%-m月", "%B": "%-m月", "%b %-d": "%-m月%-d日", "%d %b": "%-m月%-d日",
+    "%-d %b": "%-m月%-d日", "%Y": "%Y", "%Y-%m": "%Y-%m", "%Y-%m-%d": "%Y-%m-%d",
+}
+_TITLE_KEYS = {"title", "subtitle", "description", "text"}
+_VALUE_LISTS = {"domain", "sort", "oneOf", "values"}
+
+
+def translate_spec(spec: dict, language: str | None = None) -> dict:
+    """A Vega-Lite spec (a dict, as altair's to_dict gives) in the edition's language, and in its
+    CJK font. A title not in the catalog raises MissingTranslation (it would print English); a
+    data value is translated when it is a message of the catalog (a category) and kept otherwise
+    (a number, a date, a citation)."""
+    language = language or formats.language().code
+    if language == SOURCE_LANGUAGE:
+        return spec
+    known = _translations(language)
+
+    def words(text: str) -> str:
+        if text in known or not any("a" <= c.lower() <= "z" for c in text):
+            return text  # already in the language, or no words (a number, a format)
+        return translate(text, language=language)
+
+    def value(text):
+        if isinstance(text, str) and is_message(text):
+            return translate(text, language=language)
+        return text
+
+    def walk(node, key=None):
+        if isinstance(node, list):
+            if key in _VALUE_LISTS:
+                return [value(v) if isinstance(v, str) else walk(v) for v in node]
+            if key in _TITLE_KEYS:  # a title of several lines
+                return [words(v) if isinstance(v, str) else walk(v) for v in node]
+            return [walk(v, key) for v in node]
+        if not isinstance(node, dict):
+            if isinstance(node, str) and key in _TITLE_KEYS:
+                return words(node)
+            if isinstance(node, str) and key in ("equal",):
+                return value(node)
+            return node
+        out = {}
+        for k, v in node.items():
+            if k == "datasets":
+                out[k] = {name: [{c: value(x) for c, x in row.items()} for row in rows] for name, rows in v.items()}
+            elif k == "format" and isinstance(v, str):
+                out[k] = TIME_FORMATS.get(v, v)
+            elif k == "text" and not isinstance(v, (str, list)):
+                out[k] = walk(v, k)  # a text encoding {"field": ...}: its data are translated
+            elif k in ("field", "type", "mark", "$schema", "name", "expr", "test", "filter", "as", "calculate"):
+                out[k] = v
+            else:
+                out[k] = walk(v, k)
+        return out
+
+    translated = walk(spec)
+    translated["config"] = {**translated.get("config", {}), "font": FONTS[language]}
+    return translated
+
+
+# The template: every booklib-domain message ------------------------------------------------------
+
+TEMPLATE = LOCALES / "booklib.pot"
+# Where the messages are: calls of these functions with a literal first argument ...
+_CALLS = {"_", "N_", "translate"}
+# ... in the library and the chapters' code; and, in the chapters' cells, the literal words of
+# their charts and tables (titles, subtitles, descriptions, axis and tooltip titles).
+_CODE_DIRS = ("booklib", "bookchapters")
+_CELL_KEYWORDS = {"title", "subtitle", "description"}
+
+
+def _python_messages(source: str, where: str, cells: bool = False):
+    import ast
+
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.id if isinstance(node.func, ast.Name) else node.func.attr if isinstance(node.func, ast.Attribute) else ""
+        first = node.args[0] if node.args else None
+        literal = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
+        domain = next((k.value for k in node.keywords if k.arg == "domain"), None)
+        if name in _CALLS and literal is not None:
+            if domain is None or (isinstance(domain, ast.Constant) and domain.value == "booklib"):
+                yield literal, f"{where}:{node.lineno}"
+        if not cells:
+            continue
+        if name in ("title", "Title") and literal is not None:
+            yield literal, f"{where}:{node.lineno}"
+        for keyword in node.keywords:
+            if keyword.arg in _CELL_KEYWORDS and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
+                yield keyword.value.value, f"{where}:{node.lineno}"
+        if name == "tooltips" and len(node.args) > 1 and isinstance(node.args[1], ast.Dict):
+            for title in node.args[1].values:
+                if isinstance(title, ast.Tuple):
+                    title = title.elts[0]
+                if isinstance(title, ast.Constant) and isinstance(title.value, str):
+                    yield title.value, f"{where}:{node.lineno}"
+
+
+def _code_cells(path: Path) -> str:
+    """The Python of a MyST notebook's code cells (their `:tags:` lines and magics left out)."""
+    import re
+
+    cells = re.findall(r"^```\{code-cell\}[^\n]*\n(.*?)^```", path.read_text(encoding="utf-8"), re.M | re.S)
+    lines = [line for cell in cells for line in cell.splitlines() if not line.startswith((":", "%", "!"))]
+    return "\n".join(lines)
+
+
+def messages() -> dict[str, list[str]]:
+    """Every booklib-domain message: {msgid: [where it is]} (code, chapters' cells, the schema)."""
+    import json
+
+    found: dict[str, list[str]] = {}
+    for folder in _CODE_DIRS:
+        for path in sorted((REPO_ROOT / folder).rglob("*.py")):
+            if "build" in path.relative_to(REPO_ROOT).parts[1:-1] or path.name == "i18n.py":
+                continue  # the build's words are its own domain (build.po)
+            where = str(path.relative_to(REPO_ROOT))
+            for message, at in _python_messages(path.read_text(encoding="utf-8"), where):
+                found.setdefault(message, []).append(at)
+    for path in sorted([REPO_ROOT / "intro.md", *(REPO_ROOT / "chapters").rglob("*.md")]):
+        where = str(path.relative_to(REPO_ROOT))
+        for message, at in _python_messages(_code_cells(path), where, cells=True):
+            found.setdefault(message, []).append(at)
+    package = json.loads((REPO_ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        for field in resource.get("schema", {}).get("fields", []):
+            where = f"data/datapackage.json:{resource['name']}.{field['name']}"
+            if field.get("title"):
+                found.setdefault(field["title"], []).append(where)
+            for category in field.get("categories", []):
+                found.setdefault(category["label"], []).append(where)
+    return {m: found[m] for m in sorted(found) if m.strip()}
+
+
+def template():
+    """The booklib-domain template as a Babel catalog."""
+    from babel.messages.catalog import Catalog
+
+    catalog = Catalog(project="Japan between Washington and Beijing", domain="booklib", charset="utf-8",
+                      creation_date=None, revision_date=None, fuzzy=False)
+    for message, places in messages().items():
+        catalog.add(message, locations=[(p.rsplit(":", 1)[0], None) for p in dict.fromkeys(places)])
+    return catalog
+
+
+def write_template(path: Path = TEMPLATE) -> int:
+    from babel.messages.pofile import write_po
+
+    catalog = template()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        write_po(handle, catalog, width=100, omit_header=False, sort_output=True)
+    _template.cache_clear()
+    return len(catalog)
+
+
+def catalog_problems(language: str, domain: str = "booklib") -> list[str]:
+    """What the edition's catalog lacks of the template: each message missing, empty or fuzzy,
+    named with the catalog; [] when complete."""
+    path = catalog_path(language, domain)
+    where = path.relative_to(REPO_ROOT)
+    if not path.exists():
+        return [f"{where}: no such catalog"]
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    problems = []
+    for message in messages():
+        entry = catalog.get(message)
+        if entry is None:
+            problems.append(f"{where}: no entry for {message!r}")
+        elif not entry.string:
+            problems.append(f"{where}: {message!r} is untranslated")
+        elif entry.fuzzy:
+            problems.append(f"{where}: {message!r} is fuzzy")
+    return problems
+
+
+def main(argv=None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m booklib.i18n", description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["extract", "check"])
+    args = parser.parse_args(argv)
+    if args.command == "extract":
+        count = write_template()
+        print(f"{TEMPLATE.relative_to(REPO_ROOT)}: {count} messages")
+        return 0
+    problems = [p for language in ("zh", "ja") for p in catalog_problems(language)]
+    print("\n".join(problems) or "booklib catalogs complete")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

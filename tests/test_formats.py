@@ -80,8 +80,16 @@ def test_japanese_and_chinese_editions_write_the_same_facts_their_way(monkeypatc
     assert fmt.percent(15) == "15%"
     assert fmt.fold(9) == "9倍"
     assert fmt.day(dt.date(2025, 9, 4)) == "2025年9月4日"
-    assert fmt.period("2026-01-01", "2026-02-28") == "1月～2026年2月"
+    assert fmt.period("2026-01-01", "2026-02-28") == "2026年1月～2月"
+    assert fmt.period("2025-01-01", "2025-03-31") == "2025年1月～3月"
+    assert fmt.period("2025-12-01", "2026-02-28") == "2025年12月～2026年2月"
+    assert fmt.period("2025-12-01", "2025-12-31") == "2025年12月"
     monkeypatch.setenv("BOOK_LANGUAGE", "zh")
+    assert fmt.period("2025-01-01", "2025-03-31") == "2025年1月—3月"
+    assert fmt.day_span("2025-01-01", "2026-06-30") == "2025年1月1日—2026年6月30日"
+    with fmt.in_language("en"):
+        assert fmt.period("2025-01-01", "2025-03-31") == "January–March 2025"
+    assert fmt.percent(15) == "15%"
     assert fmt.usd_bn(550, 0) == "5,500亿美元"
     assert fmt.days(90) == "90天"
     monkeypatch.setenv("BOOK_LANGUAGE", "fr")
