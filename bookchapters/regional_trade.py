@@ -15,6 +15,7 @@ import pandas as pd
 from booklib import economy_color, label_values
 from booklib import formats as fmt
 from booklib.charts import annual_runs, tooltips, year_x
+from booklib.i18n import N_, _, translate
 from booklib.models.partner_trade import flows_by_partner, latest_run, reported_record, two_way_totals
 from booklib.prose import category_labels, require
 
@@ -64,7 +65,7 @@ def partner_facts(trade: pd.DataFrame) -> dict[str, str]:
         "rt-us-total-last": fmt.jpy_tn(fmt.in_unit_of(value, both["United States"].iloc[-1])),
         "rt-2004-china-hk": fmt.jpy_tn(fmt.quantity(figure, at=(2004, "China_incl_HK", "total_trade"))),
         "rt-2004-us": fmt.jpy_tn(fmt.quantity(figure, at=(2004, "United States", "total_trade"))),
-        "rt-us-export-lead-years": f"{lead[0]} to {lead[-1]}" if len(lead) > 1 else _year(lead[0]),
+        "rt-us-export-lead-years": _("{first} to {last}", first=lead[0], last=lead[-1]) if len(lead) > 1 else _year(lead[0]),
         "rt-us-exports-last": fmt.jpy_tn(fmt.in_unit_of(value, exports[("United States", "exports")].iloc[-1])),
         "rt-china-exports-last": fmt.jpy_tn(fmt.in_unit_of(value, exports[("China", "exports")].iloc[-1])),
         "rt-exports-last-year": _year(exports.index.max()),
@@ -123,8 +124,8 @@ def partner_lines(frame: pd.DataFrame, value: str, axis_title: str, tips: dict) 
     and its dash (one legend shows both), and its name at the end of its line."""
     data = frame[list(dict.fromkeys(["year", "partner", "flow", value, *tips]))]
     data = data.assign(label_at=end_label_positions(data, value, PANEL_HEIGHT))
-    color = economy_color("partner:N", title="Partner", economies=PARTNERS)
-    dash = alt.StrokeDash("partner:N", title="Partner", scale=alt.Scale(domain=PARTNERS, range=PARTNER_DASHES))
+    color = economy_color("partner:N", title=N_("Partner"), economies=PARTNERS)
+    dash = alt.StrokeDash("partner:N", title=N_("Partner"), scale=alt.Scale(domain=PARTNERS, range=PARTNER_DASHES))
     base = alt.Chart().encode(x=year_x("year"), y=alt.Y(f"{value}:Q").title(axis_title))
     lines = base.mark_line(point=alt.OverlayMarkDef(size=18)).encode(
         color=color, strokeDash=dash, tooltip=tooltips(data, tips))
@@ -179,7 +180,7 @@ def share_facts(shares: pd.DataFrame, trade: pd.DataFrame) -> dict[str, str]:
         "rt-korea-export-share-last-year": _year(x["Korea"].index[-1]),
         "rt-korea-import-share-first": fmt.percent(m["Korea"].iloc[0]),
         "rt-korea-import-share-last": fmt.percent(m["Korea"].iloc[-1]),
-        "rt-korea-surplus-years": f"{fmt.count(surplus_years)} of the {fmt.count(len(korea))}",
+        "rt-korea-surplus-years": _("{count} of the {total}", count=fmt.count(surplus_years), total=fmt.count(len(korea))),
         "rt-eu-export-share-first": fmt.percent(x["EU"].iloc[0]),
         "rt-eu-export-share-first-year": _year(x["EU"].index[0]),
         "rt-eu-export-share-last": fmt.percent(x["EU"].iloc[-1]),
@@ -196,7 +197,7 @@ ROLE_COLORS = {"member": "#1f3a93", "signatory": "#56b4e9", "negotiating": "#e69
 
 def role_color() -> alt.Color:
     """The agreement roles in their fixed colours."""
-    return alt.Color("role:N").title("Role").scale(domain=list(ROLE_COLORS), range=list(ROLE_COLORS.values()))
+    return alt.Color("role:N").title(N_("Role")).scale(domain=list(ROLE_COLORS), range=list(ROLE_COLORS.values()))
 
 
 def membership_matrix(membership: pd.DataFrame) -> pd.DataFrame:
@@ -207,18 +208,25 @@ def membership_matrix(membership: pd.DataFrame) -> pd.DataFrame:
     return label_categories(matrix[["agreement", "economy", "role", "signed", "in_force", "status"]], "fta_membership", ["agreement"])
 
 
+def AGREEMENTS() -> dict[str, str]:
+    """The agreements in the schema's words."""
+    return category_labels("fta_membership", "agreement")
+
+
 def rcep_applicants(membership: pd.DataFrame) -> list[str]:
     """The economies applying to join RCEP, in table order."""
     return membership[(membership["agreement"] == "RCEP") & (membership["role"] == "applicant")]["economy"].tolist()
 
 
 def agreements_description(membership: pd.DataFrame) -> str:
-    return ("Matrix of economies by agreement (RCEP, CPTPP, the ASEAN-China FTA and its upgrade, China-Japan-Korea talks and bilateral FTAs), "
-            "coloured by member, signatory, negotiating or applicant; RCEP's applicants are " + ", ".join(rcep_applicants(membership)) + ".")
+    return _("Matrix of economies by agreement (RCEP, CPTPP, the ASEAN-China FTA and its upgrade, China-Japan-Korea talks "
+             "and bilateral FTAs), coloured by member, signatory, negotiating or applicant; RCEP's applicants are {applicants}.",
+             applicants=fmt.join_and(map(translate, rcep_applicants(membership))))
 
 
 def _and(names: list[str]) -> str:
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    """Economies named in a sentence, in the edition's words (NAME_COLUMNS)."""
+    return fmt.join_and(map(translate, names))
 
 
 def agreement_facts(membership: pd.DataFrame, events: pd.DataFrame) -> dict[str, str]:
@@ -237,7 +245,8 @@ def agreement_facts(membership: pd.DataFrame, events: pd.DataFrame) -> dict[str,
         "rt-rcep-applicants": _and(rcep_applicants(membership)),
         "rt-rcep-applicants-date": fmt.day(events.loc["rt_25", "date"]),
         "rt-japan-bangladesh-epa-date": fmt.day(events.loc["rt_28", "date"]),
-        "rt-unconfirmed": "; ".join(f"{e} ({a})" for e, a in zip(unconfirmed["economy"], unconfirmed["agreement"])),
+        "rt-unconfirmed": _("; ").join(_("{economy} ({agreement})", economy=translate(e), agreement=AGREEMENTS().get(a, a))
+                                       for e, a in zip(unconfirmed["economy"], unconfirmed["agreement"])),
     }
 
 
@@ -262,8 +271,9 @@ def commitment_facts(commitments: pd.DataFrame) -> dict[str, str]:
     }
 
 
-STAGES = {"": "Before RCEP", "1": "Year 1", "11": "Year 11", "final": "Final year (about 20)"}
-COUNTED_BY = {"reported": "official summary, as reported", "derived_estimate": "Mizuho Research & Technologies estimate"}
+STAGES = {"": N_("Before RCEP"), "1": N_("Year 1"), "11": N_("Year 11"), "final": N_("Final year (about 20)")}
+COUNTED_BY = {"reported": N_("official summary, as reported"), "derived_estimate": N_("Mizuho Research & Technologies estimate")}
+LINES = {"industrial": N_("Industrial goods"), "all": N_("All goods")}
 
 
 def rcep_schedule(commitments: pd.DataFrame) -> pd.DataFrame:
@@ -274,23 +284,27 @@ def rcep_schedule(commitments: pd.DataFrame) -> pd.DataFrame:
     steps = steps[steps["measure"].str.contains("zero_pct") & ~steps["measure"].str.contains("of_trade")]
     agreement_year = steps["agreement_year"].fillna("")
     return steps.assign(
-        stage=[STAGES[y] + (f" ({reached})" if pd.notna(reached) else "") for y, reached in zip(agreement_year, steps["year_reached"])],
+        stage=[_("{stage} ({year})", stage=_(STAGES[y]), year=reached) if pd.notna(reached) else _(STAGES[y])
+               for y, reached in zip(agreement_year, steps["year_reached"])],
         stage_rank=agreement_year.map(list(STAGES).index),
-        lines=steps["basis"].map(lambda b: "Industrial goods" if b.startswith("industrial") else "All goods"),
+        lines=steps["basis"].map(lambda b: LINES["industrial"] if b.startswith("industrial") else LINES["all"]),
         counted_by=label_values(steps["status"], COUNTED_BY),
     ).sort_values("stage_rank")
 
 
 def rcep_schedule_description(steps: pd.DataFrame) -> str:
-    return "Points of the share of China's tariff lines duty-free for Japanese goods: " + "; ".join(
-        f"{lines.lower()}, {stage}: {fmt.number(value, 0)} per cent" for stage, lines, value in zip(steps["stage"], steps["lines"], steps["value"])) + "."
+    return _("Points of the share of China's tariff lines duty-free for Japanese goods: {points}.", points=_("; ").join(
+        _("{lines}, {stage}: {value} per cent", lines=_(lines).lower() if fmt.language().code == "en" else _(lines), stage=stage,
+          value=fmt.number(value, 0))
+        for stage, lines, value in zip(steps["stage"], steps["lines"], steps["value"])))
 
 
 # --- China–Japan–Korea ------------------------------------------------------------------------
 
 SEED_THRESHOLD_USD_BN = 400  # The seeds' threshold (C000-24, C001-04).
 # The words for a figure's status and for the BRI's periods and measures are the schema's (datapackage.json).
-FIGURE_STATUS = category_labels("cjk_trade", "status")
+def FIGURE_STATUS() -> dict[str, str]:
+    return category_labels("cjk_trade", "status")
 PAIR_COLORS = {"China-Japan-Korea (trilateral)": "#8c8c8c", "China-Japan": "#e69f00", "China-Korea": "#009e73", "Japan-Korea": "#c8102e"}
 
 
@@ -340,7 +354,7 @@ def cjk_facts(cjk: pd.DataFrame, events: pd.DataFrame) -> dict[str, str]:
         "rt-jk-2024": fmt.usd_bn(fmt.quantity(totals_2024, at="Japan-Korea"), 0),
         "rt-jk-peak": fmt.usd_bn(fmt.quantity(kita, how="max"), 0),
         "rt-jk-peak-year": _year(kita.idxmax()),
-        "rt-jk-years": f"{fmt.count(len(kita))} years from {kita.index.min()} to {kita.index.max()}",
+        "rt-jk-years": _("{count} years from {first} to {last}", count=fmt.count(len(kita)), first=kita.index.min(), last=kita.index.max()),
         "rt-ck-kosis-first-year": _year(korea_china.index.min()),
         "rt-ck-kosis-first": fmt.usd_bn(fmt.in_unit_of(usd, korea_china.iloc[0]), 0),
         "rt-ck-kosis-peak-year": _year(korea_china.idxmax()),
@@ -357,15 +371,19 @@ def cjk_totals(cjk: pd.DataFrame) -> pd.DataFrame:
     """Total trade by pair, with each unbroken annual run of one reporter labelled (`run`,
     `annual`) so a line joins only those; scattered years stay points."""
     totals = cjk[cjk["flow"] == "total"]
-    totals = totals.assign(basis=totals["reporting_basis"], figure=label_values(totals["status"], FIGURE_STATUS))
+    totals = totals.assign(basis=totals["reporting_basis"], figure=label_values(totals["status"], FIGURE_STATUS()))
     return annual_runs(totals, ["pair", "basis"])
 
 
 def lower_bound_facts(totals: pd.DataFrame) -> dict[str, str]:
     """The points drawn as lower bounds, for the caption. `totals`: from `cjk_totals`."""
     lower = totals[totals["status"] == "lower_bound"]
-    return {"rt-cjk-lower-bounds": "; ".join(
-        f"{pair.removesuffix(' (trilateral)')}: {' and '.join(map(str, sorted(years)))}" for pair, years in lower.groupby("pair")["year"])}
+    return {"rt-cjk-lower-bounds": _("; ").join(
+        _("{pair}: {years}", pair=translate(PAIR_SHORT.get(pair, pair)), years=fmt.join_and(sorted(years)))
+        for pair, years in lower.groupby("pair")["year"])}
+
+
+PAIR_SHORT = {"China-Japan-Korea (trilateral)": N_("China-Japan-Korea")}
 
 
 def pair_color() -> alt.Color:
@@ -374,59 +392,82 @@ def pair_color() -> alt.Color:
 
 def figure_shape() -> alt.Shape:
     """Circles for figures as reported, triangles for lower bounds (the legend names only those)."""
-    return alt.Shape("figure:N").title(None).scale(domain=list(FIGURE_STATUS.values()), range=["circle", "triangle-up"]).legend(
-        alt.Legend(values=[FIGURE_STATUS["lower_bound"]]))
+    status = FIGURE_STATUS()
+    return alt.Shape("figure:N").title(None).scale(domain=list(status.values()), range=["circle", "triangle-up"]).legend(
+        alt.Legend(values=[status["lower_bound"]]))
 
 
 def cjk_description(totals: pd.DataFrame) -> str:
     runs = totals[totals["annual"]].groupby(["pair", "basis", "run"])["year"]
-    return (f"Points of trilateral and bilateral trade among China, Japan and Korea in billions of US dollars from {totals['year'].min()} "
-            f"to {totals['year'].max()}; lines join the annual runs "
-            + "; ".join(f"{pair} as reported by {basis}, {years.min()}-{years.max()}" for (pair, basis, _), years in runs) + ".")
+    return _("Points of trilateral and bilateral trade among China, Japan and Korea in billions of US dollars from {first} "
+             "to {last}; lines join the annual runs {runs}.", first=totals['year'].min(), last=totals['year'].max(), runs=_("; ").join(
+                 _("{pair} as reported by {basis}, {first}-{last}", pair=translate(pair), basis=translate(basis), first=years.min(),
+                   last=years.max()) for (pair, basis, _run), years in runs))
 
 
 # --- China and Japan during the row -----------------------------------------------------------
 
-PARTNER_WORDS = {"China": "China", "Japan": "Japan", "United States": "the United States", "World": "the world"}
-COUNTED_IN = {"Japan": "Ministry of Finance, yen", "China": "China's customs, US dollars"}
+PARTNER_WORDS = {"China": N_("China"), "Japan": N_("Japan"), "United States": N_("the United States"), "World": N_("the world")}
+COUNTED_IN = {"Japan": N_("Ministry of Finance, yen"), "China": N_("China's customs, US dollars")}
+SERIES_WORDS = {"exports": N_("{reporter}'s exports to {partner}"), "imports": N_("{reporter}'s imports from {partner}")}
+
+
+def series_name(reporter: str, flow: str, partner: str) -> str:
+    """A reported series as the text names it: China's exports to Japan."""
+    return translate(SERIES_WORDS[flow]).format(reporter=translate(reporter), partner=translate(PARTNER_WORDS[partner]))
 
 
 def reported_changes(reported: pd.DataFrame) -> pd.DataFrame:
     """The year-on-year changes of china_japan_trade_changes, named as the text names them
-    (`series`, `period`, `counted_in`), ordered by period end, reporter and partner."""
+    (`series`, `period`, `counted_in`; in the edition's language), ordered by period end, reporter
+    and partner. The code finds a change by `key` (reporter, flow, partner, first and last month:
+    the same in every edition), never by its words."""
     named = reported.assign(
         period=[fmt.period(start, end) for start, end in zip(reported["period_start"], reported["period_end"])],
-        series=[f"{reporter}'s {flow} {'to' if flow == 'exports' else 'from'} {PARTNER_WORDS[partner]}"
+        series=[series_name(reporter, flow, partner)
                 for reporter, flow, partner in zip(reported["reporter"], reported["flow"], reported["partner"])],
+        key=[change_key(*row) for row in zip(reported["reporter"], reported["flow"], reported["partner"],
+                                             reported["period_start"], reported["period_end"])],
         counted_in=label_values(reported["reporter"], COUNTED_IN),
     )
     return named[named["measure"] == "change_yoy_pct"].sort_values(["period_end", "reporter", "partner"])
 
 
-def _change(change: pd.Series, series: str, period: str, direction: str) -> str:
+def change_key(reporter: str, flow: str, partner: str, start, end) -> str:
+    """A reported change's key: "China exports World 2026-01/2026-02" (months first to last)."""
+    return f"{reporter} {flow} {partner.replace(' ', '_')} {pd.Timestamp(start):%Y-%m}/{pd.Timestamp(end):%Y-%m}"
+
+
+def _change(change: pd.Series, key: str, direction: str) -> str:
     """A reported change without its sign, after checking it goes the way the text says."""
-    value = float(change[(series, period)])
-    require((value > 0) == (direction == "up"), f"{series} went {direction} in {period}")
+    value = float(change[key])
+    if (value > 0) != (direction == "up"):
+        reporter, flow, partner, span = key.split(" ")
+        partner = partner.replace("_", " ")
+        first, last = span.split("/")
+        with fmt.in_language("en"):  # the authors' message
+            period = fmt.period(f"{first}-01", pd.Timestamp(f"{last}-01") + pd.offsets.MonthEnd(0))
+            require(False, f"{series_name(reporter, flow, partner)} went {direction} in {period}")
     return fmt.percent(abs(value), 1 if value % 1 else 0)
 
 
 def row_facts(changes: pd.DataFrame, events: pd.DataFrame) -> dict[str, str]:
     """The changes the text cites, each checked for its direction, and China's record month.
     `changes`: from `reported_changes` of the table; `events` indexed by event_id."""
-    change = changes.set_index(["series", "period"])["value"]
-    require(change[("China's exports to Japan", "January–February 2026")] < change[("China's exports to the world", "January–February 2026")],
+    change = changes.set_index("key")["value"]
+    require(change["China exports Japan 2026-01/2026-02"] < change["China exports World 2026-01/2026-02"],
             "China's exports to Japan grew more slowly than its exports overall")
     return {
-        "rt-row-cn-exports-2025": _change(change, "China's exports to Japan", "2025", "up"),
-        "rt-row-cn-imports-2025": _change(change, "China's imports from Japan", "2025", "up"),
-        "rt-row-jp-exports-2025": _change(change, "Japan's exports to China", "2025", "down"),
-        "rt-row-jp-imports-2025": _change(change, "Japan's imports from China", "2025", "up"),
-        "rt-row-jp-exports-jan": _change(change, "Japan's exports to China", "January 2026", "up"),
-        "rt-row-jp-world-jan": _change(change, "Japan's exports to the world", "January 2026", "up"),
-        "rt-row-jp-us-jan": _change(change, "Japan's exports to the United States", "January 2026", "down"),
-        "rt-row-cn-exports-janfeb": _change(change, "China's exports to Japan", "January–February 2026", "up"),
-        "rt-row-cn-world-janfeb": _change(change, "China's exports to the world", "January–February 2026", "up"),
-        "rt-row-cn-us-janfeb": _change(change, "China's exports to the United States", "January–February 2026", "down"),
+        "rt-row-cn-exports-2025": _change(change, "China exports Japan 2025-01/2025-12", "up"),
+        "rt-row-cn-imports-2025": _change(change, "China imports Japan 2025-01/2025-12", "up"),
+        "rt-row-jp-exports-2025": _change(change, "Japan exports China 2025-01/2025-12", "down"),
+        "rt-row-jp-imports-2025": _change(change, "Japan imports China 2025-01/2025-12", "up"),
+        "rt-row-jp-exports-jan": _change(change, "Japan exports China 2026-01/2026-01", "up"),
+        "rt-row-jp-world-jan": _change(change, "Japan exports World 2026-01/2026-01", "up"),
+        "rt-row-jp-us-jan": _change(change, "Japan exports United_States 2026-01/2026-01", "down"),
+        "rt-row-cn-exports-janfeb": _change(change, "China exports Japan 2026-01/2026-02", "up"),
+        "rt-row-cn-world-janfeb": _change(change, "China exports World 2026-01/2026-02", "up"),
+        "rt-row-cn-us-janfeb": _change(change, "China exports United_States 2026-01/2026-02", "down"),
         "rt-row-trigger-date": fmt.day(events.loc["rt_22", "date"]),
     }
 
@@ -458,8 +499,9 @@ def zero_grid_x(field: str, title: str) -> alt.X:
 
 
 def row_description(changes: pd.DataFrame) -> str:
-    return "Dots of year-on-year changes: " + "; ".join(
-        f"{s}, {p}: {_signed(v)} per cent" for s, p, v in zip(changes["series"], changes["period"], changes["value"])) + "."
+    return _("Dots of year-on-year changes: {changes}.", changes=_("; ").join(
+        _("{series}, {period}: {change} per cent", series=s, period=p, change=_signed(v))
+        for s, p, v in zip(changes["series"], changes["period"], changes["value"])))
 
 
 # --- China–ASEAN and the Belt and Road --------------------------------------------------------
@@ -479,8 +521,9 @@ def asean_facts(usd: pd.DataFrame) -> dict[str, str]:
     }
 
 
-BRI_PERIODS = category_labels("bri_engagement", "period")
-BRI_MEASURES = category_labels("bri_engagement", "measure")
+with fmt.in_language("en"):  # the schema's English words (a chart's sort; its spec is translated as a whole)
+    BRI_PERIODS = category_labels("bri_engagement", "period")
+    BRI_MEASURES = category_labels("bri_engagement", "measure")
 
 
 def bri_components(bri: pd.DataFrame) -> pd.DataFrame:
@@ -510,13 +553,15 @@ def bri_facts(bri: pd.DataFrame) -> dict[str, str]:
 
 def bri_bars(bri: pd.DataFrame) -> pd.DataFrame:
     components = bri_components(bri)
-    return components.assign(period=label_values(components["period"], BRI_PERIODS), measure=label_values(components["measure"], BRI_MEASURES))
+    return components.assign(period=label_values(components["period"], category_labels("bri_engagement", "period")),
+                             measure=label_values(components["measure"], category_labels("bri_engagement", "measure")))
 
 
 def bri_description(bri: pd.DataFrame) -> str:
     total = bri_components(bri).groupby("period")["value_usd_bn"].sum()
-    return ("Stacked horizontal bars of Chinese construction contracts and investments in Belt and Road countries: "
-            + ", ".join(f"{fmt.number(total[p], 0)} billion US dollars in {label}" for p, label in BRI_PERIODS.items()) + ".")
+    return _("Stacked horizontal bars of Chinese construction contracts and investments in Belt and Road countries: {totals}.",
+             totals=_(", ").join(_("{amount} billion US dollars in {period}", amount=fmt.number(total[p], 0), period=label)
+                                 for p, label in category_labels("bri_engagement", "period").items()))
 
 
 # --- The front page -----------------------------------------------------------------------------

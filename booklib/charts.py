@@ -23,18 +23,20 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
+from booklib import formats as fmt
 from booklib.data import building_page, load
+from booklib.i18n import N_, _, translate, translate_spec
 
 # A fixed colour per economy, so a reader learns them once for the whole book.
 ECONOMY_COLORS = {
-    "Japan": "#c8102e",
-    "United States": "#1f3a93",
-    "China": "#e69f00",
-    "Korea": "#009e73",
-    "ASEAN": "#8e6bb8",
-    "EU": "#0072b2",
-    "United Kingdom": "#56b4e9",
-    "Other": "#8c8c8c",
+    N_("Japan"): "#c8102e",
+    N_("United States"): "#1f3a93",
+    N_("China"): "#e69f00",
+    N_("Korea"): "#009e73",
+    N_("ASEAN"): "#8e6bb8",
+    N_("EU"): "#0072b2",
+    N_("United Kingdom"): "#56b4e9",
+    N_("Other"): "#8c8c8c",
 }
 FONT = "Helvetica, Arial, sans-serif"
 # The Vega-Lite version altair writes, which vl-convert compiles (and whose Vega runtime the book serves).
@@ -228,10 +230,11 @@ class BookFigure:
             f'<div class="book-chart-view" role="img" aria-label="{label}" style="min-height:{height}px"></div>'
             f'<script type="application/json" class="book-chart-spec">{spec_json}</script>'
             f'<p class="book-chart-links"><a download="{self.name}.csv" href="{href}">'
-            f"Download the data of this chart (CSV, {len(self.data)} rows)</a>"
+            f"{html.escape(_('Download the data of this chart (CSV, {rows} rows)', rows=len(self.data)), quote=False)}</a>"
             # Drawn by the browser from the chart as shown (book-charts.js), so only with scripts.
-            ' <span class="book-chart-save pst-js-only">Save the chart as '
-            '<button type="button" class="book-chart-save-button" data-book-save="png">PNG</button> or '
+            f' <span class="book-chart-save pst-js-only">{html.escape(_("Save the chart as"), quote=False)} '
+            '<button type="button" class="book-chart-save-button" data-book-save="png">PNG</button>'
+            f' {html.escape(_("or"), quote=False)} '
             '<button type="button" class="book-chart-save-button" data-book-save="svg">SVG</button></span></p>'
             f"{sources_disclosure(ordered, self.name)}"
             f"{code_disclosure(self.code)}"
@@ -266,7 +269,7 @@ def code_disclosure(code: str) -> str:
     if not code.strip():
         return ""
     shown = html.escape(code.strip("\n"))
-    return f'<details class="book-chart-code"><summary>Show the code</summary><div class="highlight"><pre>{shown}</pre></div></details>'
+    return f'<details class="book-chart-code"><summary>{html.escape(_("Show the code"), quote=False)}</summary><div class="highlight"><pre>{shown}</pre></div></details>'
 
 
 def current_cell() -> str:
@@ -312,6 +315,8 @@ def book_figure(
     spec = titled.to_dict()
     _check_tooltips(name, spec)
     _check_columns_used(name, spec, data)
+    spec = translate_spec(spec)  # the edition's words and font (English: unchanged)
+    description = spec.get("description", description)
     across = lines_across_gaps(spec, data)
     if across:
         raise ValueError(f"figure {name!r}: a line joins periods with missing ones between ({'; '.join(across)}): "
@@ -340,7 +345,7 @@ def source_line(sources: list[str], data: pd.DataFrame | None = None) -> str:
     ordered = order_sources(sources, data)
     keys = list(dict.fromkeys(registry.loc[s, "bib_key"] for s in ordered))
     if len(keys) <= CAPTION_SOURCES + 1:
-        return f"*Source:* {{cite:p}}`{','.join(keys)}`."
+        return _("*Source:* {cite}.", cite=f"{{cite:p}}`{','.join(keys)}`")
     # Long publisher names (the citation's author) leave room for fewer.
     names = dict(zip(registry["bib_key"], registry["publisher"].astype(str)))
     count, room = 0, CAPTION_SOURCE_CHARS
@@ -348,7 +353,8 @@ def source_line(sources: list[str], data: pd.DataFrame | None = None) -> str:
         room -= len(names.get(keys[count], "")) + 8
         count += 1
     shown, rest = keys[:count], len(keys) - count
-    return f"*Source:* {{cite:p}}`{','.join(shown)}` and {rest} more, listed under the chart in the HTML edition."
+    return _("*Source:* {cite} and {rest} more, listed under the chart in the HTML edition.",
+             cite=f"{{cite:p}}`{','.join(shown)}`", rest=rest)
 
 
 def order_sources(sources: list[str], data: pd.DataFrame | None = None) -> list[str]:
@@ -382,13 +388,12 @@ def sources_disclosure(sources: list[str], name: str) -> str:
             f'<li data-source-id="{html.escape(source, quote=True)}">'
             f'<a href="{bibliography_href(key)}">{html.escape(labels[key])}</a></li>'
         )
-    many = len(sources) > 1
+    summary = _("All {count} sources of this chart", count=len(sources)) if len(sources) > 1 else _("1 source of this chart")
     return (
-        f'<details class="book-chart-sources"><summary>{"All " if many else ""}{len(sources)} '
-        f'source{"s" if many else ""} of this chart</summary>'
+        f'<details class="book-chart-sources"><summary>{html.escape(summary, quote=False)}</summary>'
         f'<ol>{"".join(items)}</ol>'
         f'<p><a class="book-chart-sources-csv" download="{name}-sources.csv" href="#">'
-        "Download this list (CSV)</a></p></details>"
+        f"{html.escape(_('Download this list (CSV)'), quote=False)}</a></p></details>"
     )
 
 
@@ -490,6 +495,12 @@ def short_event(text: str, limit: int = EVENT_LABEL_CHARS) -> str:
     return " ".join(words).rstrip(",;:") + "…"
 
 
+def short_day(day) -> str:
+    """A day on a chart label: 7 Nov 2025 (en), 2025年11月7日 (zh, ja)."""
+    day = pd.Timestamp(day)
+    return f"{day:%-d %b %Y}" if fmt.language().code == "en" else fmt.day(day)
+
+
 def wrap_label(text: str, width: int = EVENT_LINE_CHARS) -> str:
     """`text` in at most two lines of about `width` characters (a chart label; Vega breaks at
     newlines): the lines widen a little rather than cut the text."""
@@ -538,6 +549,12 @@ def timeline_chart(
     Long actor names get a short form on the lanes (ACTOR_SHORT); tooltips keep the full text."""
     start = pd.Timestamp(since)
     frame = events[list(dict.fromkeys(["event_id", "date", lane, "actor", "event", "source_id"]))].copy()
+    english = fmt.language().code == "en"
+    if not english:  # the events' own words, from their catalog (data/events.po)
+        from booklib.prose import free_text
+
+        for column in ("actor", "event"):
+            frame[column] = free_text("events", column, frame[column])
     keys = set(key_events if key_events is not None else key_event_ids(frame, start))
     unknown = keys - set(frame["event_id"])
     if unknown:
@@ -552,26 +569,26 @@ def timeline_chart(
         frame["theme"] = label_values(frame["theme"], themes)
     # Tooltips cite the sources; the chart's CSV keeps their ids (drawn as each dot's `detail`).
     frame["sources"] = frame["source_id"].map(label_text)
-    frame["lane_label"] = frame[lane].map(lambda v: ACTOR_SHORT.get(v, v) if lane == "actor" else str(v))
+    frame["lane_label"] = frame[lane].map(lambda v: ACTOR_SHORT.get(v, v) if lane == "actor" and english else str(v))
     frame["label"] = [
-        wrap_label(f"{d:%-d %b %Y}: {labels.get(i) or short_event(e)}") if i in keys else ""
+        wrap_label(_("{day}: {event}", day=short_day(d), event=labels.get(i) or short_event(e))) if i in keys else ""
         for i, d, e in zip(frame["event_id"], frame["date"], frame["event"])
     ]
     frame["period"] = ["main" if d >= start else "context" for d in frame["date"]]
     frame = frame.drop(columns="event_id")
     lanes = list(dict.fromkeys(frame.sort_values("date")["lane_label"]))
     if lane == "theme":
-        color = alt.Color(f"{lane}:N", title="Theme", scale=alt.Scale(domain=[themes[t] for t in THEME_COLORS], range=list(THEME_COLORS.values())))
+        color = alt.Color(f"{lane}:N", title=_("Theme"), scale=alt.Scale(domain=[themes[t] for t in THEME_COLORS], range=list(THEME_COLORS.values())))
     else:
         full = dict(zip(frame["lane_label"], frame[lane]))
         others = iter(["#56b4e9", "#8e6bb8", "#009e73", "#e69f00", "#8c8c8c", "#0072b2", "#cc79a7", "#666666"] * 4)
         color = alt.Color("lane_label:N", title=None, legend=None,
                           scale=alt.Scale(domain=lanes, range=[ECONOMY_COLORS.get(full[l]) or next(others) for l in lanes]))
     tooltip = [
-        alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
-        alt.Tooltip("actor:N", title="Actor"),
-        alt.Tooltip("event:N", title="Event"),
-        alt.Tooltip("sources:N", title="Sources"),
+        alt.Tooltip("date:T", title=_("Date"), format="%d %b %Y"),
+        alt.Tooltip("actor:N", title=_("Actor")),
+        alt.Tooltip("event:N", title=_("Event")),
+        alt.Tooltip("sources:N", title=_("Sources")),
     ]
     last = frame["date"].max()
     main_x = alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", tickCount=6, labelOverlap=True),
@@ -593,14 +610,14 @@ def timeline_chart(
                 keyed.mark_text(align="left", baseline="top", dy=6, lineBreak="\n", fontSize=11, lineHeight=12, color="#222")
                 .encode(x=alt.value(0), y=rows, text="label:N", tooltip=tooltip),
                 keyed.mark_circle(size=60, opacity=0.95).encode(x=main_x, y=rows, color=color, tooltip=tooltip),
-            ).properties(title=alt.Title("Key events", fontSize=12, anchor="start"), height=alt.Step(34), width=PANEL_WIDTH)
+            ).properties(title=alt.Title(_("Key events"), fontSize=12, anchor="start"), height=alt.Step(34), width=PANEL_WIDTH)
         )
     panels.append(
         alt.Chart()
         .transform_filter(main)
         .mark_circle(size=60, opacity=0.8)
         .encode(x=main_x, y=lane_y, color=color, detail="source_id:N", tooltip=tooltip)
-        .properties(title=alt.Title(f"Every event since {start:%B %Y}", fontSize=12, anchor="start"),
+        .properties(title=alt.Title(_("Every event since {month}", month=fmt.month(start)), fontSize=12, anchor="start"),
                     height=alt.Step(24), width=PANEL_WIDTH)
     )
     if (frame["period"] == "context").any():
@@ -609,7 +626,7 @@ def timeline_chart(
             .transform_filter(alt.FieldEqualPredicate(field="period", equal="context"))
             .mark_circle(size=40, opacity=0.8)
             .encode(x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", labelOverlap=True)), y=lane_y, color=color, tooltip=tooltip)
-            .properties(title=alt.Title(f"Earlier context, before {start:%Y}", fontSize=12, anchor="start"),
+            .properties(title=alt.Title(_("Earlier context, before {year}", year=f"{start:%Y}"), fontSize=12, anchor="start"),
                         height=alt.Step(20), width=PANEL_WIDTH)
         )
     return alt.vconcat(*panels, data=frame).resolve_scale(x="independent")

@@ -28,8 +28,10 @@ import pandas as pd
 
 from booklib.charts import BookFigure, book_figure
 from booklib.data import building_page
+from booklib.i18n import N_, _
 
 KINDS = {"select", "range"}
+RESET = N_("Reset to the book's scenario")
 
 
 @dataclass(frozen=True)
@@ -179,16 +181,16 @@ class Explorer:
         return chart.add_params(*self._params.values())
 
     def controls_html(self) -> str:
-        labels = html.escape("; ".join(c.label for c in self.controls), quote=True)
         # Vega puts the inputs in when it draws the chart, near the viewport: their height is
         # reserved now (book-explorer.css, per control), so that the page does not jump then.
         # The chosen setting lives in the page's address (#<figure>?<column>=<value>&...), so that a
         # link reopens it; the actions (book-charts.js) need scripts, as the inputs do.
+        aria = html.escape(_("Scenario controls: {labels}", labels="; ".join(c.label for c in self.controls)), quote=True)
         return (f'<div class="book-explorer-controls" id="{self.controls_id}" role="group" '
-                f'aria-label="Scenario controls: {labels}" style="--book-controls: {len(self.controls)}"></div>'
+                f'aria-label="{aria}" style="--book-controls: {len(self.controls)}"></div>'
                 f'<div class="book-explorer-actions pst-js-only">'
-                f'<button type="button" class="book-explorer-reset">Reset to the book\'s scenario</button>'
-                f'<a class="book-explorer-link" href="#{self.name}">Link to this scenario</a>'
+                f'<button type="button" class="book-explorer-reset">{html.escape(_(RESET), quote=False)}</button>'
+                f'<a class="book-explorer-link" href="#{self.name}">{html.escape(_("Link to this scenario"), quote=False)}</a>'
                 f'<span class="book-explorer-status" role="status"></span></div>')
 
     @property

@@ -357,6 +357,16 @@ def period(start, end) -> str:
     return f"{opening}{lang.year_range_dash}{lang.month(last.date())}"
 
 
+def join_and(items) -> str:
+    """A list in a sentence: "A, B and C" (en), "A、B和C" (zh), "A、BおよびC" (ja)."""
+    items = [str(i) for i in items]
+    if len(items) < 2:
+        return "".join(items)
+    code = language().code
+    comma, last = {"en": (", ", " and "), "zh": ("、", "和"), "ja": ("、", "および")}[code]
+    return comma.join(items[:-1]) + last + items[-1]
+
+
 def day_span(start, end) -> str:
     """Two dates as a span: 1 January 2025 to 30 June 2026."""
     return f"{day(start)} to {day(end)}" if language().code == "en" else f"{day(start)}{language().year_range_dash}{day(end)}"

@@ -107,6 +107,17 @@ TIME_FORMATS = {
     "%d %B %Y": "%Y年%-m月%-d日", "%b": "%-m月", "%B": "%-m月", "%b %-d": "%-m月%-d日", "%d %b": "%-m月%-d日",
     "%-d %b": "%-m月%-d日", "%Y": "%Y", "%Y-%m": "%Y-%m", "%Y-%m-%d": "%Y-%m-%d",
 }
+_QUOTED = __import__("re").compile(r"""(['"])((?:(?!\1).)*)\1""")
+
+
+def _escaped(text: str, quote: str) -> str:
+    return text.replace("\\", "\\\\").replace(quote, "\\" + quote)
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u3040" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef" for c in text)
+
+
 _TITLE_KEYS = {"title", "subtitle", "description", "text"}
 _VALUE_LISTS = {"domain", "sort", "oneOf", "values"}
 
@@ -122,8 +133,8 @@ def translate_spec(spec: dict, language: str | None = None) -> dict:
     known = _translations(language)
 
     def words(text: str) -> str:
-        if text in known or not any("a" <= c.lower() <= "z" for c in text):
-            return text  # already in the language, or no words (a number, a format)
+        if text in known or not any("a" <= c.lower() <= "z" for c in text) or _has_cjk(text):
+            return text  # already in the language (translated where it was written), or no words (a number)
         return translate(text, language=language)
 
     def value(text):
@@ -146,13 +157,18 @@ def translate_spec(spec: dict, language: str | None = None) -> dict:
             return node
         out = {}
         for k, v in node.items():
-            if k == "datasets":
+            if k == "bind" and isinstance(v, dict):  # an explorer's input: its name and option labels
+                out[k] = {**v, **({"name": words(v["name"])} if isinstance(v.get("name"), str) else {}),
+                          **({"labels": [words(str(x)) for x in v["labels"]]} if "labels" in v else {})}
+            elif k == "datasets":
                 out[k] = {name: [{c: value(x) for c, x in row.items()} for row in rows] for name, rows in v.items()}
             elif k == "format" and isinstance(v, str):
                 out[k] = TIME_FORMATS.get(v, v)
             elif k == "text" and not isinstance(v, (str, list)):
                 out[k] = walk(v, k)  # a text encoding {"field": ...}: its data are translated
-            elif k in ("field", "type", "mark", "$schema", "name", "expr", "test", "filter", "as", "calculate"):
+            elif k in ("test", "filter") and isinstance(v, str):
+                out[k] = _QUOTED.sub(lambda m: m.group(1) + _escaped(value(m.group(2)), m.group(1)) + m.group(1), v)
+            elif k in ("field", "type", "mark", "$schema", "name", "expr", "as", "calculate"):
                 out[k] = v
             else:
                 out[k] = walk(v, k)
@@ -172,6 +188,12 @@ _CALLS = {"_", "N_", "translate"}
 # their charts and tables (titles, subtitles, descriptions, axis and tooltip titles).
 _CODE_DIRS = ("booklib", "bookchapters")
 _CELL_KEYWORDS = {"title", "subtitle", "description"}
+# Data columns of names (economies, partners) that charts and sentences show: each value is a message.
+NAME_COLUMNS = {
+    "fta_membership": ["economy"],
+    "cjk_trade": ["pair", "reporting_basis"],
+    "japan_trade_by_partner": ["partner"],
+}
 
 
 def _python_messages(source: str, where: str, cells: bool = False):
@@ -228,6 +250,14 @@ def messages() -> dict[str, list[str]]:
         where = str(path.relative_to(REPO_ROOT))
         for message, at in _python_messages(_code_cells(path), where, cells=True):
             found.setdefault(message, []).append(at)
+    import csv
+
+    for table, columns in NAME_COLUMNS.items():
+        with (REPO_ROOT / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        for column in columns:
+            for value in sorted({row[column] for row in rows if row[column]}):
+                found.setdefault(value, []).append(f"data/{table}.csv:{column}")
     package = json.loads((REPO_ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
     for resource in package["resources"]:
         for field in resource.get("schema", {}).get("fields", []):

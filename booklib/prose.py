@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+from booklib.i18n import translate
+
 
 class ProseError(AssertionError):
     """The data no longer bear out a sentence of the text."""
@@ -329,7 +331,7 @@ class FilterableTable:
         shown = self._shown("html")
         head = "".join(th(c) for c in columns)
         if self.anchor_column is not None:
-            head += '<th class="book-cite-head">cite</th>'
+            head += f'<th class="book-cite-head">{esc(translate("cite"))}</th>'
 
         def open_row(row) -> str:
             if self.anchor_column is None:
@@ -356,8 +358,8 @@ class FilterableTable:
                  if self.facet_column else "")
         return (
             f'<div class="book-filter-table" id="{self.name}"{facet}>'
-            f'<label for="{box}">Filter the {len(self.frame)} rows: </label>'
-            f'<input type="search" id="{box}" placeholder="type a word, a theme or a verdict">'
+            f'<label for="{box}">{esc(translate("Filter the {rows} rows: ").format(rows=len(self.frame)))}</label>'
+            f'<input type="search" id="{box}" placeholder="{esc(translate("type a word, a theme or a verdict"))}">'
             f' <span class="book-filter-count" aria-live="polite"></span>'
             f'<table class="table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
         )
@@ -419,12 +421,40 @@ def column_title(table: str, column: str) -> str:
     title = fields[column].get("title")
     if not title:
         raise WordsError(f"table {table}: column {column!r} has no title in datapackage.json; add one for readers")
-    return title
+    return translate(title)
 
 
 def category_labels(table: str, column: str) -> dict[str, str]:
-    """{value: label} of a column's categories (empty when the schema gives none)."""
-    return {c["value"]: c["label"] for c in _fields(table).get(column, {}).get("categories", [])}
+    """{value: label} of a column's categories (empty when the schema gives none), the labels in
+    the edition's language (booklib.po)."""
+    return {c["value"]: translate(c["label"]) for c in _fields(table).get(column, {}).get("categories", [])}
+
+
+# A table's free-text columns a reader sees: in another edition, each value through the table's own
+# catalog (locales/<lang>/LC_MESSAGES/data/<table>.po, booklib.i18n.translate_value).
+FREE_TEXT = {
+    "claims": ["claim", "evidence", "figure_ruled_out"],
+    "events": ["actor", "event"],
+    "entities": ["role"],
+    "tariff_measures": ["scope", "legal_basis", "instrument"],
+    "export_control_measures": ["target", "items", "instrument"],
+    "diversification": ["actor", "action", "amount"],
+    "mou_terms": ["term", "value", "clause"],
+    "japan_fdi_position_us": ["basis", "country_attribution", "verified"],
+    "rcep_china_japan_commitments": ["measure", "basis"],
+}
+
+
+def free_text(table: str, column: str, values):
+    """`values` of a free-text column (FREE_TEXT) in the edition's language; blanks stay blank."""
+    from booklib import i18n
+
+    def one(value):
+        if value is None or (isinstance(value, float) and math.isnan(value)) or str(value) == "" or str(value) == "<NA>":
+            return value
+        return i18n.translate_value(table, column, str(value))
+
+    return values.map(one) if hasattr(values, "map") else one(values)
 
 
 def _in_words(table: str, column: str, values, labels: dict[str, str]):
@@ -456,6 +486,9 @@ def reader_values(frame, table: str, columns: list[str] | None = None, sources: 
         if _is_source_reference(table, column):
             cite = cite_markdown if sources == "markdown" else links_html
             shown[column] = [cite(cell) for cell in shown[column]]
+            continue
+        if column in FREE_TEXT.get(table, ()):
+            shown[column] = free_text(table, column, shown[column])
             continue
         labels = category_labels(table, column)
         if not labels and "enum" not in field.get("constraints", {}):

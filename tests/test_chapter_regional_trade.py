@@ -6,8 +6,13 @@ from __future__ import annotations
 import pytest
 
 from bookchapters import regional_trade as rt
+from booklib import formats as fmt
 from booklib import latest_vintage, load
+from booklib.i18n import _, translate
 from booklib.prose import ProseError
+
+# Every test in each edition's language: the facts are compared with what the formatters write.
+pytestmark = pytest.mark.usefixtures("book_language")
 
 
 @pytest.fixture(scope="module")
@@ -28,9 +33,9 @@ def reported():
 def test_partner_facts(trade):
     facts = rt.partner_facts(trade)
     assert facts["rt-first-china-year"] == "2007"
-    assert facts["rt-china-total-last"] == "¥45.5\u00a0trillion"
-    assert facts["rt-2004-china-hk"] == "¥22.2\u00a0trillion"
-    assert facts["rt-us-export-lead-years"] == "2023 to 2025"
+    assert facts["rt-china-total-last"] == fmt.jpy_tn(45.5)
+    assert facts["rt-2004-china-hk"] == fmt.jpy_tn(22.2)
+    assert facts["rt-us-export-lead-years"] == _("{first} to {last}", first=2023, last=2025)
 
 
 def _us_exports_below_china(trade, year):
@@ -53,9 +58,9 @@ def test_the_us_export_lead_is_required(trade, reported, events):
 def test_shares_and_the_shared_chart(trade):
     shares = rt.partner_shares(trade)
     facts = rt.share_facts(shares, trade)
-    assert facts["rt-us-export-share-first"] == "30\u00a0%"
+    assert facts["rt-us-export-share-first"] == fmt.percent(30)
     assert facts["rt-china-export-share-peak-year"] == "2020"
-    assert facts["rt-korea-surplus-years"] == "25 of the 25"
+    assert facts["rt-korea-surplus-years"] == _("{count} of the {total}", count=25, total=25)
     assert len(shares) == len(rt.partner_levels(trade)) == 254
     spec = rt.partner_lines(shares, "share_pct", "Per cent", {"year": "Year", "share_pct": ("Per cent", ".1f")}).to_dict()
     assert spec["facet"]["row"]["field"] == "flow"
@@ -64,19 +69,20 @@ def test_shares_and_the_shared_chart(trade):
 def test_agreement_and_commitment_facts(events):
     facts = rt.agreement_facts(load("fta_membership"), events)
     assert facts["rt-rcep-members"] == "14"
-    assert facts["rt-rcep-applicants"] == "Hong Kong, Sri Lanka, Chile and Bangladesh"
-    assert facts["rt-uk-cptpp"] == "15 December 2024"
+    assert facts["rt-rcep-applicants"] == fmt.join_and(map(translate, ["Hong Kong", "Sri Lanka", "Chile", "Bangladesh"]))
+    assert facts["rt-uk-cptpp"] == fmt.day("2024-12-15")
     commitments = load("rcep_china_japan_commitments")
-    assert rt.commitment_facts(commitments)["rt-china-lines-year11"] == "63\u00a0%"
-    assert list(rt.rcep_schedule(commitments)["stage"])[0].startswith("Before RCEP")
+    assert rt.commitment_facts(commitments)["rt-china-lines-year11"] == fmt.percent(63)
+    assert list(rt.rcep_schedule(commitments)["stage"])[0].startswith(translate("Before RCEP"))
 
 
 def test_cjk_facts(events):
     cjk = load("cjk_trade")
     facts = rt.cjk_facts(cjk, events)
-    assert facts["rt-cj-peak"] == "$392\u00a0billion"
-    assert facts["rt-jk-years"] == "8 years from 2009 to 2024"
-    assert rt.lower_bound_facts(rt.cjk_totals(cjk)) == {"rt-cjk-lower-bounds": "China-Japan-Korea: 2018 and 2023"}
+    assert facts["rt-cj-peak"] == fmt.usd_bn(392, 0)
+    assert facts["rt-jk-years"] == _("{count} years from {first} to {last}", count=8, first=2009, last=2024)
+    assert rt.lower_bound_facts(rt.cjk_totals(cjk)) == {
+        "rt-cjk-lower-bounds": _("{pair}: {years}", pair=translate("China-Japan-Korea"), years=fmt.join_and([2018, 2023]))}
 
 
 def test_the_seed_threshold_verdicts_are_required(events):
@@ -93,22 +99,30 @@ def test_the_seed_threshold_verdicts_are_required(events):
 
 def test_row_facts(reported, events):
     facts = rt.row_facts(rt.reported_changes(reported), events) | rt.record_facts(reported)
-    assert facts["rt-row-jp-exports-2025"] == "0.4\u00a0%"
-    assert facts["rt-row-jp-exports-jan"] == "32\u00a0%"
-    assert facts["rt-row-cn-imports-month"] == "$16.4\u00a0billion"
-    assert facts["rt-row-cn-imports-record-since"] == "September 2022"
-    assert facts["rt-row-trigger-date"] == "7 November 2025"
+    assert facts["rt-row-jp-exports-2025"] == fmt.percent(0.4, 1)
+    assert facts["rt-row-jp-exports-jan"] == fmt.percent(32)
+    assert facts["rt-row-cn-imports-month"] == fmt.usd_bn(16.4)
+    assert facts["rt-row-cn-imports-record-since"] == fmt.month("2022-09-01")
+    assert facts["rt-row-trigger-date"] == fmt.day("2025-11-07")
+    assert facts["rt-row-cn-imports-month-name"] == fmt.period("2025-12-01", "2025-12-31")
+
+
+def test_the_row_changes_are_found_by_key_not_by_their_words(reported):
+    changes = rt.reported_changes(reported)
+    row = changes.set_index("key").loc["China exports Japan 2026-01/2026-02"]
+    assert row["period"] == fmt.period("2026-01-01", "2026-02-28")
+    assert row["series"] == rt.series_name("China", "exports", "Japan")
 
 
 def test_the_directions_of_the_row_changes_are_required(reported, events):
     changes = rt.reported_changes(reported)
     flipped = changes.copy()
-    japan_to_china_2025 = (flipped["series"] == "Japan's exports to China") & (flipped["period"] == "2025")
+    japan_to_china_2025 = flipped["key"] == "Japan exports China 2025-01/2025-12"
     flipped.loc[japan_to_china_2025, "value"] = 0.4
     with pytest.raises(ProseError, match="Japan's exports to China went down in 2025"):
         rt.row_facts(flipped, events)
     faster = changes.copy()
-    faster.loc[(faster["series"] == "China's exports to Japan") & (faster["period"] == "January–February 2026"), "value"] = 30.0
+    faster.loc[faster["key"] == "China exports Japan 2026-01/2026-02", "value"] = 30.0
     with pytest.raises(ProseError, match="grew more slowly than its exports overall"):
         rt.row_facts(faster, events)
 
@@ -117,19 +131,19 @@ def test_front_page_facts_for_the_front_page(trade, reported, events):
     assert rt.front_page_facts(trade, reported, events) == {
         "kf-china-ahead-since": "2007",
         "kf-us-export-lead-since": "2023",
-        "kf-row-began": "November 2025",
-        "kf-cn-imports-month": "$16.4\u00a0billion",
-        "kf-cn-imports-month-name": "December 2025",
-        "kf-cn-imports-record-since": "September 2022",
-        "kf-row-last-period": "February 2026",
+        "kf-row-began": fmt.month("2025-11-01"),
+        "kf-cn-imports-month": fmt.usd_bn(16.4),
+        "kf-cn-imports-month-name": fmt.month("2025-12-01"),
+        "kf-cn-imports-record-since": fmt.month("2022-09-01"),
+        "kf-row-last-period": fmt.month("2026-02-01"),
     }
 
 
 def test_asean_and_belt_and_road_facts():
-    assert rt.asean_facts(rt.asean_totals(load("china_asean_trade")))["rt-asean-2025"] == "$1,080\u00a0billion"
+    assert rt.asean_facts(rt.asean_totals(load("china_asean_trade")))["rt-asean-2025"] == fmt.usd_bn(1080, 0)
     facts = rt.bri_facts(load("bri_engagement"))
-    assert facts["rt-bri-h1-headline"] == "$124\u00a0billion"
-    assert facts["rt-bri-h2"] == "$90.3\u00a0billion"
+    assert facts["rt-bri-h1-headline"] == fmt.usd_bn(124, 0)
+    assert facts["rt-bri-h2"] == fmt.usd_bn(90.3)
 
 
 def test_the_belt_and_road_comparisons_are_required():
