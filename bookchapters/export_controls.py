@@ -13,6 +13,7 @@ import re
 import pandas as pd
 
 from booklib import formats as fmt
+from booklib.i18n import N_, _, translate
 from booklib.formats import quantity
 from booklib.prose import require
 from booklib.models.rare_earth_scenarios import LinearLoss, ShareLine
@@ -195,7 +196,7 @@ def cost_facts(estimates: pd.DataFrame, model: LinearLoss, shown_months: int) ->
         "ec-per-month": fmt.jpy_tn(model.per_month_jpy_trn, 2),
         "ec-gdp": fmt.jpy_tn(model.gdp_jpy_trn, 0),
         # The sentence names the duration it prices, so it is written from it: "a six-month restriction".
-        "ec-shown-restriction": f"{fmt.lasting(shown_months)} restriction",
+        "ec-shown-restriction": _("{lasting} restriction", lasting=fmt.lasting(shown_months)),
         "ec-model-shown": fmt.percent(model.loss_pct_of_gdp(shown_months), 2),
         "ec-daiwa": fmt.percent(quantity(pct, at="daiwa_re_12m"), 1),
         "ec-daiwa-metals": fmt.percent(quantity(pct, at="daiwa_re_metals_12m"), 1),
@@ -242,11 +243,11 @@ LONGEST_MONTHS = 24
 def estimate_lines(estimates: pd.DataFrame, model: LinearLoss) -> dict[str, tuple[str, object]]:
     """Each estimate the explorer offers: its words and its line (the book's line first)."""
     by_id = estimates.set_index("scenario_id")
-    lines = {BOOK_LINE: ("NRI: the book's line through its two estimates", model)}
+    lines = {BOOK_LINE: (_("NRI: the book's line through its two estimates"), model)}
     for scenario in OTHER_ESTIMATES:
         row = by_id.loc[scenario]
-        what = "rare earths and rare metals" if "rare metals" in row["scenario"] else "rare earths"
-        lines[scenario] = (f"{row['publisher']}: {what}, one year", ShareLine.fit([(int(row["duration_months"]), float(row["gdp_loss_pct"]))]))
+        what = _("rare earths and rare metals") if "rare metals" in row["scenario"] else _("rare earths")
+        lines[scenario] = (_("{publisher}: {what}, one year", publisher=translate(row['publisher']), what=what), ShareLine.fit([(int(row["duration_months"]), float(row["gdp_loss_pct"]))]))
     return lines
 
 
@@ -258,9 +259,10 @@ def cost_grid(estimates: pd.DataFrame, model: LinearLoss) -> pd.DataFrame:
     for scenario, (words, line) in estimate_lines(estimates, model).items():
         for months in range(1, LONGEST_MONTHS + 1):
             loss = line.loss_pct_of_gdp(months)
-            marker = f"{fmt.count(months)} {'month' if months == 1 else 'months'}: {fmt.percent(loss, 2)} of GDP"
+            marker = (_("{count} month: {loss} of GDP", count=fmt.count(months), loss=fmt.percent(loss, 2)) if months == 1 else
+                      _("{count} months: {loss} of GDP", count=fmt.count(months), loss=fmt.percent(loss, 2)))
             rows.append({"estimate": scenario, "months": months, "loss_pct": loss, "series": words,
-                         "marker": marker + (" (extrapolated)" if line.is_extrapolation(months) else ""),
+                         "marker": marker + (_(" (extrapolated)") if line.is_extrapolation(months) else ""),
                          "estimated_to": line.longest_estimated_months})
     return pd.DataFrame(rows)
 
@@ -272,8 +274,8 @@ def cost_explorer(grid: pd.DataFrame, estimates: pd.DataFrame, model: LinearLoss
     from booklib.explorer import Control, Explorer
 
     words = {scenario: text for scenario, (text, _) in estimate_lines(estimates, model).items()}
-    controls = [Control("estimate", "Estimate followed", "select", tuple(words), tuple(words.values())),
-                Control("months", "Duration of the restriction (months)", "range", (1, LONGEST_MONTHS, 1))]
+    controls = [Control("estimate", _("Estimate followed"), "select", tuple(words), tuple(words.values())),
+                Control("months", _("Duration of the restriction (months)"), "range", (1, LONGEST_MONTHS, 1))]
     explorer = Explorer("fig-ec-cost", grid, controls, {"estimate": BOOK_LINE, "months": shown_months})
     reach = int(cited["months"].max())
     drawn = explorer.rows(on=["estimate"]).query("months <= @reach")

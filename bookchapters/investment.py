@@ -13,6 +13,7 @@ import math
 import pandas as pd
 
 from booklib import formats as fmt
+from booklib.i18n import N_, _, translate
 from booklib.formats import Quantity, quantity
 from booklib.models.mou_waterfall import Split, waterfall
 from booklib.prose import one_of, require
@@ -20,7 +21,7 @@ from booklib.prose import one_of, require
 # The day the text says the memorandum was signed ("signed on 4 September 2025").
 SIGNING_DAY = "2025-09-04"
 # The project lists, by the first letter of project_id, and the words the chart shows for them.
-STAGES = {"P": "Interest list (28 Oct 2025)", "F": "First tranche (Feb 2026)", "S": "Second tranche (Mar 2026)"}
+STAGES = {"P": N_("Interest list (28 Oct 2025)"), "F": N_("First tranche (Feb 2026)"), "S": N_("Second tranche (Mar 2026)")}
 
 
 def _term(terms: pd.DataFrame, term: str, unit: str | None = None) -> str:
@@ -201,13 +202,13 @@ def fdi_table(fdi: pd.DataFrame) -> pd.DataFrame:
 LIVES = (10, 30, 5)  # the slider: shortest and longest life in years, and the step
 DEEMED_RETURNS_PCT = (0, 2, 4, 6)
 JAPAN_SERIES = "Japan's return"
-PROJECT_SERIES = "The project's return"
+PROJECT_SERIES = N_("The project's return")
 # What Japan's funding costs it, drawn against its return. The amount Japan funds scales every
 # cash flow alike and so changes neither its return nor its share (the waterfall is linear; a
 # test shows it): what decides whether Japan gains is what that money costs. The benchmark is
 # the ten-year US Treasury yield on the day of signing; the other two rates are illustrative.
 ILLUSTRATIVE_COSTS_PCT = (2.0, 6.0)
-COST_SERIES = "Cost of Japan's funding"
+COST_SERIES = N_("Cost of Japan's funding")
 # Japan's line keeps the red of Japan's share of the cash below it.
 SERIES_COLOURS = {JAPAN_SERIES: "#c8102e", PROJECT_SERIES: "#8c8c8c", COST_SERIES: "#1f3a93"}
 
@@ -229,8 +230,8 @@ def funding_costs(benchmark: Quantity) -> tuple[float, ...]:
 
 def funding_labels(benchmark: Quantity) -> tuple[str, ...]:
     """The menu's words for each cost."""
-    return tuple(f"{fmt.percent(benchmark, 2)}: the ten-year US Treasury yield on {fmt.day(SIGNING_DAY)}"
-                 if cost == benchmark.value else f"{fmt.percent(cost)} a year (illustrative)"
+    return tuple(_("{rate}: the ten-year US Treasury yield on {day}", rate=fmt.percent(benchmark, 2), day=fmt.day(SIGNING_DAY))
+                 if cost == benchmark.value else _("{rate} a year (illustrative)", rate=fmt.percent(cost))
                  for cost in funding_costs(benchmark))
 
 
@@ -269,7 +270,7 @@ def funding_facts(terms: pd.DataFrame, benchmark: Quantity, invested: float, yea
 
 def deemed_labels() -> tuple[str, ...]:
     """The menu's words for each deemed return."""
-    return tuple("Japan's funding only" if pct == 0 else f"Funding plus {fmt.percent(pct)} a year on what is not recovered"
+    return tuple(_("Japan's funding only") if pct == 0 else _("Funding plus {rate} a year on what is not recovered", rate=fmt.percent(pct))
                  for pct in DEEMED_RETURNS_PCT)
 
 
@@ -307,9 +308,9 @@ def return_explorer(grid: pd.DataFrame, cited: pd.DataFrame, years: int, benchma
     `cited` (`return_lines` at the benchmark cost)."""
     from booklib.explorer import Control, Explorer
 
-    controls = [Control("life_years", "Life of the project (years)", "range", LIVES),
-                Control("deemed_pct", "Deemed allocation amount", "select", DEEMED_RETURNS_PCT, deemed_labels()),
-                Control("funding_pct", "What Japan's funding costs it", "select", funding_costs(benchmark), funding_labels(benchmark))]
+    controls = [Control("life_years", _("Life of the project (years)"), "range", LIVES),
+                Control("deemed_pct", _("Deemed allocation amount"), "select", DEEMED_RETURNS_PCT, deemed_labels()),
+                Control("funding_pct", _("What Japan's funding costs it"), "select", funding_costs(benchmark), funding_labels(benchmark))]
     explorer = Explorer("fig-mou-returns", grid, controls, {"life_years": years, "deemed_pct": 0, "funding_pct": benchmark.value})
     explorer.check_default(cited, on=["series", "gross_return_pct"], values=["return_pct"])
     return explorer

@@ -16,6 +16,7 @@ import altair as alt
 import pandas as pd
 
 from booklib import formats as fmt
+from booklib.i18n import N_, _, translate
 from booklib.charts import date_x, label_values
 from booklib.data import latest_vintage
 from booklib.formats import Quantity, quantity
@@ -37,7 +38,7 @@ KEY_EVENTS = ["tariff_02", "tariff_03", "tariff_09", "tariff_10", "tariff_11", "
 # The events of the court section, by their id in the events table.
 COURT_EVENTS = {"cit": "tariff_06", "cafc": "tariff_12", "argued": "tariff_18", "ruling": "tariff_20"}
 # The two series of the effective-rate figure (both additional to the duties paid in 2024, as its axis says).
-MODEL_SERIES, TRACKER_SERIES = "Book model", "tradewartracker estimate"
+MODEL_SERIES, TRACKER_SERIES = N_("Book model"), N_("tradewartracker estimate")
 
 
 # Generic helpers (candidates for booklib) -------------------------------------------------
@@ -56,7 +57,7 @@ def percent_as_given(value) -> str:
 
 def iso_day_or_never(value) -> str:
     """A date in the measures table as the data file writes it (2025-04-05); a missing date: never."""
-    return "never" if pd.isna(value) else fmt.iso_day(value)
+    return _("never") if pd.isna(value) else fmt.iso_day(value)
 
 
 def category_color(field: str, colors: dict[str, str], title: str | None = None) -> alt.Color:
@@ -228,13 +229,13 @@ def effective_facts(path: pd.DataFrame, measures: pd.DataFrame) -> dict[str, str
     the steps are the effective dates of the measures that made them). A step whose measure began
     after the path's end (an earlier as-of date) stops the chapter, naming the sentence."""
     rate = path["effective_rate_pct"]
-    end = fmt.day(path["date"].max())
     on = {}
     for step, (measure, words) in EFFECTIVE_STEPS.items():
         on[step] = rate_on(path, measures.loc[measure, "effective_date"])
-        require(on[step] is not None,
-                f"what {words} (from {fmt.day(measures.loc[measure, 'effective_date'])}) did to the average tariff, "
-                f"but the chapter runs to {end} (AS_OF), before that measure existed, so it has no rate")
+        if on[step] is None:
+            with fmt.in_language("en"):  # the authors' message
+                require(False, f"what {words} (from {fmt.day(measures.loc[measure, 'effective_date'])}) did to the average tariff, "
+                        f"but the chapter runs to {fmt.day(path['date'].max())} (AS_OF), before that measure existed, so it has no rate")
     before, peak, latest = rate.iloc[0], rate.max(), rate.iloc[-1]
     peak_date = path.loc[rate.idxmax(), "date"]
     require(before < on["april"] < on["steel"] < peak == on["peak"],
@@ -318,7 +319,7 @@ def spring_yields(yields: pd.DataFrame) -> pd.DataFrame:
 def claimed_yield() -> pd.DataFrame:
     """The yield level the seed article claims, with its label, for a rule on the chart."""
     return pd.DataFrame({"value_pct": [CLAIMED_YIELD_PCT],
-                         "label": [f"Level claimed in a seed article: {fmt.percent(CLAIMED_YIELD_PCT, 1)}"]})
+                         "label": [_("Level claimed in a seed article: {level}", level=fmt.percent(CLAIMED_YIELD_PCT, 1))]})
 
 
 def yield_facts(yields: pd.DataFrame) -> dict[str, str]:
@@ -364,8 +365,8 @@ def timeline_facts(tariff: pd.DataFrame) -> dict[str, str]:
 
 def timeline_description(tariff: pd.DataFrame) -> str:
     """The timeline figure's description, with the number of events it draws."""
-    return (f"Timeline of {fmt.count(len(tariff))} tariff events from March 2025 to September 2026, by actor: "
-            "the US government, Japan, and the US courts.")
+    return _("Timeline of {count} tariff events from {first} to {last}, by actor: the US government, Japan, and the US courts.",
+             count=fmt.count(len(tariff)), first=fmt.month("2025-03-01"), last=fmt.month("2026-09-01"))
 
 
 def court_facts(events: pd.DataFrame, measures: pd.DataFrame) -> dict[str, str]:
@@ -419,7 +420,7 @@ def front_page_facts(measures: pd.DataFrame, mix: pd.DataFrame, path: pd.DataFra
 
 CARS, METALS, AFTER_RULING = "M12_autos_232", "M14_steel_232_25", ("M29_s122_10", "M33_s301_forcedlabor_final")
 RECIPROCAL = "M08_eo14345_allin"
-CONTROL_LABELS = {"cars": "Cars and parts", "metals": "Steel and aluminium", "ruling": "IEEPA tariffs and their replacement"}
+CONTROL_LABELS = {"cars": N_("Cars and parts"), "metals": N_("Steel and aluminium"), "ruling": N_("IEEPA tariffs and their replacement")}
 # The scenarios the page's table lists, by (cars, metals, ruling).
 TABLE_SCENARIOS = [("enacted", "enacted", "enacted"), ("kept_25", "enacted", "enacted"), ("enacted", "kept_25", "enacted"),
                    ("enacted", "enacted", "no_ruling"), ("enacted", "enacted", "s122_only"), ("enacted", "enacted", "nothing"),
@@ -439,16 +440,19 @@ def scenario_choices(schedule: pd.DataFrame) -> dict[str, dict[str, str]]:
     allin = _rate(schedule, RECIPROCAL, "floor")
     pct = percent_as_given
     return {
-        "cars": {"enacted": f"As enacted ({pct(car_add.rate_pct)} added, {pct(car_floor.rate_pct)} all-in from {fmt.day(car_floor.effective_date)})",
-                 "kept_25": f"{pct(car_add.rate_pct)} added throughout (no deal for cars)",
-                 "none": "No Section 232 car tariff"},
-        "metals": {"enacted": f"As enacted ({pct(metal_first.rate_pct)}, {pct(metal_last.rate_pct)} from {fmt.day(metal_last.effective_date)})",
-                   "kept_25": f"{pct(metal_first.rate_pct)} throughout",
-                   "none": "No Section 232 metals tariff"},
-        "ruling": {"enacted": f"As enacted (struck down; Section 122 {pct(s122.rate_pct)}, then Section 301 {pct(s301.rate_pct)} all-in)",
-                   "s122_only": f"Struck down; Section 122 {pct(s122.rate_pct)} only, no Section 301 duty",
-                   "no_ruling": f"Never struck down (the {pct(allin.rate_pct)} all-in rate stays)",
-                   "nothing": "Struck down, nothing replaces them"},
+        "cars": {"enacted": _("As enacted ({added} added, {allin} all-in from {day})", added=pct(car_add.rate_pct),
+                              allin=pct(car_floor.rate_pct), day=fmt.day(car_floor.effective_date)),
+                 "kept_25": _("{added} added throughout (no deal for cars)", added=pct(car_add.rate_pct)),
+                 "none": _("No Section 232 car tariff")},
+        "metals": {"enacted": _("As enacted ({first}, {last} from {day})", first=pct(metal_first.rate_pct), last=pct(metal_last.rate_pct),
+                                day=fmt.day(metal_last.effective_date)),
+                   "kept_25": _("{rate} throughout", rate=pct(metal_first.rate_pct)),
+                   "none": _("No Section 232 metals tariff")},
+        "ruling": {"enacted": _("As enacted (struck down; Section 122 {s122}, then Section 301 {s301} all-in)", s122=pct(s122.rate_pct),
+                                s301=pct(s301.rate_pct)),
+                   "s122_only": _("Struck down; Section 122 {s122} only, no Section 301 duty", s122=pct(s122.rate_pct)),
+                   "no_ruling": _("Never struck down (the {rate} all-in rate stays)", rate=pct(allin.rate_pct)),
+                   "nothing": _("Struck down, nothing replaces them")},
     }
 
 
@@ -490,9 +494,9 @@ def scenario_table(grid: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataFrame:
     words, rows = scenario_choices(schedule), []
     for cars, metals, ruling in TABLE_SCENARIOS:
         path = grid[(grid["cars"] == cars) & (grid["metals"] == metals) & (grid["ruling"] == ruling)]
-        changed = [f"{CONTROL_LABELS[column]}: {words[column][choice]}"
+        changed = [_("{control}: {choice}", control=translate(CONTROL_LABELS[column]), choice=words[column][choice])
                    for column, choice in zip(CONTROL_LABELS, (cars, metals, ruling)) if choice != "enacted"]
-        rows.append({"scenario": "; ".join(changed) or "All measures as enacted",
+        rows.append({"scenario": _("; ").join(changed) or _("All measures as enacted"),
                      "peak": fmt.percent(path["additional_pct"].max(), 1),
                      "latest": fmt.percent(path.sort_values("date")["additional_pct"].iloc[-1], 1)})
     return pd.DataFrame(rows)
@@ -505,7 +509,7 @@ def effective_explorer(grid: pd.DataFrame, schedule: pd.DataFrame, cited: pd.Dat
     from booklib.explorer import Control, Explorer
 
     choices = scenario_choices(schedule)
-    controls = [Control(column, label, "select", tuple(choices[column]), tuple(choices[column].values()))
+    controls = [Control(column, translate(label), "select", tuple(choices[column]), tuple(choices[column].values()))
                 for column, label in CONTROL_LABELS.items()]
     explorer = Explorer("fig-tar-effective", grid, controls, {"cars": "enacted", "metals": "enacted", "ruling": "enacted"})
     explorer.check_default(cited, on=["series", "date"], values=["additional_pct"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from booklib import formats as fmt
+from booklib.i18n import _
 from booklib.prose import reader_values, require
 
 # The book's four themes, one lane each on the timeline.
@@ -30,8 +31,8 @@ def timeline_facts(events: pd.DataFrame) -> dict[str, str]:
 
 def figure_description(events: pd.DataFrame) -> str:
     """The timeline figure's description: its number of events and its span in months."""
-    return (f"Timeline of {fmt.count(len(events))} events by theme, "
-            f"from {fmt.month(events['date'].min())} to {fmt.month(events['date'].max())}.")
+    return _("Timeline of {count} events by theme, from {first} to {last}.", count=fmt.count(len(events)),
+             first=fmt.month(events['date'].min()), last=fmt.month(events['date'].max()))
 
 
 def event_list(events: pd.DataFrame) -> pd.DataFrame:

@@ -133,8 +133,10 @@ class Language:
 
 def _cjk_money(unit: str, oku_per_unit: float) -> Callable[[str, float], str]:
     """Chinese and Japanese count large sums in 億/亿 (10^8)."""
-    def words(_formatted: str, value: float) -> str:
-        return f"{value * oku_per_unit:,.0f}{unit}"
+    def words(formatted: str, value: float) -> str:
+        # The amount as rounded for the English edition (its `digits`), so that no edition is more precise than another.
+        rounded = float(formatted.replace(",", "")) if formatted.replace(",", "").replace(".", "").lstrip("-").isdigit() else value
+        return f"{rounded * oku_per_unit:,.0f}{unit}"
     return words
 
 

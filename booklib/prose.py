@@ -487,11 +487,10 @@ def reader_values(frame, table: str, columns: list[str] | None = None, sources: 
             cite = cite_markdown if sources == "markdown" else links_html
             shown[column] = [cite(cell) for cell in shown[column]]
             continue
-        if column in FREE_TEXT.get(table, ()):
-            shown[column] = free_text(table, column, shown[column])
-            continue
         labels = category_labels(table, column)
         if not labels and "enum" not in field.get("constraints", {}):
+            if column in FREE_TEXT.get(table, ()):  # free text (a column with categories has the schema's words)
+                shown[column] = free_text(table, column, shown[column])
             continue
         shown[column] = _in_words(table, column, shown[column], labels)
     return shown

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from booklib import formats as fmt
+
 from booklib import load
 from booklib.prose import ProseError
 from bookchapters import claims as ledger
+
+# Every test in each edition's language: facts compared with what the formatters write.
+pytestmark = pytest.mark.usefixtures("book_language")
 
 
 @pytest.fixture(scope="module")

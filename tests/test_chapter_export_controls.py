@@ -6,11 +6,17 @@ from __future__ import annotations
 
 import pytest
 
+from booklib import formats as fmt
+from booklib.i18n import _, translate
+
 from bookchapters import export_controls as ec
 from booklib import load
 from booklib.prose import ProseError
 from conftest import REPO
 from test_chapter_investment import page_parameters
+
+# Every test in each edition's language: facts compared with what the formatters write.
+pytestmark = pytest.mark.usefixtures("book_language")
 
 P = page_parameters("chapters/export_controls.md")
 
@@ -38,11 +44,11 @@ def estimates():
 def test_measure_facts(measures):
     facts = ec.measure_facts(measures)
     assert (facts["ec-count"], facts["ec-china-count"], facts["ec-sme-kinds"]) == ("25", "19", "23")
-    assert facts["ec-sme-date"] == "23 July 2023"
-    assert facts["ec-ree7-date"] == "4 April 2025"
-    assert facts["ec-suspension-date"] == "7 November 2025"
-    assert (facts["ec-japan-military-date"], facts["ec-dcs-date"]) == ("6 January 2026", "7 January 2026")
-    assert facts["ec-june-list-date"] == "29 June 2026"
+    assert facts["ec-sme-date"] == fmt.day("2023-07-23")
+    assert facts["ec-ree7-date"] == fmt.day("2025-04-04")
+    assert facts["ec-suspension-date"] == fmt.day("2025-11-07")
+    assert (facts["ec-japan-military-date"], facts["ec-dcs-date"]) == (fmt.day("2026-01-06"), fmt.day("2026-01-07"))
+    assert facts["ec-june-list-date"] == fmt.day("2026-06-29")
 
 
 @pytest.mark.parametrize("measure_id, column, value, sentence", [
@@ -72,7 +78,7 @@ def test_timeline_and_list(measures):
 
 def test_share_facts(shares):
     assert shares["note"].notna().all()
-    assert ec.share_facts(shares) == {"ec-share-2010": "82\u00a0%", "ec-share-2024": "72\u00a0%", "ec-share-2024-low": "60\u00a0%"}
+    assert ec.share_facts(shares) == {"ec-share-2010": fmt.percent(82, 0), "ec-share-2024": fmt.percent(72, 0), "ec-share-2024-low": fmt.percent(60, 0)}
 
 
 def test_the_dependence_summary_can_fail(shares):
@@ -105,10 +111,10 @@ def test_cost_facts(estimates):
     model = ec.cost_model(estimates)
     facts = ec.cost_facts(estimates, model, P["SHOWN_MONTHS"])
     assert facts == {
-        "ec-nri-12-trn": "¥2.6\u00a0trillion", "ec-nri-12-pct": "0.43\u00a0%", "ec-nri-3-trn": "¥0.66\u00a0trillion",
-        "ec-per-month": "¥0.22\u00a0trillion", "ec-gdp": "¥605\u00a0trillion",
-        "ec-shown-restriction": "a six-month restriction", "ec-model-shown": "0.22\u00a0%",
-        "ec-daiwa": "1.3\u00a0%", "ec-daiwa-metals": "3.2\u00a0%", "ec-mizuho": "0.88\u00a0%",
+        "ec-nri-12-trn": fmt.jpy_tn(2.6, 1), "ec-nri-12-pct": fmt.percent(0.43, 2), "ec-nri-3-trn": fmt.jpy_tn(0.66, 2),
+        "ec-per-month": fmt.jpy_tn(0.22, 2), "ec-gdp": fmt.jpy_tn(605, 0),
+        "ec-shown-restriction": _("{lasting} restriction", lasting=fmt.lasting(6)), "ec-model-shown": fmt.percent(0.22, 2),
+        "ec-daiwa": fmt.percent(1.3, 1), "ec-daiwa-metals": fmt.percent(3.2, 1), "ec-mizuho": fmt.percent(0.88, 2),
     }
     curve = ec.cost_curve(model, P["CURVE_MONTHS"])
     assert len(curve) == P["CURVE_MONTHS"] and curve["loss_pct"].is_monotonic_increasing
@@ -120,7 +126,9 @@ def test_cost_facts(estimates):
 def test_the_priced_duration_is_written_from_the_parameter(estimates, months, words):
     """SHOWN_MONTHS = 12 once printed the one-year cost under a six-month label."""
     facts = ec.cost_facts(estimates, ec.cost_model(estimates), months)
-    assert facts["ec-shown-restriction"] == words
+    assert facts["ec-shown-restriction"] == _("{lasting} restriction", lasting=fmt.lasting(months))
+    if fmt.language().code == "en":
+        assert facts["ec-shown-restriction"] == words
     page = (REPO / "chapters" / "export_controls.md").read_text(encoding="utf-8")
     assert "six-month" not in page, "the page types the duration its parameter sets"
     assert "so {glue:text}`ec-shown-restriction` would cost about {glue:text}`ec-model-shown`" in page
@@ -203,7 +211,7 @@ def test_rare_earth_facts(exports):
     assert ec.rare_earth_facts(rare_earths, exports) == {
         "ec-ree-mar-2025": "5,666\u00a0tonnes", "ec-ree-apr-2025": "4,785\u00a0tonnes", "ec-ree-jun-2025": "7,742\u00a0tonnes",
         "ec-ree-2024": "55,431\u00a0tonnes", "ec-ree-2025": "62,585\u00a0tonnes",
-        "ec-ree-last-month": "July 2026", "ec-ree-first-month": "January 2024",
+        "ec-ree-last-month": fmt.month("2026-07-01"), "ec-ree-first-month": fmt.month("2024-01-01"),
     }
 
 

@@ -10,10 +10,16 @@ import re
 import pandas as pd
 import pytest
 
+from booklib import formats as fmt
+from booklib.i18n import _, translate
+
 from bookchapters import investment as inv
 from booklib import load
 from booklib.prose import ProseError
 from conftest import REPO
+
+# Every test in each edition's language: facts compared with what the formatters write.
+pytestmark = pytest.mark.usefixtures("book_language")
 
 
 def page_parameters(page: str) -> dict:
@@ -44,10 +50,10 @@ def scenarios(tables):
 
 def test_terms_facts(tables):
     facts = inv.terms_facts(tables["mou_terms"], tables["investment_pledges"])
-    assert facts["mou-total"] == "$550\u00a0billion"
-    assert facts["mou-tariff"] == "15\u00a0%"
-    assert facts["mou-deadline"] == "19 January 2029"
-    assert facts["mou-funding-days"] == "45\u00a0days"
+    assert facts["mou-total"] == fmt.usd_bn(550, 0)
+    assert facts["mou-tariff"] == fmt.percent(15, 0)
+    assert facts["mou-deadline"] == fmt.day("2029-01-19")
+    assert facts["mou-funding-days"] == fmt.days(45)
     assert (facts["mou-split-before"], facts["mou-split-after"]) == ("50:50", "90:10")
 
 
@@ -61,9 +67,9 @@ def test_a_term_in_another_unit_is_refused(tables):
 def test_yen_on_the_three_days(tables):
     facts = inv.yen_facts(tables["mou_terms"], tables["exchange_rates"], tables["investment_pledges"], tables["mou_projects"])
     assert facts == {
-        "mou-rate-deal": "146.36\u00a0yen", "mou-yen-deal": "¥80.5\u00a0trillion",
-        "mou-rate-signing": "148.63\u00a0yen", "mou-yen-signing": "¥81.7\u00a0trillion",
-        "mou-rate-first-projects": "153.57\u00a0yen", "mou-yen-first-projects": "¥84.5\u00a0trillion",
+        "mou-rate-deal": fmt.yen_per_usd(146.36), "mou-yen-deal": fmt.jpy_tn(80.5, 1),
+        "mou-rate-signing": fmt.yen_per_usd(148.63), "mou-yen-signing": fmt.jpy_tn(81.7, 1),
+        "mou-rate-first-projects": fmt.yen_per_usd(153.57), "mou-yen-first-projects": fmt.jpy_tn(84.5, 1),
     }
 
 
@@ -77,7 +83,7 @@ def test_80_trillion_must_match_only_the_july_rate(tables):
 def test_the_scenario_the_text_describes(scenarios):
     assert P["SHOWN_GROSS_PCT"] in P["GROSS_RETURNS_PCT"]
     facts = inv.scenario_facts(scenarios, P["SHOWN_GROSS_PCT"], P["YEARS"])
-    assert facts == {"mou-shown-gross": "8\u00a0%", "mou-shown-japan": "0.0\u00a0%", "mou-shown-share": "49\u00a0%",
+    assert facts == {"mou-shown-gross": fmt.percent(8, 0), "mou-shown-japan": fmt.percent(0.0, 1), "mou-shown-share": fmt.percent(49, 0),
                      "mou-shown-recovery": "19.6", "mou-years": "20"}
 
 
@@ -103,10 +109,10 @@ def test_return_lines_are_three_series(scenarios):
 def test_pledge_facts(tables):
     latest = inv.latest_pledges(tables["investment_pledges"])
     assert latest["partner"].is_unique
-    assert set(latest["tariff"]) == {"15\u00a0%", "none attached"}
+    assert set(latest["tariff"]) == {fmt.percent(15, 0), "none attached"}
     facts = inv.pledge_facts(latest, tables["gdp"])
-    assert facts == {"mou-eu-pledge": "$600\u00a0billion", "mou-korea-pledge": "$350\u00a0billion",
-                     "mou-gdp-share-japan": "13\u00a0%", "mou-gdp-share-eu": "3\u00a0%"}
+    assert facts == {"mou-eu-pledge": fmt.usd_bn(600, 0), "mou-korea-pledge": fmt.usd_bn(350, 0),
+                     "mou-gdp-share-japan": fmt.percent(13, 0), "mou-gdp-share-eu": fmt.percent(3, 0)}
 
 
 def test_eu_and_korea_must_have_japans_rate(tables):
@@ -127,7 +133,7 @@ def test_only_japan_and_the_eu_have_a_dollar_gdp(tables):
 def test_project_facts(tables):
     projects = inv.projects_by_stage(tables["mou_projects"])
     assert projects["stage"].notna().all()
-    assert inv.project_facts(projects) == {"mou-interest-total": "$456\u00a0billion", "mou-interest-count": "19", "mou-tranche-count": "5"}
+    assert inv.project_facts(projects) == {"mou-interest-total": fmt.usd_bn(456, 0), "mou-interest-count": "19", "mou-tranche-count": "5"}
     assert list(inv.project_bars(projects).columns) == ["project", "sector", "company", "amount_usd_bn", "stage"]
 
 
@@ -170,14 +176,15 @@ def grid(tables, benchmark):
 def test_the_benchmark_is_the_ten_year_yield_on_the_day_of_signing(benchmark):
     assert benchmark.value == 4.17 and benchmark.unit == "percent"
     assert inv.funding_costs(benchmark) == (2.0, 4.17, 6.0)
-    assert inv.funding_labels(benchmark)[1] == "4.17\u00a0%: the ten-year US Treasury yield on 4 September 2025"
+    assert inv.funding_labels(benchmark)[1] == _("{rate}: the ten-year US Treasury yield on {day}", rate=fmt.percent(4.17, 2),
+                                                 day=fmt.day("2025-09-04"))
 
 
 def test_funding_facts_and_the_break_even(tables, benchmark):
     facts = inv.funding_facts(tables["mou_terms"], benchmark, P["INVESTED"], P["YEARS"], P["GROSS_RETURNS_PCT"])
-    assert facts["mou-cost-benchmark"] == "4.17\u00a0%"
+    assert facts["mou-cost-benchmark"] == fmt.percent(4.17, 2)
     needed = inv.break_even_gross_pct(tables["mou_terms"], P["INVESTED"], P["YEARS"], benchmark.value)
-    assert facts["mou-break-even"] == inv.fmt.percent(needed, 1) == "24.5\u00a0%"
+    assert facts["mou-break-even"] == inv.fmt.percent(needed, 1) == fmt.percent(24.5, 1)
     at_needed = inv.return_scenarios(tables["mou_terms"], P["INVESTED"], P["YEARS"], [needed])["japan_return_pct"].iloc[0]
     assert at_needed == pytest.approx(benchmark.value, abs=1e-4)
     # A deemed return lowers the project return Japan needs.

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from booklib import formats as fmt
+
 from booklib import load
 from booklib.data import table_names
 from booklib.prose import ProseError
 from bookchapters import methods
+
+# Every test in each edition's language: facts compared with what the formatters write.
+pytestmark = pytest.mark.usefixtures("book_language")
 
 
 @pytest.fixture(scope="module")

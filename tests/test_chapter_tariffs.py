@@ -7,11 +7,17 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from booklib import formats as fmt
+from booklib.i18n import _, translate
+
 from booklib import load
 from booklib.prose import ProseError
 from booklib.models.tariff_model import japan_effective_path
 from bookchapters import LATEST_DOCUMENT
 from bookchapters import tariffs as tar
+
+# Every test in each edition's language: facts compared with what the formatters write.
+pytestmark = pytest.mark.usefixtures("book_language")
 
 
 @pytest.fixture(scope="module")
@@ -26,14 +32,14 @@ def path():
 
 def test_measure_facts(measures):
     facts = tar.measure_facts(measures)
-    assert facts["tar-baseline-rate"] == "10\u00a0%"
-    assert facts["tar-baseline-date"] == "5 April 2025"
-    assert facts["tar-s301-rate"] == "12.5\u00a0%"
-    assert facts["tar-autos15-date"] == "16 September 2025"
-    assert facts["tar-s122-start"] == "24 February 2026"
+    assert facts["tar-baseline-rate"] == fmt.percent(10, 0)
+    assert facts["tar-baseline-date"] == fmt.day("2025-04-05")
+    assert facts["tar-s301-rate"] == fmt.percent(12.5, 1)
+    assert facts["tar-autos15-date"] == fmt.day("2025-09-16")
+    assert facts["tar-s122-start"] == fmt.day("2026-02-24")
     assert facts["tar-measure-count"] == str(len(measures))
-    assert (facts["tar-s301-announced"], facts["tar-metals-ic-date"]) == ("23 July 2026", "8 June 2026")
-    assert (facts["tar-drones-date"], facts["tar-poly-date"]) == ("3 September 2026", "4 December 2026")
+    assert (facts["tar-s301-announced"], facts["tar-metals-ic-date"]) == (fmt.day("2026-07-23"), fmt.day("2026-06-08"))
+    assert (facts["tar-drones-date"], facts["tar-poly-date"]) == (fmt.day("2026-09-03"), fmt.day("2026-12-04"))
 
 
 @pytest.mark.parametrize("measure_id, column, value, sentence", [
@@ -52,22 +58,22 @@ def test_measures_table_writes_rates_as_given(measures):
     table = tar.measures_table(measures)
     assert list(table.columns) == ["Effective", "Partner", "Scope", "Rate", "Legal basis", "Instrument", "Status"]
     row = table.loc["M33_s301_forcedlabor_final"]
-    assert (row["Effective"], row["Rate"]) == ("2026-07-24", "12.5\u00a0%")
-    assert table.loc["M06_deal_0722", "Effective"] == "never"
+    assert (row["Effective"], row["Rate"]) == ("2026-07-24", fmt.percent(12.5, 1))
+    assert table.loc["M06_deal_0722", "Effective"] == _("never")
     assert table.loc["M31_s301_excess_capacity", "Rate"] == ""
     assert table.loc["M01_baseline_10", ["Partner", "Scope", "Status"]].tolist() == ["all countries", "all goods", "superseded"]
 
 
 def test_measures_table_is_in_date_order_with_the_measures_that_never_took_effect_last(measures):
     effective = tar.measures_table(measures)["Effective"].tolist()
-    dated = [day for day in effective if day != "never"]
-    assert dated == sorted(dated) and effective[len(dated):] == ["never"] * (len(effective) - len(dated))
+    dated = [day for day in effective if day != _("never")]
+    assert dated == sorted(dated) and effective[len(dated):] == [_("never")] * (len(effective) - len(dated))
     assert len(dated) < len(effective)
 
 
 def test_headline(measures):
     headline = load("headline_rates")
-    assert tar.headline_facts(headline)["tar-china-peak"] == "145\u00a0%"
+    assert tar.headline_facts(headline)["tar-china-peak"] == fmt.percent(145, 0)
     steps = tar.headline_steps(headline, LATEST_DOCUMENT)
     assert (steps.groupby("partner")["effective_date"].max() == pd.Timestamp(LATEST_DOCUMENT)).all()
     tamed = headline.assign(headline_rate_pct=headline["headline_rate_pct"].clip(upper=20))
@@ -78,8 +84,8 @@ def test_headline(measures):
 def test_trade_facts():
     japan = tar.japan_trade(load("us_goods_trade"))
     facts = tar.trade_facts(japan)
-    assert facts["tar-imports-2024"] == "$148.4\u00a0billion"
-    assert facts["tar-balance-2024"] == "$69.4\u00a0billion"
+    assert facts["tar-imports-2024"] == fmt.usd_bn(148.4, 1)
+    assert facts["tar-balance-2024"] == fmt.usd_bn(69.4, 1)
     assert facts["tar-partial-period"] == "2025-01 to 2025-11"
     assert set(tar.trade_bars(japan)["flow"]) == set(tar.FLOW_COLORS)
     earlier_partial = japan.assign(period_covered=japan["period_covered"].where(japan["year"] != 2024, "2024-01 to 2024-06"))
@@ -89,15 +95,15 @@ def test_trade_facts():
 
 def test_mof_facts():
     facts = tar.mof_facts(load("japan_exports_to_us_by_product"))
-    assert facts["tar-mof-2024-total"] == "¥21.3\u00a0trillion"
-    assert facts["tar-mof-2024-autos-share"] == "34\u00a0%"
+    assert facts["tar-mof-2024-total"] == fmt.jpy_tn(21.3, 1)
+    assert facts["tar-mof-2024-autos-share"] == fmt.percent(34, 0)
 
 
 def test_mix_facts():
     mix = tar.import_mix(load("us_imports_japan_by_hs2"))
     facts = tar.mix_facts(mix)
-    assert facts["tar-hs87-share"] == "34\u00a0%"
-    assert facts["tar-mix-total"] == "$151.3\u00a0billion"
+    assert facts["tar-hs87-share"] == fmt.percent(34, 0)
+    assert facts["tar-mix-total"] == fmt.usd_bn(151.3, 1)
     assert "Motor vehicles and parts (hs 87)" in set(mix["group"])  # str.capitalize lowers "HS", as before
     vehicles = mix["product_group"] == tar.VEHICLES
     smaller = mix.assign(imports_usd_bn=mix["imports_usd_bn"].where(~vehicles, 1.0))
@@ -107,12 +113,12 @@ def test_mix_facts():
 
 def test_effective_facts(path, measures):
     facts = tar.effective_facts(path, measures)
-    assert facts["tar-eff-before"] == "1.5\u00a0%"
-    assert facts["tar-eff-peak"] == "18.6\u00a0%"
-    assert facts["tar-eff-peak-date"] == "7 August 2025"
-    assert facts["tar-eff-deal"] == "14.2\u00a0%"
-    assert facts["tar-eff-latest"] == "13.7\u00a0%"
-    assert facts["tar-eff-fold"] == "9-fold"
+    assert facts["tar-eff-before"] == fmt.percent(1.5, 1)
+    assert facts["tar-eff-peak"] == fmt.percent(18.6, 1)
+    assert facts["tar-eff-peak-date"] == fmt.day("2025-08-07")
+    assert facts["tar-eff-deal"] == fmt.percent(14.2, 1)
+    assert facts["tar-eff-latest"] == fmt.percent(13.7, 1)
+    assert facts["tar-eff-fold"] == fmt.fold(9)
 
 
 def test_effective_facts_guard_the_steps(path, measures):
@@ -128,8 +134,8 @@ def test_effective_facts_guard_the_steps(path, measures):
 def test_tracker(path, measures):
     tracker = tar.tracker_rows(load("effective_rate_estimates"))
     facts = tar.tracker_facts(tracker, path, measures)
-    assert facts["tar-twt-deal"] == "15.4\u00a0%"
-    assert facts["tar-twt-last-date"] == "24 July 2026"
+    assert facts["tar-twt-deal"] == fmt.percent(15.4, 1)
+    assert facts["tar-twt-last-date"] == fmt.day("2026-07-24")
     both = tar.effective_series(path, tracker)
     assert both["series"].nunique() == 2 and len(both) == len(path) + len(tracker)
 
@@ -137,8 +143,8 @@ def test_tracker(path, measures):
 def test_tic_facts():
     holdings = tar.tic_holdings(load("treasury_holdings"))
     facts = tar.tic_facts(holdings)
-    assert facts["tar-tic-mar25"] == "$1,130.8\u00a0billion"
-    assert facts["tar-tic-apr25"] == "$1,134.5\u00a0billion"
+    assert facts["tar-tic-mar25"] == fmt.usd_bn(1130.8, 1)
+    assert facts["tar-tic-apr25"] == fmt.usd_bn(1134.5, 1)
     april = (holdings["holder"] == "Japan") & (holdings["month"] == "2025-04-01")
     sold = holdings.assign(value_usd_bn=holdings["value_usd_bn"].where(~april, 1000.0))
     with pytest.raises(ProseError, match="rose"):
@@ -156,10 +162,10 @@ def test_tic_holdings_have_every_month():
 def test_yield_facts():
     yields = load("us_treasury_yield")
     facts = tar.yield_facts(yields)
-    assert facts["tar-yield-april-peak"] == "4.48\u00a0%"
-    assert facts["tar-yield-april-peak-date"] == "11 April 2025"
-    assert facts["tar-yield-series-max"] == "4.79\u00a0%"
-    assert tar.claimed_yield()["label"].iloc[0] == "Level claimed in a seed article: 4.8\u00a0%"
+    assert facts["tar-yield-april-peak"] == fmt.percent(4.48, 2)
+    assert facts["tar-yield-april-peak-date"] == fmt.day("2025-04-11")
+    assert facts["tar-yield-series-max"] == fmt.percent(4.79, 2)
+    assert tar.claimed_yield()["label"].iloc[0] == _("Level claimed in a seed article: {level}", level=fmt.percent(4.8, 1))
     spike = yields.assign(value_pct=yields["value_pct"].where(yields["date"] != "2025-04-11", 4.9))
     with pytest.raises(ProseError, match="4.8"):
         tar.yield_facts(spike)
@@ -168,8 +174,8 @@ def test_yield_facts():
 def test_bond_flow_facts():
     flows = load("japan_portfolio_flows")
     facts = tar.bond_flow_facts(flows)
-    assert (facts["tar-flow-week1"], facts["tar-flow-week2"]) == ("$17.5\u00a0billion", "$3.6\u00a0billion")
-    assert facts["tar-flow-week1-end"] == "5 April 2025"
+    assert (facts["tar-flow-week1"], facts["tar-flow-week2"]) == (fmt.usd_bn(17.5, 1), fmt.usd_bn(3.6, 1))
+    assert facts["tar-flow-week1-end"] == fmt.day("2025-04-05")
     big_sale = flows.assign(value_usd_bn=flows["value_usd_bn"].where(flows["period_start"] != "2025-03-30", -55.0))
     with pytest.raises(ProseError, match="50 billion"):
         tar.bond_flow_facts(big_sale)
@@ -179,10 +185,12 @@ def test_timeline_and_courts(measures):
     events = load("events")
     tariff = tar.tariff_events(events)
     assert tar.timeline_facts(tariff)["tar-event-count"] == "37"
-    assert tar.timeline_description(tariff).startswith("Timeline of 37 tariff events from March 2025")
+    assert tar.timeline_description(tariff).startswith(_("Timeline of {count} tariff events from {first} to {last}, by actor: "
+                                                         "the US government, Japan, and the US courts.", count=37,
+                                                         first=fmt.month("2025-03-01"), last=fmt.month("2026-09-01")))
     facts = tar.court_facts(events, measures)
-    assert facts["tar-scotus-date"] == "20 February 2026"
-    assert facts["tar-s122-days"] == "150\u00a0days"
+    assert facts["tar-scotus-date"] == fmt.day("2026-02-20")
+    assert facts["tar-s122-days"] == fmt.days(150)
     assert facts["tar-232-in-force"] == "11"
     extended = measures.copy()
     extended.loc["M29_s122_10", "end_date"] = pd.Timestamp("2026-08-30")
@@ -195,11 +203,11 @@ def test_the_facts_the_front_page_repeats(path, measures):
     assert tar.front_page_facts(
         measures, load("us_imports_japan_by_hs2"), path, load("treasury_holdings"), load("us_treasury_yield")
     ) == {
-        "kf-hs87-share": "34\u00a0%", "kf-autos15-rate": "15\u00a0%", "kf-autos15-date": "16 September 2025",
-        "kf-eff-fold": "9-fold", "kf-eff-before": "1.5\u00a0%", "kf-eff-peak-added": "17.1\u00a0%",
-        "kf-eff-latest-added": "12.2\u00a0%", "kf-eff-latest": "13.7\u00a0%",
-        "kf-s122-start": "24 February 2026", "kf-s122-rate": "10\u00a0%", "kf-tic-mar": "$1,130.8\u00a0billion",
-        "kf-tic-apr": "$1,134.5\u00a0billion", "kf-yield-peak": "4.48\u00a0%",
+        "kf-hs87-share": fmt.percent(34, 0), "kf-autos15-rate": fmt.percent(15, 0), "kf-autos15-date": fmt.day("2025-09-16"),
+        "kf-eff-fold": fmt.fold(9), "kf-eff-before": fmt.percent(1.5, 1), "kf-eff-peak-added": fmt.percent(17.1, 1),
+        "kf-eff-latest-added": fmt.percent(12.2, 1), "kf-eff-latest": fmt.percent(13.7, 1),
+        "kf-s122-start": fmt.day("2026-02-24"), "kf-s122-rate": fmt.percent(10, 0), "kf-tic-mar": fmt.usd_bn(1130.8, 1),
+        "kf-tic-apr": fmt.usd_bn(1134.5, 1), "kf-yield-peak": fmt.percent(4.48, 2),
     }
 
 
@@ -270,8 +278,10 @@ def test_the_choices_change_the_path_where_they_should(grid, schedule):
 
 def test_the_menus_words_come_from_the_schedule(schedule):
     words = tar.scenario_choices(schedule)
-    assert words["cars"]["enacted"] == "As enacted (25\u00a0% added, 15\u00a0% all-in from 16 September 2025)"
-    assert words["ruling"]["enacted"] == "As enacted (struck down; Section 122 10\u00a0%, then Section 301 12.5\u00a0% all-in)"
+    assert words["cars"]["enacted"] == _("As enacted ({added} added, {allin} all-in from {day})", added=fmt.percent(25),
+                                         allin=fmt.percent(15), day=fmt.day("2025-09-16"))
+    assert words["ruling"]["enacted"] == _("As enacted (struck down; Section 122 {s122}, then Section 301 {s301} all-in)",
+                                           s122=fmt.percent(10), s301=fmt.percent(12.5, 1))
     assert [len(words[control]) for control in ["cars", "metals", "ruling"]] == [3, 3, 4]
 
 
@@ -279,8 +289,10 @@ def test_the_scenario_table(grid, schedule, path):
     table = tar.scenario_table(grid, schedule)
     assert len(table) == len(tar.TABLE_SCENARIOS)
     first = table.iloc[0]
-    assert first["scenario"] == "All measures as enacted"
-    assert table.iloc[-1]["scenario"] == "Cars and parts: No Section 232 car tariff; Steel and aluminium: No Section 232 metals tariff"
+    assert first["scenario"] == _("All measures as enacted")
+    assert table.iloc[-1]["scenario"] == _("; ").join([
+        _("{control}: {choice}", control=translate("Cars and parts"), choice=_("No Section 232 car tariff")),
+        _("{control}: {choice}", control=translate("Steel and aluminium"), choice=_("No Section 232 metals tariff"))])
     rate = path["effective_rate_pct"]
     assert first["latest"] == tar.fmt.percent(rate.iloc[-1] - rate.iloc[0], 1)
     assert first["peak"] == tar.fmt.percent(rate.max() - rate.iloc[0], 1)

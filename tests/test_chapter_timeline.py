@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from booklib import formats as fmt
+from booklib.i18n import _, translate
+
 from booklib import load
 from booklib.prose import ProseError
 from bookchapters import timeline
+
+# Every test in each edition's language: facts compared with what the formatters write.
+pytestmark = pytest.mark.usefixtures("book_language")
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +22,7 @@ def events():
 
 def test_timeline_facts_are_the_count_and_span_the_text_shows(events):
     assert timeline.timeline_facts(events) == {
-        "timeline-count": "126", "timeline-first": "26 January 2005", "timeline-last": "29 September 2026",
+        "timeline-count": "126", "timeline-first": fmt.day("2005-01-26"), "timeline-last": fmt.day("2026-09-29"),
     }
 
 
@@ -34,7 +40,8 @@ def test_an_unknown_theme_breaks_the_four_themes(events):
 
 
 def test_figure_description(events):
-    assert timeline.figure_description(events) == "Timeline of 126 events by theme, from January 2005 to September 2026."
+    assert timeline.figure_description(events) == _("Timeline of {count} events by theme, from {first} to {last}.", count=126,
+                                                    first=fmt.month("2005-01-01"), last=fmt.month("2026-09-01"))
 
 
 def test_event_list_is_in_date_order_with_themes_in_words(events):

@@ -3,7 +3,12 @@
 import pandas as pd
 import pytest
 
+from booklib import formats as fmt
+
 from booklib.models.partner_trade import flows_by_partner, latest_run, two_way_totals
+
+# Every test in each edition's language: facts compared with what the formatters write.
+pytestmark = pytest.mark.usefixtures("book_language")
 
 TRADE = pd.DataFrame({
     "year": [2000, 2000, 2000, 2000, 2001, 2001, 2001],
@@ -44,7 +49,7 @@ def test_reported_record_names_the_one_record_and_the_last_month_covered():
         "highest_since": pd.to_datetime(["2022-09-01", None]),
     })
     assert reported_record(changes, "China", "imports", "Japan") == {
-        "value": 16.4, "period": "December 2025", "record_since": "September 2022", "figures_end": "February 2026"}
+        "value": 16.4, "period": fmt.month("2025-12-01"), "record_since": fmt.month("2022-09-01"), "figures_end": fmt.month("2026-02-01")}
     with pytest.raises(ValueError, match="but the record is"):
         reported_record(changes, "Japan", "exports", "China")
     with pytest.raises(ValueError, match="expected one value"):
