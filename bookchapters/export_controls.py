@@ -247,7 +247,7 @@ def estimate_lines(estimates: pd.DataFrame, model: LinearLoss) -> dict[str, tupl
     for scenario in OTHER_ESTIMATES:
         row = by_id.loc[scenario]
         what = _("rare earths and rare metals") if "rare metals" in row["scenario"] else _("rare earths")
-        lines[scenario] = (_("{publisher}: {what}, one year", publisher=translate(row['publisher']), what=what), ShareLine.fit([(int(row["duration_months"]), float(row["gdp_loss_pct"]))]))
+        lines[scenario] = (_("{publisher}: {what}, one year", publisher=row['publisher'], what=what), ShareLine.fit([(int(row["duration_months"]), float(row["gdp_loss_pct"]))]))
     return lines
 
 
@@ -299,8 +299,9 @@ def cost_table(grid: pd.DataFrame, months: list[int]) -> pd.DataFrame:
     """The loss under each estimate for a few durations, as the page's table lists them; a
     duration beyond what an estimate covers is marked as an extrapolation in its cells."""
     chosen = grid[grid["months"].isin(months)]
-    cells = chosen.assign(cell=[fmt.percent(loss, 2) + (" (extrapolated)" if marker.endswith("(extrapolated)") else "")
-                                for loss, marker in zip(chosen["loss_pct"], chosen["marker"])])
+    # Beyond the months an estimate covers (not read from the marker's words, which are the edition's).
+    cells = chosen.assign(cell=[fmt.percent(loss, 2) + (_(" (extrapolated)") if months > covered else "")
+                                for loss, months, covered in zip(chosen["loss_pct"], chosen["months"], chosen["estimated_to"])])
     table = cells.pivot(index="series", columns="months", values="cell").reindex(list(dict.fromkeys(grid["series"])))
-    table.columns = [f"{fmt.count(m)} months" for m in table.columns]
-    return table.rename_axis("estimate").reset_index()
+    table.columns = [_("{count} months", count=fmt.count(m)) for m in table.columns]
+    return table.rename_axis(_("estimate")).reset_index()

@@ -326,8 +326,9 @@ def return_table(grid: pd.DataFrame, shown_gross_pct: float, years: list[int]) -
     words = dict(zip(DEEMED_RETURNS_PCT, deemed_labels()))
     cells = japan.assign(
         amount=japan["deemed_pct"].map(words),
-        life=japan["life_years"].astype(int).map(lambda life: f"{fmt.count(life)} years"),
-        cell=[f"{fmt.percent(r, 1)} ({fmt.percent(s)})" for r, s in zip(japan["return_pct"], japan["share_pct"])],
+        life=japan["life_years"].astype(int).map(lambda life: _("{count} years", count=fmt.count(life))),
+        cell=[_("{rate} ({share})", rate=fmt.percent(r, 1), share=fmt.percent(s)) for r, s in zip(japan["return_pct"], japan["share_pct"])],
     )
     table = cells.pivot(index="amount", columns="life", values="cell").reindex(index=list(words.values()))
-    return table[[f"{fmt.count(life)} years" for life in years]].rename_axis("deemed allocation amount").rename_axis(None, axis=1).reset_index()
+    return (table[[_("{count} years", count=fmt.count(life)) for life in years]].rename_axis(translate("deemed allocation amount"))
+            .rename_axis(None, axis=1).reset_index())

@@ -560,7 +560,9 @@ def bri_bars(bri: pd.DataFrame) -> pd.DataFrame:
 def bri_description(bri: pd.DataFrame) -> str:
     total = bri_components(bri).groupby("period")["value_usd_bn"].sum()
     return _("Stacked horizontal bars of Chinese construction contracts and investments in Belt and Road countries: {totals}.",
-             totals=_(", ").join(_("{amount} billion US dollars in {period}", amount=fmt.number(total[p], 0), period=label)
+             totals=_(", ").join(_("{amount} billion US dollars in {period}", period=label,
+                                   # zh, ja: the amount with its unit, as their formatter writes it (1,240亿美元)
+                                   amount=fmt.number(total[p], 0) if fmt.language().code == "en" else fmt.usd_bn(total[p], 0))
                                  for p, label in category_labels("bri_engagement", "period").items()))
 
 

@@ -182,6 +182,10 @@ def translate_spec(spec: dict, language: str | None = None) -> dict:
 # The template: every booklib-domain message ------------------------------------------------------
 
 TEMPLATE = LOCALES / "booklib.pot"
+HEADER = ("# The words Python writes for readers of 'Japan between Washington and Beijing': charts, tables,\n"
+          "# the library's controls and the schema's titles and labels (domain booklib).\n"
+          "# Template made by `python -m booklib.i18n extract`; never edit it by hand.\n"
+          "# Placeholders in braces ({count}) are filled in after translation and must be kept.")
 # Where the messages are: calls of these functions with a literal first argument ...
 _CALLS = {"_", "N_", "translate"}
 # ... in the library and the chapters' code; and, in the chapters' cells, the literal words of
@@ -273,8 +277,12 @@ def template():
     """The booklib-domain template as a Babel catalog."""
     from babel.messages.catalog import Catalog
 
-    catalog = Catalog(project="Japan between Washington and Beijing", domain="booklib", charset="utf-8",
-                      creation_date=None, revision_date=None, fuzzy=False)
+    import datetime as dt
+
+    catalog = Catalog(project="Japan between Washington and Beijing", domain="booklib", charset="utf-8", fuzzy=False,
+                      # A fixed date: the template changes only when its messages do.
+                      creation_date=dt.datetime(2026, 12, 7, tzinfo=dt.timezone.utc), revision_date=None,
+                      header_comment=HEADER)
     for message, places in messages().items():
         catalog.add(message, locations=[(p.rsplit(":", 1)[0], None) for p in dict.fromkeys(places)])
     return catalog

@@ -156,8 +156,8 @@ def test_diversification_amounts():
 
 # The scenario explorer ---------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def cost_grid(estimates):
+@pytest.fixture
+def cost_grid(estimates, book_language):  # its words are the edition's
     return ec.cost_grid(estimates, ec.cost_model(estimates))
 
 
@@ -171,7 +171,8 @@ def test_the_default_is_the_figure_the_text_cites(cost_grid, estimates):
     curve = ec.cost_curve(model, P["CURVE_MONTHS"])
     explorer = ec.cost_explorer(cost_grid, estimates, model, curve, P["SHOWN_MONTHS"])
     marker = explorer.rows()["marker"].iloc[0]
-    assert marker.endswith(f"{ec.cost_facts(estimates, model, P['SHOWN_MONTHS'])['ec-model-shown']} of GDP")
+    assert marker == _("{count} months: {loss} of GDP", count=fmt.count(P["SHOWN_MONTHS"]),
+                       loss=ec.cost_facts(estimates, model, P['SHOWN_MONTHS'])['ec-model-shown'])
     assert ec.curve_reach(explorer, P["CURVE_MONTHS"]) == f"datum.months <= max({P['CURVE_MONTHS']}, choose_months)"
     with pytest.raises(ValueError, match="fig-ec-cost.*loss_pct"):
         ec.cost_explorer(cost_grid, estimates, model, curve.assign(loss_pct=curve["loss_pct"] * 1.01), P["SHOWN_MONTHS"])
@@ -186,18 +187,22 @@ def test_each_line_goes_through_its_published_point(cost_grid, estimates):
 
 
 def test_markers_say_where_the_line_is_extrapolated(cost_grid):
-    extrapolated = cost_grid["marker"].str.endswith("(extrapolated)")
+    extrapolated = cost_grid["marker"].str.endswith(_(" (extrapolated)"))
     assert (extrapolated == (cost_grid["months"] > 12)).all()
-    assert cost_grid.loc[cost_grid["months"] == 1, "marker"].str.startswith("1 month:").all()
+    first = cost_grid[cost_grid["months"] == 1]
+    assert all(m == _("{count} month: {loss} of GDP", count=1, loss=fmt.percent(x, 2)) for m, x in zip(first["marker"], first["loss_pct"]))
+    if fmt.language().code == "en":
+        assert first["marker"].str.startswith("1 month:").all()
 
 
 def test_the_cost_table(cost_grid):
     table = ec.cost_table(cost_grid, P["TABLE_MONTHS"])
-    assert list(table.columns) == ["estimate", *[f"{m} months" for m in P["TABLE_MONTHS"]]]
+    months = {m: _("{count} months", count=m) for m in P["TABLE_MONTHS"]}
+    assert list(table.columns) == [_("estimate"), *months.values()]
     assert len(table) == 1 + len(ec.OTHER_ESTIMATES)
     longest = max(P["TABLE_MONTHS"])
-    assert table[f"{longest} months"].str.endswith("(extrapolated)").all() == (longest > 12)
-    assert not table["12 months"].str.contains("extrapolated").any()
+    assert table[months[longest]].str.endswith(_(" (extrapolated)")).all() == (longest > 12)
+    assert not table[months[12]].str.contains(_(" (extrapolated)"), regex=False).any()
 
 
 @pytest.fixture(scope="module")

@@ -153,9 +153,10 @@ def test_no_money_may_be_disbursed(tables):
 
 def test_tables_shown(tables):
     terms = inv.terms_table(tables["mou_terms"])
-    assert terms["Term"].str.contains("_").sum() == 0 and "JBIC's expected share" in set(terms["Term"])
+    term = translate("Term")
+    assert terms[term].str.contains("_").sum() == 0 and translate("JBIC's expected share") in set(terms[term])
     fdi = inv.fdi_table(tables["japan_fdi_position_us"])
-    assert "Billion US$" in fdi.columns and fdi["Year"].is_monotonic_increasing
+    assert translate("Billion US$") in fdi.columns and fdi[translate("Year")].is_monotonic_increasing
     assert inv.returns_sources(tables["mou_terms"], tables["us_treasury_yield"])[-1] == "fred_dgs10"
     assert isinstance(inv.split_of(tables["mou_terms"]).japan_after, float)
     assert pd.api.types.is_float_dtype(inv.return_scenarios(tables["mou_terms"], 100.0, 20, [8])["gross_return_pct"])
@@ -252,11 +253,12 @@ def test_a_deemed_return_never_lowers_japans_share(grid):
 
 def test_the_return_table(grid):
     table = inv.return_table(grid, P["SHOWN_GROSS_PCT"], P["TABLE_LIVES"])
-    assert list(table.columns) == ["deemed allocation amount", *[f"{life} years" for life in P["TABLE_LIVES"]]]
+    amount = translate("deemed allocation amount")
+    assert list(table.columns) == [amount, *[_("{count} years", count=life) for life in P["TABLE_LIVES"]]]
     assert len(table) == len(inv.DEEMED_RETURNS_PCT)
-    assert table.iloc[0]["deemed allocation amount"] == "Japan's funding only"
+    assert table.iloc[0][amount] == _("Japan's funding only")
     facts = inv.scenario_facts(inv.return_scenarios(load("mou_terms"), P["INVESTED"], P["YEARS"], P["GROSS_RETURNS_PCT"]), P["SHOWN_GROSS_PCT"], P["YEARS"])
-    assert table.iloc[0][f"{P['YEARS']} years"] == f"{facts['mou-shown-japan']} ({facts['mou-shown-share']})"
+    assert table.iloc[0][_("{count} years", count=P['YEARS'])] == _("{rate} ({share})", rate=facts['mou-shown-japan'], share=facts['mou-shown-share'])
 
 
 def test_an_off_grid_shown_return_names_the_values_allowed(scenarios):

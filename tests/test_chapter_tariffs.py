@@ -56,16 +56,18 @@ def test_each_sentence_on_the_2026_caps_can_fail(measures, measure_id, column, v
 
 def test_measures_table_writes_rates_as_given(measures):
     table = tar.measures_table(measures)
-    assert list(table.columns) == ["Effective", "Partner", "Scope", "Rate", "Legal basis", "Instrument", "Status"]
+    T = {c: translate(c) for c in ["Effective", "Partner", "Scope", "Rate", "Legal basis", "Instrument", "Status"]}
+    assert list(table.columns) == list(T.values())
     row = table.loc["M33_s301_forcedlabor_final"]
-    assert (row["Effective"], row["Rate"]) == ("2026-07-24", fmt.percent(12.5, 1))
-    assert table.loc["M06_deal_0722", "Effective"] == _("never")
-    assert table.loc["M31_s301_excess_capacity", "Rate"] == ""
-    assert table.loc["M01_baseline_10", ["Partner", "Scope", "Status"]].tolist() == ["all countries", "all goods", "superseded"]
+    assert (row[T["Effective"]], row[T["Rate"]]) == ("2026-07-24", fmt.percent(12.5, 1))
+    assert table.loc["M06_deal_0722", T["Effective"]] == _("never")
+    assert table.loc["M31_s301_excess_capacity", T["Rate"]] == ""
+    assert table.loc["M01_baseline_10", [T["Partner"], T["Scope"], T["Status"]]].tolist() == [
+        translate("all countries"), translate("all goods"), translate("superseded")]
 
 
 def test_measures_table_is_in_date_order_with_the_measures_that_never_took_effect_last(measures):
-    effective = tar.measures_table(measures)["Effective"].tolist()
+    effective = tar.measures_table(measures)[translate("Effective")].tolist()
     dated = [day for day in effective if day != _("never")]
     assert dated == sorted(dated) and effective[len(dated):] == [_("never")] * (len(effective) - len(dated))
     assert len(dated) < len(effective)
