@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 
 from booklib import formats as fmt
+from booklib.i18n import N_, _
 from booklib.data import MIN_SEARCH_QUERIES, SEARCH_LANGUAGES, search_queries, search_record_problem
 from booklib.prose import markdown_list, require
 
@@ -105,7 +106,7 @@ def search_records(claims: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for row in claims[claims["verdict"] == "unverifiable"].itertuples():
         record = row.search_record
-        closest, _, unsettled = record.partition("Closest:")[2].partition("Not settled:")
+        closest, _sep, unsettled = record.partition("Closest:")[2].partition("Not settled:")
         rows.append({
             "claim_id": row.claim_id,
             "claim": row.claim,
@@ -134,7 +135,12 @@ def search_record_list(claims: pd.DataFrame):
 def article_label(article_source_id: str, sources: pd.DataFrame) -> str:
     """An article as the figure names it: Article 001 (2025-05-05), or (undated)."""
     published = sources.loc[article_source_id, "date_published"]
-    return f"{article_source_id.replace('seed_', 'Article ')} ({'undated' if pd.isna(published) else published})"
+    return _("{article} ({date})", article=article_number(article_source_id), date=_("undated") if pd.isna(published) else published)
+
+
+def article_number(article_source_id: str) -> str:
+    """Article 001 (of seed_001)."""
+    return _("Article {number}", number=article_source_id.removeprefix("seed_"))
 
 
 def verdict_tally(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
@@ -142,8 +148,8 @@ def verdict_tally(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
 
     `sources` is the sources table indexed by source_id (for the articles' dates)."""
     groups = {
-        "By article": claims["article_source_id"].map(lambda s: article_label(s, sources)),
-        "By theme": claims["theme"].str.replace("_", " "),
+        N_("By article"): claims["article_source_id"].map(lambda s: article_label(s, sources)),
+        N_("By theme"): claims["theme"].str.replace("_", " "),
     }
     return pd.concat([
         claims.assign(group=group).groupby(["group", "verdict"]).size().rename("claims").reset_index().assign(view=view)
@@ -153,7 +159,7 @@ def verdict_tally(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
 
 def verdict_color() -> alt.Color:
     """The verdicts in their fixed order and colours."""
-    return alt.Color("verdict:N").title("Verdict").scale(domain=VERDICTS, range=VERDICT_COLORS)
+    return alt.Color("verdict:N").title(N_("Verdict")).scale(domain=VERDICTS, range=VERDICT_COLORS)
 
 
 def article_name(article_source_id: str, sources: pd.DataFrame) -> str:
@@ -163,8 +169,8 @@ def article_name(article_source_id: str, sources: pd.DataFrame) -> str:
     row = sources.loc[article_source_id]
     outlet = re.sub(r"\s*\(.*$", "", str(row["publisher"])).strip().rstrip(",")
     published = row["date_published"]
-    number = article_source_id.replace("seed_", "Article ")
-    return f"{number}: {outlet}, {'undated' if pd.isna(published) or published == '' else published}"
+    return _("{article}: {outlet}, {date}", article=article_number(article_source_id), outlet=outlet,
+             date=_("undated") if pd.isna(published) or published == "" else published)
 
 
 def article_links(claims: pd.DataFrame, sources: pd.DataFrame, bibliography: str) -> dict[str, str]:

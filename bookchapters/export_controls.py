@@ -19,7 +19,7 @@ from booklib.prose import require
 from booklib.models.rare_earth_scenarios import LinearLoss, ShareLine
 
 # The two sides of the timeline, by who imposed the measure.
-SIDES = {"China": "China's measures", "Japan": "Japan's and US measures", "United States": "Japan's and US measures"}
+SIDES = {"China": N_("China's measures"), "Japan": N_("Japan's and US measures"), "United States": N_("Japan's and US measures")}
 # NRI's two estimates (three months, one year), through which the book draws its line.
 NRI_POINTS = ["nri_3m", "nri_12m"]
 

@@ -136,7 +136,7 @@ def return_lines(scenarios: pd.DataFrame, cost_pct: float) -> pd.DataFrame:
 def latest_pledges(pledges: pd.DataFrame) -> pd.DataFrame:
     """Each partner's latest pledge, with the tariff it obtained in words."""
     latest = pledges.sort_values("announced_date").groupby("partner").tail(1)
-    tariff = [fmt.percent(quantity(latest["tariff_rate_obtained_pct"], at=i)) if pd.notna(r) else "none attached"
+    tariff = [fmt.percent(quantity(latest["tariff_rate_obtained_pct"], at=i)) if pd.notna(r) else _("none attached")
               for i, r in latest["tariff_rate_obtained_pct"].items()]
     return latest.assign(tariff=tariff)
 
@@ -201,7 +201,7 @@ def fdi_table(fdi: pd.DataFrame) -> pd.DataFrame:
 
 LIVES = (10, 30, 5)  # the slider: shortest and longest life in years, and the step
 DEEMED_RETURNS_PCT = (0, 2, 4, 6)
-JAPAN_SERIES = "Japan's return"
+JAPAN_SERIES = N_("Japan's return")
 PROJECT_SERIES = N_("The project's return")
 # What Japan's funding costs it, drawn against its return. The amount Japan funds scales every
 # cash flow alike and so changes neither its return nor its share (the waterfall is linear; a

@@ -11,6 +11,7 @@ The front page (intro.md) repeats some of these facts in its key findings:
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import altair as alt
 import pandas as pd
@@ -157,16 +158,28 @@ def trade_facts(japan: pd.DataFrame) -> dict[str, str]:
         "tar-imports-2024": fmt.usd_bn(quantity(y2024, at="us_imports")),
         "tar-exports-2024": fmt.usd_bn(quantity(y2024, at="us_exports")),
         "tar-balance-2024": fmt.usd_bn(negated(quantity(y2024, at="us_balance"))),
-        "tar-partial-period": partial["period_covered"].iloc[0].split(" (")[0],
+        "tar-partial-period": covered(partial["period_covered"].iloc[0]),
         "tar-years-found": ", ".join(str(y) for y in sorted(japan["year"].unique())),
     }
+
+
+def covered(period_covered: str) -> str:
+    """The months a year of us_goods_trade covers, without the note: "full year", "2025-01 to 2025-11"
+    (zh, ja: 全年, 2025年1月～11月, from the months themselves)."""
+    text = period_covered.split(" (")[0]
+    if fmt.language().code == "en":
+        return text
+    if text == "full year":
+        return _("full year")
+    first, last = re.fullmatch(r"(\d{4}-\d{2}) to (\d{4}-\d{2})", text).groups()
+    return fmt.period(f"{first}-01", pd.Timestamp(f"{last}-01") + pd.offsets.MonthEnd(0))
 
 
 def trade_bars(japan: pd.DataFrame) -> pd.DataFrame:
     """The trade figure's rows: flows in words, the period without its note."""
     return japan.assign(
         flow=label_values(japan["flow"], TRADE_FLOWS),
-        period=japan["period_covered"].str.split(" \\(").str[0],
+        period=japan["period_covered"].map(covered),
     )[["year", "flow", "value_usd_bn", "period", "basis"]]
 
 
@@ -184,9 +197,18 @@ def mof_facts(japan_side: pd.DataFrame) -> dict[str, str]:
 
 def import_mix(mix: pd.DataFrame) -> pd.DataFrame:
     """US imports from Japan by HS group, with each group's share and its name in words."""
-    group = (mix["product_group"].str.replace(r"_hs(\d+)_(\d+)$", r" (HS \1, \2)", regex=True)
-             .str.replace(r"_hs(\d+)$", r" (HS \1)", regex=True).str.replace("_", " ").str.capitalize())
+    group = hs_group_names(mix["product_group"]).map(translate)
     return mix.assign(share_pct=100 * mix["imports_usd_bn"] / mix["imports_usd_bn"].sum(), group=group)
+
+
+def hs_group_names(codes: pd.Series | None = None) -> pd.Series:
+    """The HS groups of us_imports_japan_by_hs2 in English words (booklib.i18n extracts them as messages)."""
+    if codes is None:
+        from booklib import load
+
+        codes = load("us_imports_japan_by_hs2")["product_group"].drop_duplicates()
+    return (codes.str.replace(r"_hs(\d+)_(\d+)$", r" (HS \1, \2)", regex=True)
+            .str.replace(r"_hs(\d+)$", r" (HS \1)", regex=True).str.replace("_", " ").str.capitalize())
 
 
 def mix_facts(mix: pd.DataFrame) -> dict[str, str]:

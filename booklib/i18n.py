@@ -179,6 +179,29 @@ def translate_spec(spec: dict, language: str | None = None) -> dict:
     return translated
 
 
+def english_in_spec(spec: dict, language: str) -> list[str]:
+    """The strings of a (translated) chart spec that are still English messages of the catalog (a
+    title, a category, a label the reader would see untranslated): [] for a released zh or ja chart."""
+    same = {m for m in _template("booklib") if translate(m, language=language) == m}  # "RCEP", "CPTPP": the same words
+    found = []
+
+    def walk(node, key=None):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k not in ("field", "type", "$schema", "name", "format", "as", "param"):
+                    walk(v, k)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, key)
+        elif isinstance(node, str) and is_message(node) and node not in same:
+            found.append(f"{key}: {node!r}")
+        elif isinstance(node, str) and key in ("test", "filter"):
+            found.extend(f"{key}: {m.group(2)!r}" for m in _QUOTED.finditer(node) if is_message(m.group(2)) and m.group(2) not in same)
+
+    walk(spec)
+    return found
+
+
 # The template: every booklib-domain message ------------------------------------------------------
 
 TEMPLATE = LOCALES / "booklib.pot"
@@ -197,7 +220,10 @@ NAME_COLUMNS = {
     "fta_membership": ["economy"],
     "cjk_trade": ["pair", "reporting_basis"],
     "japan_trade_by_partner": ["partner"],
+    "investment_pledges": ["partner"],
 }
+# Names a chapter's code writes from a table's codes (module:function returning them): each a message.
+NAME_FUNCTIONS = ["bookchapters.tariffs:hs_group_names"]
 
 
 def _python_messages(source: str, where: str, cells: bool = False):
@@ -216,8 +242,11 @@ def _python_messages(source: str, where: str, cells: bool = False):
                 yield literal, f"{where}:{node.lineno}"
         if not cells:
             continue
-        if name in ("title", "Title") and literal is not None:
-            yield literal, f"{where}:{node.lineno}"
+        if name in _CELL_SKIP:
+            continue
+        for argument in [*node.args, *(k.value for k in node.keywords if k.arg not in _CELL_SKIP_KEYWORDS)]:
+            for text in _cell_words(argument):
+                yield text, f"{where}:{node.lineno}"
         for keyword in node.keywords:
             if keyword.arg in _CELL_KEYWORDS and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
                 yield keyword.value.value, f"{where}:{node.lineno}"
@@ -227,6 +256,36 @@ def _python_messages(source: str, where: str, cells: bool = False):
                     title = title.elts[0]
                 if isinstance(title, ast.Constant) and isinstance(title.value, str):
                     yield title.value, f"{where}:{node.lineno}"
+
+
+# In a chapter's cells, every literal of words given to a call is a message (a title, an axis's or a
+# tooltip's words, a category): literals with a space or a capital, not code (column names,
+# encodings, formats, expressions), and not those given to calls that take code or keys.
+_CELL_SKIP = {"load", "query", "glue_facts", "glue_text", "require", "transform_filter", "transform_calculate", "condition",
+              "expr", "sources_of", "figure_pages", "FieldEqualPredicate", "FieldOneOfPredicate", "set_index", "sort_values",
+              "groupby", "latest_vintage", "pivot", "assign", "rename", "drop", "isin", "loc", "eq", "ne", "Markdown", "print",
+              "FilterableTable", "markdown_list", "reader_table", "reader_values", "label_categories"}
+_CELL_SKIP_KEYWORDS = {"name", "sources", "pdf_template", "anchor_column", "anchor_prefix", "cite_title_column", "facet_column",
+                       "key_columns", "table", "figure_column", "color", "stroke", "fill", "align", "baseline", "interpolate",
+                       "orient", "anchor", "labelAlign", "labelBaseline", "strokeCap", "shape", "font", "fontWeight"}
+
+
+def _cell_words(node):
+    import ast
+    import re
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value
+        code = (any(mark in text for mark in ("datum", "==", "@", "#", ":N", ":Q", ":T", ":O", "\n")) or "_" in text.split(" ")[0]
+                or re.search(r"%-?[a-zA-Z]", text) is not None)  # a d3 time format
+        if text.strip() and not code and (" " in text.strip() or text[:1].isupper()) and any(c.isalpha() for c in text):
+            yield text
+    elif isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        for element in node.elts:
+            yield from _cell_words(element)
+    elif isinstance(node, ast.Dict):
+        for value in node.values:
+            yield from _cell_words(value)
 
 
 def _code_cells(path: Path) -> str:
@@ -262,6 +321,12 @@ def messages() -> dict[str, list[str]]:
         for column in columns:
             for value in sorted({row[column] for row in rows if row[column]}):
                 found.setdefault(value, []).append(f"data/{table}.csv:{column}")
+    import importlib
+
+    for name in NAME_FUNCTIONS:
+        module, function = name.split(":")
+        for value in getattr(importlib.import_module(module), function)():
+            found.setdefault(value, []).append(name)
     package = json.loads((REPO_ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
     for resource in package["resources"]:
         for field in resource.get("schema", {}).get("fields", []):
