@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from booklib import formats as fmt
+from booklib.i18n import _
 
 from booklib import load
 from booklib.prose import ProseError
@@ -74,9 +75,10 @@ def test_a_contradicted_claim_in_an_accurate_article_breaks_the_text(claims):
 def test_verdict_tally_counts_each_claim_once_per_view(claims):
     tally = ledger.verdict_tally(claims, load("sources").set_index("source_id"))
     assert tally.groupby("view")["claims"].sum().to_dict() == {"By article": 103, "By theme": 103}
+    label = {n: _("{article} ({date})", article=_("Article {number}", number=n), date=d)
+             for n, d in [("000", _("undated")), ("001", "2025-05-05"), ("002", _("undated")), ("003", "2026-01-30"), ("004", _("undated"))]}
     assert set(tally.loc[tally["view"] == "By article", "group"]) == {
-        "Article 000 (undated)", "Article 001 (2025-05-05)", "Article 002 (undated)",
-        "Article 003 (2026-01-30)", "Article 004 (undated)",
+        label["000"], label["001"], label["002"], label["003"], label["004"],
     }
     assert "export controls" in set(tally["group"])
 
@@ -160,8 +162,9 @@ def test_the_ledger_names_each_article_by_outlet_and_date_linked_to_its_bibliogr
     sources = load("sources").set_index("source_id")
     table = ledger.ledger_table(claims, sources)
     names = dict(zip(claims["article_source_id"], table["article_source_id"]))
-    assert names["seed_001"] == "Article 001: Sohu Cai Jing, 2025-05-05"
-    assert names["seed_000"].endswith(", undated") and not any(n.startswith("seed_") for n in names.values())
+    first = _("{article}: {outlet}, {date}", article=_("Article {number}", number="001"), outlet="Sohu Cai Jing", date="2025-05-05")
+    assert names["seed_001"] == first
+    assert names["seed_000"].endswith(_("undated")) and not any(n.startswith("seed_") for n in names.values())
     links = ledger.article_links(claims, sources, "appendix/bibliography.html")
-    assert links["Article 001: Sohu Cai Jing, 2025-05-05"] == "appendix/bibliography.html#cite-seed-001"
+    assert links[first] == "appendix/bibliography.html#cite-seed-001"
     assert len(links) == 5

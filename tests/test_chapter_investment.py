@@ -109,7 +109,7 @@ def test_return_lines_are_three_series(scenarios):
 def test_pledge_facts(tables):
     latest = inv.latest_pledges(tables["investment_pledges"])
     assert latest["partner"].is_unique
-    assert set(latest["tariff"]) == {fmt.percent(15, 0), "none attached"}
+    assert set(latest["tariff"]) == {fmt.percent(15, 0), _("none attached")}
     facts = inv.pledge_facts(latest, tables["gdp"])
     assert facts == {"mou-eu-pledge": fmt.usd_bn(600, 0), "mou-korea-pledge": fmt.usd_bn(350, 0),
                      "mou-gdp-share-japan": fmt.percent(13, 0), "mou-gdp-share-eu": fmt.percent(3, 0)}
