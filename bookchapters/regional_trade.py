@@ -221,7 +221,7 @@ def rcep_applicants(membership: pd.DataFrame) -> list[str]:
 def agreements_description(membership: pd.DataFrame) -> str:
     return _("Matrix of economies by agreement (RCEP, CPTPP, the ASEAN-China FTA and its upgrade, China-Japan-Korea talks "
              "and bilateral FTAs), coloured by member, signatory, negotiating or applicant; RCEP's applicants are {applicants}.",
-             applicants=fmt.join_and(map(translate, rcep_applicants(membership))))
+             applicants=fmt.join_list(map(translate, rcep_applicants(membership))))
 
 
 def _and(names: list[str]) -> str:

@@ -359,6 +359,11 @@ def period(start, end) -> str:
     return f"{opening}{lang.year_range_dash}{lang.month(last.date())}"
 
 
+def join_list(items) -> str:
+    """Names in a row: "A, B, C" (en), "A、B、C" (zh, ja)."""
+    return ("、" if language().code in ("zh", "ja") else ", ").join(str(i) for i in items)
+
+
 def join_and(items) -> str:
     """A list in a sentence: "A, B and C" (en), "A、B和C" (zh), "A、BおよびC" (ja)."""
     items = [str(i) for i in items]
