@@ -19,7 +19,6 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from booklib import formats
 from booklib.paths import REPO_ROOT
 
 LOCALES = REPO_ROOT / "locales"
@@ -46,7 +45,10 @@ def _catalog(language: str, domain: str) -> dict[tuple[str | None, str], str]:
 
 def translate(message: str, *, context: str | None = None, domain: str = "booklib", language: str | None = None) -> str:
     """`message` in the edition's language (`language`, default BOOK_LANGUAGE)."""
-    language = language or formats.language().code
+    if language is None:
+        from booklib import formats  # here: the build imports this module, and a no-op rebuild must not load pandas
+
+        language = formats.language().code
     if language == SOURCE_LANGUAGE:
         return message
     try:

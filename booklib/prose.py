@@ -209,7 +209,7 @@ class FilterableTable:
                  pdf_template: str | None = None, anchor_column: str | None = None, anchor_prefix: str = "",
                  cite_title_column: str | None = None, facet_column: str | None = None, facet_order: list[str] | None = None,
                  links: dict[str, dict[str, str]] | None = None, key_columns: list[str] | None = None,
-                 priorities: dict[str, int] | None = None, table: str | None = None):
+                 priorities: dict[str, int] | None = None, table: str | None = None, title: str | None = None):
         """`figure_column` holds figure labels; they become links to `figure_pages[label]` (a page
         path relative to this one), shown as the figure's number ("Fig. 1.5", filled in by the
         build), and {numref} references in the PDF. With
@@ -225,7 +225,9 @@ class FilterableTable:
         (`reader_values`): titles for headers, labels for categories (the facets' too), and each
         source a link to its bibliography entry, except in a column of `links`, which shows its own
         text linked as given; the columns keep their names for `pdf_template`, `key_columns`,
-        `priorities` and the page's scripts (`data-column`)."""
+        `priorities` and the page's scripts (`data-column`). With a `title`, the build numbers the
+        table with the page's other tables, in HTML and PDF alike ("Table 5.1: <title>";
+        booklib.build.titled_tables)."""
         _record_sources(frame)
         self.frame = frame
         self.name = name
@@ -241,6 +243,7 @@ class FilterableTable:
         self.key_columns = key_columns or []
         self.priorities = priorities or {}
         self.table = table
+        self.title = title
         unknown = ({facet_column} - {None}) | set(self.links) | set(self.key_columns) | set(self.priorities)
         if unknown - set(frame.columns):
             raise ValueError(f"table {name}: no column {sorted(unknown - set(frame.columns))}")
@@ -329,7 +332,7 @@ class FilterableTable:
         shown = self._shown("html")
         head = "".join(th(c) for c in columns)
         if self.anchor_column is not None:
-            head += '<th class="book-cite-head">cite</th>'
+            head += '<th class="book-cite-head">Cite</th>'
 
         def open_row(row) -> str:
             if self.anchor_column is None:
@@ -354,8 +357,9 @@ class FilterableTable:
         box = f"filter-{self.name}"
         facet = (f' data-facet="{esc(self.facet_column)}" data-facet-order="{esc("|".join(self.facet_order))}"'
                  if self.facet_column else "")
+        titled = f' data-table-title="{esc(self.title)}"' if self.title else ""
         return (
-            f'<div class="book-filter-table" id="{self.name}"{facet}>'
+            f'<div class="book-filter-table" id="{self.name}"{facet}{titled}>'
             f'<label for="{box}">Filter the {len(self.frame)} rows: </label>'
             f'<input type="search" id="{box}" placeholder="type a word, a theme or a verdict">'
             f' <span class="book-filter-count" aria-live="polite"></span>'
