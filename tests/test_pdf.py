@@ -165,3 +165,8 @@ def test_a_caption_naming_only_some_sources_points_to_the_list_in_print(pdf_text
     pointers = re.findall(r"and \d+ more, listed at the end of the chapter", flat)
     assert len(pointers) >= 10
     assert flat.count("Sources of the figures") >= 5
+
+
+def test_an_address_with_japanese_characters_prints_whole(pdf_text):
+    """Set as a URL (math-like), its CJK characters had no font and vanished ("…/ja//china-…")."""
+    assert "business-humanrights.org/ja/最新ニュース/china-belt-and-road" in words(pdf_text).replace(" ", "")
