@@ -220,8 +220,8 @@ def diversification_list(actions: pd.DataFrame) -> pd.DataFrame:
     """Japan's actions as the page lists them, with the amount and its unit in words."""
     def amount(value, unit) -> str:
         if pd.isna(value):
-            return "amount not stated"
-        return fmt.with_unit(fmt.number(value, 0 if float(value).is_integer() else 1), unit)
+            return _("amount not stated")
+        return fmt.with_unit(fmt.number(value, 0 if float(value).is_integer() else 1), translate(unit) if unit else unit)
 
     from booklib.prose import reader_values
 

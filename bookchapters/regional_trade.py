@@ -100,14 +100,17 @@ PARTNER_DASHES = [[1, 0], [8, 4], [2, 3], [10, 3, 2, 3], [4, 4]]
 
 
 PANEL_HEIGHT = 180
-LABEL_PIXELS = 12  # the height a line-end label needs
+LABEL_PIXELS = 13  # the height a line-end label needs, with a pixel of air
+# Vega rounds the axis up to a nice number (a maximum of 21.3 draws to 25): the gap is counted on
+# a domain this much above the maximum, so that labels never touch however far the axis is rounded.
+NICE_HEADROOM = 1.25
 
 
 def end_label_positions(data: pd.DataFrame, value: str, height: int = PANEL_HEIGHT) -> pd.Series:
     """Where each partner's name goes at the end of its line (in the value's units; empty on the
     other rows): at its last value, moved apart where two names would overlap in a panel."""
     at = pd.Series(float("nan"), index=data.index)
-    gap = LABEL_PIXELS * float(data[value].max()) * 1.1 / height
+    gap = LABEL_PIXELS * float(data[value].max()) * NICE_HEADROOM / height
     for _, panel in data.groupby("flow"):
         last = panel.loc[panel.groupby("partner")["year"].idxmax()].sort_values(value)
         placed: list[float] = []

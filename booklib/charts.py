@@ -330,17 +330,24 @@ def book_figure(
         from myst_nb import glue as myst_glue
 
         myst_glue(name, figure, display=False)
-        myst_glue(f"{name}-source", Markdown(source_line(sources, data)), display=False)
+        myst_glue(f"{name}-source", Markdown(source_line(sources, data, name)), display=False)
     return figure
 
 
-def source_line(sources: list[str], data: pd.DataFrame | None = None) -> str:
+# Figures whose caption names only some of their sources: name -> every bibliography key, in the
+# caption's order. The HTML lists them under each chart; the PDF at the end of the chapter
+# (figure_sources_in_print), which the caption's {more-sources} role points to in each output.
+_CAPTIONED_IN_PART: dict[str, list[str]] = {}
+
+
+def source_line(sources: list[str], data: pd.DataFrame | None = None, name: str | None = None) -> str:
     """The caption's closing source line, citing the bibliography keys of `sources`.
 
     A long list is not pasted into the caption: it names the primary and most-used sources
     first (see `order_sources`), at most CAPTION_SOURCES of them, and says how many more
-    there are; the chart's disclosure (HTML) lists them all. The same compact form is used
-    in the PDF."""
+    there are, with the `{more-sources}` role (booklib.build.figure_sources), which says where
+    all are listed: under the chart (HTML), at the end of the chapter (PDF: the figure `name`
+    is listed there by `figure_sources_in_print`)."""
     registry = load("sources").set_index("source_id")
     ordered = order_sources(sources, data)
     keys = list(dict.fromkeys(registry.loc[s, "bib_key"] for s in ordered))
@@ -353,8 +360,31 @@ def source_line(sources: list[str], data: pd.DataFrame | None = None) -> str:
         room -= len(names.get(keys[count], "")) + 8
         count += 1
     shown, rest = keys[:count], len(keys) - count
-    return _("*Source:* {cite} and {rest} more, listed under the chart in the HTML edition.",
-             cite=f"{{cite:p}}`{','.join(shown)}`", rest=rest)
+    if name is not None:
+        _CAPTIONED_IN_PART[name] = keys
+    # The role says where all are listed, in the build's words (booklib.build.figure_sources).
+    return _("*Source:* {cite} {more}.", cite=f"{{cite:p}}`{','.join(shown)}`", more=f"{{more-sources}}`{rest}`")
+
+
+class FigureSourcesInPrint:
+    """The page's figures whose captions name only some sources, each with all of them, for the PDF
+    (a chapter's last cell): the HTML lists them under each chart, so its form is empty."""
+
+    def __init__(self, names: list[str]):
+        self.names = names
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        if not self.names:
+            return {"text/html": "", "text/markdown": ""}
+        lines = [f"```{{rubric}} {_('Sources of the figures')}", "```", "",
+                 _("Each figure whose caption names only some of its sources, with all of them:"), ""]
+        lines += [f"- {{numref}}`{name}`: {{cite:p}}`{','.join(_CAPTIONED_IN_PART[name])}`" for name in self.names]
+        return {"text/html": "", "text/markdown": "\n".join(lines)}
+
+
+def figure_sources_in_print() -> FigureSourcesInPrint:
+    """Every figure made so far whose caption names only some of its sources (see source_line)."""
+    return FigureSourcesInPrint(list(_CAPTIONED_IN_PART))
 
 
 def order_sources(sources: list[str], data: pd.DataFrame | None = None) -> list[str]:

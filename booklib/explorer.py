@@ -230,5 +230,5 @@ def explorer_figure(chart: alt.TopLevelMixin, explorer: Explorer, *, name: str, 
         from booklib.charts import source_line
 
         myst_glue(name, made, display=False)
-        myst_glue(f"{name}-source", Markdown(source_line(made.sources)), display=False)
+        myst_glue(f"{name}-source", Markdown(source_line(made.sources, name=name)), display=False)
     return made

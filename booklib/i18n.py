@@ -19,7 +19,6 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from booklib import formats
 from booklib.paths import REPO_ROOT
 
 LOCALES = REPO_ROOT / "locales"
@@ -46,7 +45,10 @@ def _catalog(language: str, domain: str) -> dict[tuple[str | None, str], str]:
 
 def translate(message: str, *, context: str | None = None, domain: str = "booklib", language: str | None = None) -> str:
     """`message` in the edition's language (`language`, default BOOK_LANGUAGE)."""
-    language = language or formats.language().code
+    if language is None:
+        from booklib import formats  # here: the build imports this module, and a no-op rebuild must not load pandas
+
+        language = formats.language().code
     if language == SOURCE_LANGUAGE:
         return message
     try:
@@ -56,6 +58,21 @@ def translate(message: str, *, context: str | None = None, domain: str = "bookli
         raise MissingTranslation(
             f"{catalog_path(language, domain).relative_to(REPO_ROOT)}: no translation of {message!r}{where}"
         ) from None
+
+
+def _edition() -> str:
+    from booklib import formats  # here, not at the top: see `translate`
+
+    return formats.language().code
+
+
+def words(text: str, language: str | None = None) -> str:
+    """A title the code was given (a chapter's literal, booklib.po) in the edition's language; a text
+    already in it (written there through a template) or without words (a number) is kept."""
+    language = language or _edition()
+    if language == SOURCE_LANGUAGE or not any("a" <= c.lower() <= "z" for c in text) or _has_cjk(text):
+        return text
+    return translate(text, language=language)
 
 
 def translate_value(table: str, column: str, value: str, language: str | None = None) -> str:
@@ -127,7 +144,7 @@ def translate_spec(spec: dict, language: str | None = None) -> dict:
     CJK font. A title not in the catalog raises MissingTranslation (it would print English); a
     data value is translated when it is a message of the catalog (a category) and kept otherwise
     (a number, a date, a citation)."""
-    language = language or formats.language().code
+    language = language or _edition()
     if language == SOURCE_LANGUAGE:
         return spec
     known = _translations(language)
@@ -221,6 +238,7 @@ NAME_COLUMNS = {
     "cjk_trade": ["pair", "reporting_basis"],
     "japan_trade_by_partner": ["partner"],
     "investment_pledges": ["partner"],
+    "diversification": ["unit"],
 }
 # Names a chapter's code writes from a table's codes (module:function returning them): each a message.
 NAME_FUNCTIONS = ["bookchapters.tariffs:hs_group_names"]
@@ -242,14 +260,14 @@ def _python_messages(source: str, where: str, cells: bool = False):
                 yield literal, f"{where}:{node.lineno}"
         if not cells:
             continue
+        for keyword in node.keywords:
+            if keyword.arg in _CELL_KEYWORDS and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
+                yield keyword.value.value, f"{where}:{node.lineno}"
         if name in _CELL_SKIP:
             continue
         for argument in [*node.args, *(k.value for k in node.keywords if k.arg not in _CELL_SKIP_KEYWORDS)]:
             for text in _cell_words(argument):
                 yield text, f"{where}:{node.lineno}"
-        for keyword in node.keywords:
-            if keyword.arg in _CELL_KEYWORDS and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
-                yield keyword.value.value, f"{where}:{node.lineno}"
         if name == "tooltips" and len(node.args) > 1 and isinstance(node.args[1], ast.Dict):
             for title in node.args[1].values:
                 if isinstance(title, ast.Tuple):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from booklib.i18n import translate
+from booklib.i18n import translate, words
 
 
 class ProseError(AssertionError):
@@ -178,7 +178,7 @@ def markdown_table(frame, title: str | None = None):
     header = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
     rule = "| " + " | ".join("---" for _ in frame.columns) + " |"
     rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.astype(object).itertuples(index=False)]
-    return Markdown(titled_table("\n".join([header, rule, *rows]), title))
+    return Markdown(titled_table("\n".join([header, rule, *rows]), words(title) if title else title))
 
 
 def titled_table(markdown: str, title: str | None) -> str:
@@ -211,7 +211,7 @@ class FilterableTable:
                  pdf_template: str | None = None, anchor_column: str | None = None, anchor_prefix: str = "",
                  cite_title_column: str | None = None, facet_column: str | None = None, facet_order: list[str] | None = None,
                  links: dict[str, dict[str, str]] | None = None, key_columns: list[str] | None = None,
-                 priorities: dict[str, int] | None = None, table: str | None = None):
+                 priorities: dict[str, int] | None = None, table: str | None = None, title: str | None = None):
         """`figure_column` holds figure labels; they become links to `figure_pages[label]` (a page
         path relative to this one), shown as the figure's number ("Fig. 1.5", filled in by the
         build), and {numref} references in the PDF. With
@@ -227,7 +227,9 @@ class FilterableTable:
         (`reader_values`): titles for headers, labels for categories (the facets' too), and each
         source a link to its bibliography entry, except in a column of `links`, which shows its own
         text linked as given; the columns keep their names for `pdf_template`, `key_columns`,
-        `priorities` and the page's scripts (`data-column`)."""
+        `priorities` and the page's scripts (`data-column`). With a `title`, the build numbers the
+        table with the page's other tables, in HTML and PDF alike ("Table 5.1: <title>";
+        booklib.build.titled_tables)."""
         _record_sources(frame)
         self.frame = frame
         self.name = name
@@ -243,6 +245,7 @@ class FilterableTable:
         self.key_columns = key_columns or []
         self.priorities = priorities or {}
         self.table = table
+        self.title = words(title) if title else title  # the chapter's literal, in the edition's words
         unknown = ({facet_column} - {None}) | set(self.links) | set(self.key_columns) | set(self.priorities)
         if unknown - set(frame.columns):
             raise ValueError(f"table {name}: no column {sorted(unknown - set(frame.columns))}")
@@ -331,7 +334,7 @@ class FilterableTable:
         shown = self._shown("html")
         head = "".join(th(c) for c in columns)
         if self.anchor_column is not None:
-            head += f'<th class="book-cite-head">{esc(translate("cite"))}</th>'
+            head += f'<th class="book-cite-head">{esc(translate("Cite"))}</th>'
 
         def open_row(row) -> str:
             if self.anchor_column is None:
@@ -356,8 +359,9 @@ class FilterableTable:
         box = f"filter-{self.name}"
         facet = (f' data-facet="{esc(self.facet_column)}" data-facet-order="{esc("|".join(self.facet_order))}"'
                  if self.facet_column else "")
+        titled = f' data-table-title="{esc(self.title)}"' if self.title else ""
         return (
-            f'<div class="book-filter-table" id="{self.name}"{facet}>'
+            f'<div class="book-filter-table" id="{self.name}"{facet}{titled}>'
             f'<label for="{box}">{esc(translate("Filter the {rows} rows: ").format(rows=len(self.frame)))}</label>'
             f'<input type="search" id="{box}" placeholder="{esc(translate("type a word, a theme or a verdict"))}">'
             f' <span class="book-filter-count" aria-live="polite"></span>'
@@ -438,7 +442,7 @@ FREE_TEXT = {
     "entities": ["role"],
     "tariff_measures": ["scope", "legal_basis", "instrument"],
     "export_control_measures": ["target", "items", "instrument"],
-    "diversification": ["actor", "action", "amount"],
+    "diversification": ["actor", "action"],  # its amount is a number, shown with its unit's words (booklib.po)
     "mou_terms": ["term", "value", "clause"],
     "japan_fdi_position_us": ["basis", "country_attribution", "verified"],
     "rcep_china_japan_commitments": ["measure", "basis"],

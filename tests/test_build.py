@@ -284,3 +284,24 @@ def _all_scales(spec: dict) -> list[dict]:
     for mark in spec.get("marks", []):
         found += _all_scales(mark)
     return found
+
+
+def test_the_claims_ledger_has_a_numbered_title_its_cite_control_repeats(built_html):
+    """The ledger is drawn by the page (FilterableTable), not a Sphinx table: booklib.build.titled_tables
+    numbers it with the page's tables, so the title above it and its cite control give one number."""
+    page = (built_html / "chapters" / "claims.html").read_text(encoding="utf-8")
+    shown = re.search(r'<p class="caption book-table-title"><span class="caption-number">Table ([\d.]+) </span>'
+                      r'<span class="caption-text">([^<]+)</span></p>', page)
+    assert shown, "the claims ledger has no numbered title"
+    number, title = shown.groups()
+    cited = re.search(r'data-cite-anchor="claims-ledger"><summary title="([^"]+)"', page)
+    assert cited, "the claims ledger has no cite control"
+    assert cited.group(1) == f"Table {number}: {title}"
+
+
+def test_works_in_one_citation_are_separated_by_semicolons(built_html):
+    """'[U.S. Census Bureau, 2017, U.S. Census Bureau, 2026b]' did not say where one work ends."""
+    page = (built_html / "chapters" / "tariffs.html").read_text(encoding="utf-8")
+    between = re.findall(r'\d{4}[a-z]?</a>([;,]) <a class="reference internal" href="appendix/bibliography\.html#cite-', page)
+    assert between, "no citation of several works on the tariffs page"
+    assert set(between) == {";"}, f"{between.count(',')} citations of several works separated by commas"

@@ -150,8 +150,8 @@ def test_the_cost_sentences_can_fail(estimates):
 
 def test_diversification_amounts():
     listed = ec.diversification_list(load("diversification"))
-    assert listed["amount"].iloc[0] == "100\u00a0JPY bn"
-    assert "amount not stated" in set(listed["amount"])
+    assert listed["amount"].iloc[0] == fmt.with_unit("100", translate("JPY bn"))
+    assert _("amount not stated") in set(listed["amount"])
 
 
 # The scenario explorer ---------------------------------------------------------------------

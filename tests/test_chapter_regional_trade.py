@@ -3,6 +3,7 @@ glued values, and each sentence the `require` calls guard shown able to fail."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from bookchapters import regional_trade as rt
@@ -156,3 +157,15 @@ def test_the_belt_and_road_comparisons_are_required():
     big_2024.loc[big_2024["period"] == "2024", "value_usd_bn"] = 100.0
     with pytest.raises(ProseError, match="2025 far exceeded 2024"):
         rt.bri_facts(big_2024)
+
+
+def test_line_end_labels_keep_a_label_height_apart_on_the_rounded_axis():
+    """Fig. 4.1 on a phone: 'United States' and 'EU' (imports, 12.9 and 12.3 trillion yen) touched.
+    Names are moved apart by a label's height counted on the axis Vega rounds up (to 25 for 21.3)."""
+    from bookchapters.regional_trade import LABEL_PIXELS, PANEL_HEIGHT, end_label_positions
+
+    data = pd.DataFrame({"year": [2024, 2024, 2024], "partner": ["United States", "EU", "China"],
+                         "flow": ["imports"] * 3, "value": [12.9, 12.3, 21.3]})
+    at = end_label_positions(data, "value").sort_values()
+    pixels = at.diff().dropna() * PANEL_HEIGHT / 25  # the axis Vega draws for a maximum of 21.3
+    assert (pixels >= LABEL_PIXELS).all(), f"labels {pixels.round(1).tolist()} px apart"

@@ -147,3 +147,26 @@ def test_bibliography_labels_are_the_in_text_labels_and_no_escape_prints(pdf_tex
     assert "[TheWHouse" not in flat
     escape = re.search(r".{0,30}\\[$&%#_].{0,10}", " ".join(pdf_text.split()))
     assert not escape, escape.group(0)
+
+
+def test_the_claims_ledger_has_its_html_number_in_print(pdf_text, built_html):
+    """The ledger prints as a list in the PDF, under the same numbered title as on the web."""
+    page = (built_html / "chapters" / "claims.html").read_text(encoding="utf-8")
+    number, title = re.search(r'book-table-title"><span class="caption-number">Table ([\d.]+) </span>'
+                              r'<span class="caption-text">([^<]+)</span>', page).groups()
+    assert f"Table {number}: {words(title)}" in words(pdf_text)
+
+
+def test_a_caption_naming_only_some_sources_points_to_the_list_in_print(pdf_text):
+    """The web lists a figure's every source under the chart; the PDF lists them at the end of the
+    chapter, and its captions say so: no caption sends the reader of the print to the web."""
+    flat = words(pdf_text)
+    assert "listed under the chart" not in flat
+    pointers = re.findall(r"and \d+ more, listed at the end of the chapter", flat)
+    assert len(pointers) >= 10
+    assert flat.count("Sources of the figures") >= 5
+
+
+def test_an_address_with_japanese_characters_prints_whole(pdf_text):
+    """Set as a URL (math-like), its CJK characters had no font and vanished ("…/ja//china-…")."""
+    assert "business-humanrights.org/ja/最新ニュース/china-belt-and-road" in words(pdf_text).replace(" ", "")

@@ -34,10 +34,22 @@ def many_sources(fixture_data, monkeypatch):
 
 def test_a_long_source_line_names_the_primary_and_most_used_first_and_counts_the_rest(many_sources):
     data = pd.DataFrame({"source_id": ["extra_3", "extra_3; extra_0", "extra_3", "test_primary"]})
-    line = charts.source_line(many_sources, data)
-    assert line == "*Source:* {cite:p}`test_primary,extra_4,extra_2` and 5 more, listed under the chart in the HTML edition."
+    line = charts.source_line(many_sources, data, "fig-x")
+    assert line == "*Source:* {cite:p}`test_primary,extra_4,extra_2` {more-sources}`5`."
     # Without use counts, the order given decides within a kind.
     assert charts.order_sources(many_sources)[:4] == ["extra_4", "test_primary", "extra_2", "extra_5"]
+
+
+def test_the_print_lists_every_source_of_a_figure_whose_caption_names_only_some(many_sources):
+    """The caption's {more-sources} role points each output to its list: the HTML's under the chart
+    (so the PDF's form of the list is empty there), the PDF's at the end of the chapter."""
+    charts.source_line(many_sources, None, "fig-long")
+    charts.source_line(many_sources[:2], None, "fig-short")
+    bundle = charts.figure_sources_in_print()._repr_mimebundle_()
+    assert bundle["text/html"] == ""
+    listed = bundle["text/markdown"]
+    assert "- {numref}`fig-long`: {cite:p}`" + ",".join(charts.order_sources(many_sources)) + "`" in listed
+    assert "fig-short" not in listed
 
 
 def test_a_short_source_line_cites_every_source(many_sources):

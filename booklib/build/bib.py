@@ -23,7 +23,7 @@ _LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "~": r"\textas
 _UNWRITABLE = set("\\{}")
 KIND_NOTE = {
     "primary_official": "Primary official source",
-    "secondary_analysis": "Analysis or summary by a third party (research body, law firm or other)",
+    "secondary_analysis": "Third-party analysis or summary (research body, law firm or other)",
     "secondary_news": "News report",
     "seed_article": "Seed article (claims checked in the claims ledger)",
 }

@@ -8,6 +8,10 @@ the text. `BookStyle` (registered as the pybtex formatting style "book", chosen 
 `bibtex_default_style` in sphinx_ext) labels it with the same words, and prints the date of
 publication with the precision the source gives: a day (23 July 2025), a month (July 2024) or a
 year (2024), never a day the source does not give.
+
+Several works in one citation are separated by semicolons (`BookReferenceStyle`, registered as the
+referencing style "book", chosen by `bibtex_reference_style`): with author-year's commas,
+"[U.S. Census Bureau, 2017, U.S. Census Bureau, 2026b]" did not say where one work ends.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from pybtex.style.formatting import toplevel
 from pybtex.style.template import field, node, optional, optional_field, sentence
 
 STYLE_NAME = "book"
+REFERENCING_GROUP = "sphinxcontrib.bibtex.style.referencing"
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -85,10 +90,35 @@ class BookStyle(UnsrtStyle):
         ]
 
 
-def register() -> None:
-    """Make the label and formatting styles known to pybtex under STYLE_NAME (idempotent)."""
-    from pybtex.plugin import find_plugin
+def _semicolons():
+    from sphinxcontrib.bibtex.style.referencing import BracketStyle
 
+    return BracketStyle(sep="; ", sep2="; ", last_sep="; ")
+
+
+def _reference_style():
+    """Author-year references, several works in one citation separated by semicolons."""
+    from dataclasses import dataclass, field
+
+    from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+
+    @dataclass
+    class BookReferenceStyle(AuthorYearReferenceStyle):
+        bracket_parenthetical: object = field(default_factory=_semicolons)
+        bracket_textual: object = field(default_factory=_semicolons)
+
+    return BookReferenceStyle
+
+
+def register() -> None:
+    """Make the label, formatting and referencing styles known to pybtex under STYLE_NAME (idempotent)."""
+    from pybtex.plugin import find_plugin
+    from sphinxcontrib.bibtex import plugin as bibtex_plugin
+
+    try:
+        bibtex_plugin.find_plugin(REFERENCING_GROUP, STYLE_NAME)
+    except ImportError:
+        bibtex_plugin.register_plugin(REFERENCING_GROUP, STYLE_NAME, _reference_style())
     for group, cls in (("pybtex.style.labels", BookLabelStyle), ("pybtex.style.formatting", BookStyle)):
         try:
             if find_plugin(group, STYLE_NAME) is cls:

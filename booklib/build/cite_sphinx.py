@@ -35,6 +35,7 @@ from sphinx.errors import SphinxError
 
 from booklib import citation
 from booklib.build import anchors, history, release
+from booklib.build.titled_tables import titled_table
 
 SLOT = '<span class="book-cite-slot" data-cite="{}"></span>'
 SLOT_RE = re.compile(r'<span class="book-cite-slot" data-cite="([^"]*)"></span>')
@@ -215,8 +216,12 @@ def _collect_citables(app, doctree) -> None:
     docname = env.docname
     explicit = _explicit_ids(doctree)
     found, per_section, rubric = [], {}, None
-    for node in doctree.findall(lambda n: isinstance(n, (nodes.section, nodes.figure, nodes.table, nodes.raw, nodes.rubric))):
-        if isinstance(node, nodes.rubric):
+    for node in doctree.findall(lambda n: isinstance(n, (nodes.section, nodes.figure, nodes.table, titled_table, nodes.raw, nodes.rubric))):
+        if isinstance(node, titled_table):
+            # A table the page draws itself (the claims ledger), numbered by booklib.build.titled_tables.
+            found.append({"kind": "table", "anchor": node["ids"][0], "first_id": node["ids"][0], "ids": list(node["ids"]),
+                          "title": node["title"]})
+        elif isinstance(node, nodes.rubric):
             # A heading inside an output (e.g. the data dictionary's '### `claims.csv`: ...') names the table under it.
             rubric = " ".join(node.astext().split())
         elif isinstance(node, nodes.section) and node["ids"]:
@@ -338,7 +343,7 @@ def _place_controls(app, doctree, docname: str) -> None:
     if app.builder.format != "html":
         return
     explicit_anchor = {c["first_id"]: c["anchor"] for c in getattr(app.env, "booklib_citables", {}).get(docname, [])}
-    for node in list(doctree.findall(lambda n: isinstance(n, (nodes.section, nodes.figure, nodes.table)))):
+    for node in list(doctree.findall(lambda n: isinstance(n, (nodes.section, nodes.figure, nodes.table, titled_table)))):
         if not node["ids"] or node["ids"][0] not in explicit_anchor:
             continue
         slot = nodes.raw("", SLOT.format(html_lib.escape(explicit_anchor[node["ids"][0]])), format="html")

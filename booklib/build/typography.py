@@ -43,6 +43,27 @@ class KeepUnits(SphinxPostTransform):
                 parent.replace(text, nodes.Text(kept))
 
 
+class CjkAddresses(SphinxPostTransform):
+    """PDF: an address with CJK characters (a Japanese news path) is linked percent-encoded and
+    printed as text. As a URL (\\sphinxurl, set like math) its CJK characters had no font and
+    vanished from the bibliography ("business-humanrights.org/ja//china-belt-...")."""
+
+    default_priority = 300
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        from urllib.parse import quote
+
+        for reference in self.document.findall(nodes.reference):
+            address = reference.get("refuri", "")
+            if address.isascii():
+                continue
+            reference["refuri"] = quote(address, safe=":/?#[]@!$&'()*+,;=%~")
+            if reference.astext() == address:
+                # Printed without its scheme, as the HTML shows addresses; it wraps at hyphens and CJK.
+                reference.children = [nodes.Text(address.split("://", 1)[-1])]
+
+
 def _ancestors(node):
     node = node.parent
     while node is not None:
