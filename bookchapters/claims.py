@@ -13,9 +13,9 @@ import altair as alt
 import pandas as pd
 
 from booklib import formats as fmt
-from booklib.i18n import N_, _
+from booklib.i18n import N_, _, translate
 from booklib.data import MIN_SEARCH_QUERIES, SEARCH_LANGUAGES, search_queries, search_record_problem
-from booklib.prose import markdown_list, require
+from booklib.prose import free_text, markdown_list, require
 
 # The four verdicts in the order the text explains them, with their colours in the figure.
 VERDICTS = ["supported", "partly supported", "contradicted", "unverifiable"]
@@ -27,8 +27,8 @@ ACCURATE_ARTICLES = ["seed_002", "seed_003", "seed_004"]
 # The claims the text names as settled by arithmetic against published totals.
 ARITHMETIC_CLAIMS = ["C000-25", "C000-21"]
 # One bullet per unverifiable claim in the list of search records.
-SEARCH_RECORD_TEMPLATE = "**{claim_id}** {claim} *Searched:* {queries}. *Closest:* {closest} *Not settled:* {unsettled}"
-LANGUAGE_NAMES = {**SEARCH_LANGUAGES, "ko": "Korean"}
+SEARCH_RECORD_TEMPLATE = N_("**{claim_id}** {claim} *Searched:* {queries}. *Closest:* {closest} *Not settled:* {unsettled}")
+LANGUAGE_NAMES = {**SEARCH_LANGUAGES, "ko": N_("Korean")}
 
 
 def ledger_facts(claims: pd.DataFrame) -> dict[str, str]:
@@ -109,8 +109,10 @@ def search_records(claims: pd.DataFrame) -> pd.DataFrame:
         closest, _sep, unsettled = record.partition("Closest:")[2].partition("Not settled:")
         rows.append({
             "claim_id": row.claim_id,
-            "claim": row.claim,
-            "queries": "; ".join(f"{LANGUAGE_NAMES.get(lang, lang)} \u201c{text}\u201d" for lang, text in search_queries(record)),
+            "claim": free_text("claims", "claim", row.claim),
+            # The queries as searched; the documents and reasons as the record gives them (English).
+            "queries": "; ".join(f"{translate(LANGUAGE_NAMES[lang]) if lang in LANGUAGE_NAMES else lang} \u201c{text}\u201d"
+                                 for lang, text in search_queries(record)),
             "closest": _links(closest.strip()),
             "unsettled": unsettled.strip(),
         })
@@ -123,11 +125,11 @@ def search_record_list(claims: pd.DataFrame):
     from IPython.display import Markdown
 
     records = search_records(claims)
-    listing = markdown_list(records, SEARCH_RECORD_TEMPLATE).data
+    listing = markdown_list(records, translate(SEARCH_RECORD_TEMPLATE)).data
     fold = (
-        '<details class="admonition hide above-output">\n<summary aria-label="Toggle the search records">'
-        f'<p class="collapsed admonition-title">Show the {fmt.count(len(records))} search records</p>'
-        '<p class="expanded admonition-title">Hide the search records</p></summary>\n\n'
+        f'<details class="admonition hide above-output">\n<summary aria-label="{_("Toggle the search records")}">'
+        f'<p class="collapsed admonition-title">{_("Show the {count} search records", count=fmt.count(len(records)))}</p>'
+        f'<p class="expanded admonition-title">{_("Hide the search records")}</p></summary>\n\n'
     )
     return Markdown(fold + listing + "\n\n</details>")
 

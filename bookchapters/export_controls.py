@@ -117,8 +117,8 @@ def magnet_facts(monthly: pd.DataFrame) -> dict[str, str]:
     japan_months = int((monthly["destination"] == "Japan").sum())
     require(japan_months < len(world), "figures for Japan alone were found for only some months")
     return {
-        "ec-magnets-jan": fmt.with_unit(fmt.number(world["2025-01"], 0), "tonnes"),
-        "ec-magnets-may": fmt.with_unit(fmt.number(world["2025-05"], 0), "tonnes"),
+        "ec-magnets-jan": fmt.with_unit(fmt.number(world["2025-01"], 0), _("tonnes")),
+        "ec-magnets-may": fmt.with_unit(fmt.number(world["2025-05"], 0), _("tonnes")),
         "ec-magnets-japan-months": fmt.count(japan_months),
     }
 
@@ -144,11 +144,11 @@ def rare_earth_facts(monthly: pd.DataFrame, exports: pd.DataFrame) -> dict[str, 
     require(tonnes.idxmax() == "2025-06", "June 2025 is the highest month of the series")
     require(years["2025"] > years["2024"], "the 2025 total exceeded 2024's")
     return {
-        "ec-ree-mar-2025": fmt.with_unit(fmt.number(tonnes["2025-03"], 0), "tonnes"),
-        "ec-ree-apr-2025": fmt.with_unit(fmt.number(tonnes["2025-04"], 0), "tonnes"),
-        "ec-ree-jun-2025": fmt.with_unit(fmt.number(tonnes["2025-06"], 0), "tonnes"),
-        "ec-ree-2024": fmt.with_unit(fmt.number(years["2024"], 0), "tonnes"),
-        "ec-ree-2025": fmt.with_unit(fmt.number(years["2025"], 0), "tonnes"),
+        "ec-ree-mar-2025": fmt.with_unit(fmt.number(tonnes["2025-03"], 0), _("tonnes")),
+        "ec-ree-apr-2025": fmt.with_unit(fmt.number(tonnes["2025-04"], 0), _("tonnes")),
+        "ec-ree-jun-2025": fmt.with_unit(fmt.number(tonnes["2025-06"], 0), _("tonnes")),
+        "ec-ree-2024": fmt.with_unit(fmt.number(years["2024"], 0), _("tonnes")),
+        "ec-ree-2025": fmt.with_unit(fmt.number(years["2025"], 0), _("tonnes")),
         "ec-ree-last-month": fmt.month(monthly["month"].max()),
         "ec-ree-first-month": fmt.month(monthly["month"].min()),
     }

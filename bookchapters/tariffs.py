@@ -521,7 +521,8 @@ def scenario_table(grid: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataFrame:
         rows.append({"scenario": _("; ").join(changed) or _("All measures as enacted"),
                      "peak": fmt.percent(path["additional_pct"].max(), 1),
                      "latest": fmt.percent(path.sort_values("date")["additional_pct"].iloc[-1], 1)})
-    return pd.DataFrame(rows)
+    # The headers a reader sees, in the edition's words.
+    return pd.DataFrame(rows).rename(columns={"scenario": _("scenario"), "peak": _("peak"), "latest": _("latest")})
 
 
 def effective_explorer(grid: pd.DataFrame, schedule: pd.DataFrame, cited: pd.DataFrame):

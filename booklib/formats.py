@@ -280,8 +280,9 @@ def fold(value: float, digits: int = 0) -> str:
 
 
 def with_unit(text: str, unit: str) -> str:
-    """A formatted number and a unit word the prose names (tonnes, per cent), kept on one line."""
-    return f"{text}{UNIT_SPACE}{unit}"
+    """A formatted number and a unit word the prose names (tonnes, per cent), kept on one line
+    (zh, ja: the unit, in their words, follows the number without a space: 6,357吨)."""
+    return f"{text}{UNIT_SPACE}{unit}" if language().code == "en" else f"{text}{unit}"
 
 
 def count(value: float | Quantity) -> str:

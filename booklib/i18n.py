@@ -231,7 +231,7 @@ _CALLS = {"_", "N_", "translate"}
 # ... in the library and the chapters' code; and, in the chapters' cells, the literal words of
 # their charts and tables (titles, subtitles, descriptions, axis and tooltip titles).
 _CODE_DIRS = ("booklib", "bookchapters")
-_CELL_KEYWORDS = {"title", "subtitle", "description"}
+_CELL_KEYWORDS = {"title", "subtitle", "description", "pdf_template"}
 # Data columns of names (economies, partners) that charts and sentences show: each value is a message.
 NAME_COLUMNS = {
     "fta_membership": ["economy"],
@@ -239,6 +239,8 @@ NAME_COLUMNS = {
     "japan_trade_by_partner": ["partner"],
     "investment_pledges": ["partner"],
     "diversification": ["unit"],
+    "mou_terms": ["unit"],
+    "rcep_china_japan_commitments": ["agreement_year"],
 }
 # Names a chapter's code writes from a table's codes (module:function returning them): each a message.
 NAME_FUNCTIONS = ["bookchapters.tariffs:hs_group_names"]
@@ -263,6 +265,8 @@ def _python_messages(source: str, where: str, cells: bool = False):
         for keyword in node.keywords:
             if keyword.arg in _CELL_KEYWORDS and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
                 yield keyword.value.value, f"{where}:{node.lineno}"
+        if name == "markdown_list" and len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
+            yield node.args[1].value, f"{where}:{node.lineno}"  # a bullet's template
         if name in _CELL_SKIP:
             continue
         for argument in [*node.args, *(k.value for k in node.keywords if k.arg not in _CELL_SKIP_KEYWORDS)]:
@@ -337,7 +341,7 @@ def messages() -> dict[str, list[str]]:
         with (REPO_ROOT / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
         for column in columns:
-            for value in sorted({row[column] for row in rows if row[column]}):
+            for value in sorted({row[column] for row in rows if any(c.isalpha() for c in row[column])}):
                 found.setdefault(value, []).append(f"data/{table}.csv:{column}")
     import importlib
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from booklib.i18n import translate, words
+from booklib.i18n import NAME_COLUMNS, translate, words
 
 
 class ProseError(AssertionError):
@@ -195,6 +195,7 @@ def markdown_list(frame, template: str):
     from IPython.display import Markdown
 
     _record_sources(frame)
+    template = words(template)  # the chapter's literal, in the edition's words (booklib.po)
     rows = frame.to_dict("records")
     return Markdown("\n".join("- " + template.format(**{k: escape_markdown(str(v)) for k, v in row.items()}) for row in rows))
 
@@ -235,7 +236,7 @@ class FilterableTable:
         self.name = name
         self.figure_column = figure_column
         self.figure_pages = figure_pages or {}
-        self.pdf_template = pdf_template
+        self.pdf_template = words(pdf_template) if pdf_template else pdf_template
         self.anchor_column = anchor_column
         self.anchor_prefix = anchor_prefix
         self.cite_title_column = cite_title_column
@@ -342,6 +343,8 @@ class FilterableTable:
             values = dict(zip(columns, row))
             number = cell(values[self.anchor_column])
             title = cell(values[self.cite_title_column]) if self.cite_title_column else ""
+            if title and self.cite_title_column in FREE_TEXT.get(self.table or "", ()):
+                title = free_text(self.table, self.cite_title_column, title)
             return (f'<tr id="{self.row_anchor(number)}" data-cite-number="{esc(number)}" '
                     f'data-cite-title="{esc(title)}">')
 
@@ -492,6 +495,9 @@ def reader_values(frame, table: str, columns: list[str] | None = None, sources: 
             shown[column] = [cite(cell) for cell in shown[column]]
             continue
         labels = category_labels(table, column)
+        if not labels and column in NAME_COLUMNS.get(table, ()):  # names and words of booklib.po (a unit, "final")
+            shown[column] = shown[column].map(lambda v: words(v) if isinstance(v, str) else v)
+            continue
         if not labels and "enum" not in field.get("constraints", {}):
             if column in FREE_TEXT.get(table, ()):  # free text (a column with categories has the schema's words)
                 shown[column] = free_text(table, column, shown[column])

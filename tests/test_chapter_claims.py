@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from booklib import formats as fmt
-from booklib.i18n import _
+from booklib.i18n import _, translate
+from booklib.prose import free_text
 
 from booklib import load
 from booklib.prose import ProseError
@@ -128,8 +129,8 @@ def test_search_records_list_every_unverifiable_claim_with_its_languages_and_lin
     records = ledger.search_records(claims)
     assert records["claim_id"].tolist() == claims.loc[claims["verdict"] == "unverifiable", "claim_id"].tolist()
     c004 = records.set_index("claim_id").loc["C004-06"]
-    assert c004["queries"].startswith("English \u201cKorea rare earth separation plant")
-    assert "Chinese \u201c" in c004["queries"] and "Japanese \u201c" in c004["queries"] and "Korean \u201c" in c004["queries"]
+    assert c004["queries"].startswith(translate("English") + " \u201cKorea rare earth separation plant")
+    assert all(translate(name) + " \u201c" in c004["queries"] for name in ("Chinese", "Japanese", "Korean"))
     assert "[livedoor.com](https://news.livedoor.com/topics/detail/30524544/)" not in c004["closest"]
     assert "[news.livedoor.com](https://news.livedoor.com/topics/detail/30524544/)" in c004["closest"]
     targets = records["closest"].str.findall(r"\]\((https?://[^)\s]+)\)").explode()
@@ -140,8 +141,8 @@ def test_search_records_list_every_unverifiable_claim_with_its_languages_and_lin
 def test_the_search_record_list_folds_in_html_and_lists_every_record(claims):
     listing = ledger.search_record_list(claims).data
     assert listing.startswith('<details class="admonition hide above-output">') and listing.endswith("</details>")
-    assert "Show the 16 search records" in listing
-    assert listing.count("\n- **C0") == 16 and "- **C004-06** Experts estimate" in listing
+    assert _("Show the {count} search records", count=16) in listing
+    assert listing.count("\n- **C0") == 16 and "- **C004-06** " + free_text("claims", "claim", claims.set_index("claim_id").loc["C004-06", "claim"])[:20] in listing
 
 
 def test_the_largest_partner_arithmetic_is_the_ministrys_own_totals(claims):

@@ -94,7 +94,7 @@ def test_the_dependence_summary_can_fail(shares):
 
 def test_magnet_facts(monthly):
     assert set(monthly["destination"]) == {"World", "United States", "Japan"}
-    assert ec.magnet_facts(monthly) == {"ec-magnets-jan": "6,357\u00a0tonnes", "ec-magnets-may": "1,238\u00a0tonnes", "ec-magnets-japan-months": "4"}
+    assert ec.magnet_facts(monthly) == {"ec-magnets-jan": fmt.with_unit("6,357", _("tonnes")), "ec-magnets-may": fmt.with_unit("1,238", _("tonnes")), "ec-magnets-japan-months": "4"}
 
 
 def test_the_magnet_sentences_can_fail(monthly):
@@ -214,8 +214,8 @@ def test_rare_earth_facts(exports):
     rare_earths = ec.rare_earth_months(exports)
     assert set(rare_earths["product"]) == {"rare_earths"} and rare_earths["month"].is_monotonic_increasing
     assert ec.rare_earth_facts(rare_earths, exports) == {
-        "ec-ree-mar-2025": "5,666\u00a0tonnes", "ec-ree-apr-2025": "4,785\u00a0tonnes", "ec-ree-jun-2025": "7,742\u00a0tonnes",
-        "ec-ree-2024": "55,431\u00a0tonnes", "ec-ree-2025": "62,585\u00a0tonnes",
+        "ec-ree-mar-2025": fmt.with_unit("5,666", _("tonnes")), "ec-ree-apr-2025": fmt.with_unit("4,785", _("tonnes")), "ec-ree-jun-2025": fmt.with_unit("7,742", _("tonnes")),
+        "ec-ree-2024": fmt.with_unit("55,431", _("tonnes")), "ec-ree-2025": fmt.with_unit("62,585", _("tonnes")),
         "ec-ree-last-month": fmt.month("2026-07-01"), "ec-ree-first-month": fmt.month("2024-01-01"),
     }
 

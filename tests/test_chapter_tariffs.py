@@ -291,8 +291,10 @@ def test_the_scenario_table(grid, schedule, path):
     table = tar.scenario_table(grid, schedule)
     assert len(table) == len(tar.TABLE_SCENARIOS)
     first = table.iloc[0]
+    assert list(table.columns) == [_("scenario"), _("peak"), _("latest")]
+    first = first.set_axis(["scenario", "peak", "latest"])
     assert first["scenario"] == _("All measures as enacted")
-    assert table.iloc[-1]["scenario"] == _("; ").join([
+    assert table.iloc[-1, 0] == _("; ").join([
         _("{control}: {choice}", control=translate("Cars and parts"), choice=_("No Section 232 car tariff")),
         _("{control}: {choice}", control=translate("Steel and aluminium"), choice=_("No Section 232 metals tariff"))])
     rate = path["effective_rate_pct"]
