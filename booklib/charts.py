@@ -25,7 +25,7 @@ import vl_convert as vlc
 
 from booklib import formats as fmt
 from booklib.data import building_page, load
-from booklib.i18n import N_, _, translate, translate_spec
+from booklib.i18n import FONTS, N_, _, translate, translate_spec
 
 # A fixed colour per economy, so a reader learns them once for the whole book.
 ECONOMY_COLORS = {
@@ -205,6 +205,27 @@ def book_theme() -> alt.theme.ThemeConfig:
     }
 
 
+# The CJK editions' fonts (booklib.i18n.FONTS: Noto Sans CJK SC for zh, JP for ja), for the static
+# PNG (and the PDF): vl-convert finds the system's fonts; their directory is registered as well, so
+# that a renderer that does not look there still draws the glyphs, not empty boxes.
+CJK_FONT_DIRECTORIES = ["/usr/share/fonts/opentype/noto", "/usr/share/fonts/opentype/noto-cjk"]
+CJK_FONTS = set(FONTS.values())
+_REGISTERED: list[str] = []
+
+
+def register_cjk_fonts() -> list[str]:
+    """Register the CJK font directories that exist with vl-convert (once); the directories registered."""
+    import os
+
+    if not _REGISTERED:
+        for directory in CJK_FONT_DIRECTORIES:
+            if os.path.isdir(directory):
+                vlc.register_font_directory(directory)
+                _REGISTERED.append(directory)
+        _REGISTERED.append("")  # done, even when none exists
+    return [d for d in _REGISTERED if d]
+
+
 class BookFigure:
     """A chart ready to be glued: interactive HTML, static PNG, and its data."""
 
@@ -243,6 +264,8 @@ class BookFigure:
 
     def png(self) -> bytes:
         if getattr(self, "_png", None) is None:
+            if self.spec.get("config", {}).get("font") in CJK_FONTS:
+                register_cjk_fonts()
             self._png = vlc.vegalite_to_png(self.spec, scale=PNG_SCALE)
         return self._png
 

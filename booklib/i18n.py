@@ -386,11 +386,14 @@ def write_template(path: Path = TEMPLATE) -> int:
     return len(catalog)
 
 
-def catalog_problems(language: str, domain: str = "booklib") -> list[str]:
-    """What the edition's catalog lacks of the template: each message missing, empty or fuzzy,
-    named with the catalog; [] when complete."""
-    path = catalog_path(language, domain)
-    where = path.relative_to(REPO_ROOT)
+def catalog_problems(language: str, domain: str = "booklib", path: Path | None = None) -> list[str]:
+    """What the edition's catalog (or the catalog at `path`) lacks of the template: each message
+    missing, empty or fuzzy, and each translation that drops or adds a {placeholder}, named with the
+    catalog; [] when complete."""
+    import re
+
+    path = path or catalog_path(language, domain)
+    where = path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
     if not path.exists():
         return [f"{where}: no such catalog"]
     with path.open("rb") as handle:
@@ -404,6 +407,8 @@ def catalog_problems(language: str, domain: str = "booklib") -> list[str]:
             problems.append(f"{where}: {message!r} is untranslated")
         elif entry.fuzzy:
             problems.append(f"{where}: {message!r} is fuzzy")
+        elif set(re.findall(r"\{(\w*)\}", entry.string)) != set(re.findall(r"\{(\w*)\}", message)):
+            problems.append(f"{where}: {message!r} is translated with other placeholders: {entry.string!r}")
     return problems
 
 
