@@ -17,11 +17,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from booklib.i18n import N_, _, translate
+
 ROOT = Path(__file__).resolve().parent.parent
-NOT_PUBLISHED = "the book's web address is not yet published"
-FORMATS = {"text": "Text", "bibtex": "BibTeX", "ris": "RIS", "csl": "CSL-JSON"}
-KINDS = {"book": "Book", "chapter": "Chapter", "page": "Appendix", "section": "Section",
-         "figure": "Figure", "table": "Table", "claim": "Claim"}
+# The words of citations and cite controls, in the edition's language (booklib.po).
+NOT_PUBLISHED = N_("the book's web address is not yet published")
+FORMATS = {"text": N_("Text"), "bibtex": N_("BibTeX"), "ris": N_("RIS"), "csl": N_("CSL-JSON")}
+KINDS = {"book": N_("Book"), "chapter": N_("Chapter"), "page": N_("Appendix"), "section": N_("Section"),
+         "figure": N_("Figure"), "table": N_("Table"), "claim": N_("Claim")}
 
 
 class CitationError(ValueError):
@@ -84,7 +87,7 @@ class Citable:
         number = f" {self.number}" if self.number else ""
         if not number and self.kind in ("section", "chapter", "table"):
             return self.title
-        return f"{KINDS[self.kind]}{number}: {self.title}"
+        return _("{kind}{number}: {title}", kind=translate(KINDS[self.kind]), number=number, title=self.title)
 
 
 def address(item: Citable, baseurl: str = "") -> tuple[str, bool]:
@@ -105,11 +108,18 @@ def citation_key(ed: dict, item: Citable) -> str:
 
 def as_text(ed: dict, item: Citable, baseurl: str = "") -> str:
     url, published = address(item, baseurl)
-    where = url if published else f"Page {url} ({NOT_PUBLISHED})"
+    where = url if published else unpublished_page(url)
     if item.kind == "book":
-        return f"{ed['authors_text']} ({ed['year']}). {ed['title']}. Version {ed['version']} of {ed['released']}. {where}."
-    return (f"{ed['authors_text']} ({ed['year']}). \u201c{item.label()}\u201d. In {ed['title']}, "
-            f"version {ed['version']} of {ed['released']}. {where}.")
+        return _("{authors} ({year}). {title}. Version {version} of {released}. {where}.", authors=ed['authors_text'],
+                 year=ed['year'], title=ed['title'], version=ed['version'], released=ed['released'], where=where)
+    return _("{authors} ({year}). \u201c{label}\u201d. In {title}, version {version} of {released}. {where}.",
+             authors=ed['authors_text'], year=ed['year'], label=item.label(), title=ed['title'], version=ed['version'],
+             released=ed['released'], where=where)
+
+
+def unpublished_page(url: str) -> str:
+    """A page's path while the book has no web address: Page chapters/tariffs.html (not yet published)."""
+    return _("Page {url} ({not_published})", url=url, not_published=translate(NOT_PUBLISHED))
 
 
 def _bibtex_escape(text: str) -> str:
@@ -141,7 +151,7 @@ def as_bibtex(ed: dict, item: Citable, baseurl: str = "") -> str:
     if published:
         fields.append(("url", url))
     else:
-        fields.append(("note", _bibtex_escape(f"Page {url} ({NOT_PUBLISHED})")))
+        fields.append(("note", _bibtex_escape(unpublished_page(url))))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@{entry}{{{citation_key(ed, item)},\n{body}\n}}\n"
 
@@ -173,7 +183,7 @@ def as_ris(ed: dict, item: Citable, baseurl: str = "") -> str:
     if published:
         lines.append(("UR", url))
     else:
-        lines.append(("N1", f"Page {url} ({NOT_PUBLISHED})."))
+        lines.append(("N1", f"{unpublished_page(url)}."))
     lines.append(("ER", ""))
     return "".join(f"{tag}  - {value}\n" for tag, value in lines)
 
@@ -199,7 +209,7 @@ def as_csl(ed: dict, item: Citable, baseurl: str = "") -> dict:
     if published:
         csl["URL"] = url
     if not published:
-        csl["note"] = f"Page {url} ({NOT_PUBLISHED})"
+        csl["note"] = unpublished_page(url)
     return csl
 
 
@@ -217,16 +227,22 @@ def formats(ed: dict, item: Citable, baseurl: str = "") -> dict[str, str]:
     }
 
 
+# The cite control's words, per kind of thing cited.
+CITE_SUMMARIES = {"book": N_("Cite the book"), "page": N_("Cite this page"), "chapter": N_("Cite this chapter"),
+                  "section": N_("Cite this section"), "figure": N_("Cite this figure"), "table": N_("Cite this table"),
+                  "claim": N_("Cite this claim")}
+
+
 def control_html(ed: dict, item: Citable, baseurl: str = "") -> str:
     """A disclosure with the citation in each format; book-cite.js adds a copy button to each
     when it is first opened (without scripts the text is there to select)."""
     import html
 
-    what = {"book": "the book", "page": "this page"}.get(item.kind, f"this {item.kind}")
+    summary = translate(CITE_SUMMARIES.get(item.kind, CITE_SUMMARIES["section"]))
     parts = [f'<details class="book-cite" data-cite-anchor="{html.escape(item.anchor)}">'
-             f'<summary title="{html.escape(item.label())}">Cite {what}</summary><div class="book-cite-body">']
+             f'<summary title="{html.escape(item.label())}">{html.escape(summary, quote=False)}</summary><div class="book-cite-body">']
     for fmt, text in formats(ed, item, baseurl).items():
-        parts.append(f'<pre class="book-cite-{fmt}" data-cite-format="{fmt}" data-cite-name="{FORMATS[fmt]}">'
+        parts.append(f'<pre class="book-cite-{fmt}" data-cite-format="{fmt}" data-cite-name="{html.escape(translate(FORMATS[fmt]))}">'
                      f'{html.escape(text.rstrip(), quote=False)}</pre>')
     parts.append('<p class="book-cite-status" role="status" aria-live="polite"></p></div></details>')
     return "".join(parts)

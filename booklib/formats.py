@@ -350,7 +350,7 @@ def period(start, end) -> str:
         raise ValueError(f"not a span of whole months: {first:%Y-%m-%d} to {last:%Y-%m-%d}")
     lang = language()
     if first.year == last.year and (first.month, last.month) == (1, 12):
-        return str(first.year)
+        return str(first.year) if lang.code == "en" else f"{first.year}年"
     if (first.year, first.month) == (last.year, last.month):
         return lang.month(first.date())
     if lang.code != "en":  # the year leads: 2026年1月～2月, 2025年12月～2026年2月

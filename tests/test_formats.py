@@ -86,6 +86,7 @@ def test_japanese_and_chinese_editions_write_the_same_facts_their_way(monkeypatc
     assert fmt.period("2025-12-01", "2025-12-31") == "2025年12月"
     monkeypatch.setenv("BOOK_LANGUAGE", "zh")
     assert fmt.period("2025-01-01", "2025-03-31") == "2025年1月—3月"
+    assert fmt.period("2025-01-01", "2025-12-31") == "2025年"
     assert fmt.day_span("2025-01-01", "2026-06-30") == "2025年1月1日—2026年6月30日"
     with fmt.in_language("en"):
         assert fmt.period("2025-01-01", "2025-03-31") == "January–March 2025"

@@ -218,3 +218,23 @@ def test_a_chinese_or_japanese_title_is_drawn_in_glyphs_not_boxes(font):
 def test_the_chinese_and_japanese_fonts_draw_their_own_glyph_forms():
     """直 and 骨 differ between Simplified Chinese and Japanese typography: each edition gets its own."""
     assert not np.array_equal(_pixels(_title_png("直骨", "Noto Sans CJK SC")), _pixels(_title_png("直骨", "Noto Sans CJK JP")))
+
+
+@pytest.mark.parametrize("language, summary, label", [
+    ("en", "Cite this figure", "Figure 1.3: Trade"),
+    ("zh", "引用此图", "图 1.3：Trade"),
+    ("ja", "この図を引用", "図 1.3：Trade"),
+])
+def test_the_cite_control_and_citation_in_the_edition_s_words(monkeypatch, language, summary, label):
+    from booklib import citation
+
+    monkeypatch.setenv("BOOK_LANGUAGE", language)
+    ed = {"authors_text": "Author", "authors": ["Author"], "corporate": [True], "year": "2026", "title": "The book",
+          "version": "1.0", "released": "2026-01-01", "license": "", "abstract": ""}
+    item = citation.Citable("figure", "Trade", "1.3", "chapters/tariffs", "fig-x")
+    assert item.label() == label
+    assert f">{summary}</summary>" in citation.control_html(ed, item)
+    text = citation.as_text(ed, item)
+    assert label in text and "2026-01-01" in text
+    if language != "en":
+        assert "version" not in text and "Page" not in text
