@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from booklib.data import load, package, split_ids, use_sources
+from booklib.i18n import _, translate
 from booklib.prose import titled_table
 from booklib.sources import cite_markdown
 
@@ -18,6 +19,9 @@ def data_dictionary_markdown() -> str:
     """Markdown for every table: what it holds, its columns (with the title a reader sees over each,
     and the words for each category), row count and sources."""
     parts = []
+    if _edition() != "en":  # the schema's descriptions are English; what a reader sees is the edition's
+        parts.append(_("The tables' and columns' descriptions are in English, as the data package gives them; "
+                       "the words shown for columns and categories are this edition's.") + "\n")
     for res in package()["resources"]:
         frame = load(res["name"])
         schema = res["schema"]
@@ -45,7 +49,7 @@ def data_dictionary_markdown() -> str:
             rules = []
             if constraints.get("required"):
                 rules.append("required")
-            labels = {c["value"]: c["label"] for c in field.get("categories", [])}
+            labels = {c["value"]: translate(c["label"]) for c in field.get("categories", [])}
             if "enum" in constraints:
                 rules.append("one of " + ", ".join(f"`{v}`" + (f" ({labels[v]})" if v in labels and labels[v] != v else "")
                                                    for v in constraints["enum"]))
@@ -60,7 +64,7 @@ def data_dictionary_markdown() -> str:
             if kind == "list":
                 kind = f"list (separated by `{field.get('delimiter', ';')}`)"
             description = _text_not_tags(_codes_as_code(field.get("description", "")).replace("|", "\\|"))
-            title = field.get("title", "").replace("|", "\\|")
+            title = (translate(field["title"]) if field.get("title") else "").replace("|", "\\|")
             lines.append(f"| `{field['name']}` | {title} | {kind} | {_codes_as_code(field.get('unit', ''))} | {'; '.join(rules)} | {description} |")
         parts.append(titled_table("\n".join(lines), f"The columns of `{res['path']}`"))
         for fk in schema.get("foreignKeys", []):
@@ -68,6 +72,12 @@ def data_dictionary_markdown() -> str:
             parts.append(f"\n`{fk['fields']}` refers to `{ref['fields']}` of `{ref['resource']}`.")
         parts.append("")
     return "\n".join(parts)
+
+
+def _edition() -> str:
+    from booklib import formats
+
+    return formats.language().code
 
 
 def _codes_as_code(text: str) -> str:

@@ -321,6 +321,11 @@ def _code_cells(path: Path) -> str:
 
 def messages() -> dict[str, list[str]]:
     """Every booklib-domain message: {msgid: [where it is]} (code, chapters' cells, the schema)."""
+    return dict(_messages())
+
+
+@cache
+def _messages() -> dict[str, list[str]]:
     import json
 
     found: dict[str, list[str]] = {}
@@ -378,6 +383,7 @@ def template():
 def write_template(path: Path = TEMPLATE) -> int:
     from babel.messages.pofile import write_po
 
+    _messages.cache_clear()  # read the code as it is now
     catalog = template()
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:

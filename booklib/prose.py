@@ -148,7 +148,7 @@ def glue_documents_to(cited: list[str], tables: list[str]) -> str:
     latest = latest_document(USED_SOURCES | set(cited))
     if latest is None:
         latest = documents_to(tables)
-    return glue_text("booklib-documents-to", fmt.day(latest) if latest is not None else "no dated document")
+    return glue_text("booklib-documents-to", fmt.day(latest) if latest is not None else translate("no dated document"))
 
 
 def escape_markdown(text: str) -> str:
