@@ -11,6 +11,19 @@ English is the source language: it has no catalog and a message is its own trans
 edition a message missing from its catalog, untranslated or fuzzy raises `MissingTranslation` naming
 the catalog and the message: never an English fallback, which would print English sentences with
 Chinese-formatted numbers.
+
+The booklib messages are found, not listed by hand (`messages`): literals given to `_`, `N_` and
+`translate` in booklib/ and bookchapters/; in the chapters' code cells, the words given to calls (chart
+and table titles, axes, tooltips, categories, bullet templates); the schema's titles and category labels;
+the names of NAME_COLUMNS and NAME_FUNCTIONS. After a change to any of them:
+
+    python -m booklib.i18n extract   # locales/booklib.pot
+    python -m booklib.i18n update    # new messages into locales/{zh,ja}/LC_MESSAGES/booklib.po, untranslated
+    python -m booklib.i18n check     # what the catalogs lack (tests/test_i18n.py fails on it too)
+
+A message with {placeholders} is filled in after translation (`_("{first} to {last}", first=..., last=...)`);
+its translation keeps the same placeholders. Code never keys on a translated or formatted string: it keys
+on the data's own values (codes, dates) and writes words last.
 """
 from __future__ import annotations
 
@@ -117,7 +130,10 @@ def _translations(language: str, domain: str = "booklib") -> frozenset[str]:
 # its axes', legends', tooltips'), its description, and the categories of its data, its scales'
 # domains, sorts and filters, so that a colour keeps its category. In English nothing changes.
 
-FONTS = {"zh": "Noto Sans CJK SC", "ja": "Noto Sans CJK JP"}
+# Noto Sans CJK SC (zh) and JP (ja) first: the static images (vl-convert) and the PDF use them; a
+# reader's browser without them takes the next of the list its system has, never a Latin-only font.
+FONTS = {"zh": "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif",
+         "ja": "'Noto Sans CJK JP', 'Source Han Sans JP', 'Hiragino Sans', 'Yu Gothic', Meiryo, sans-serif"}
 # The d3 time formats the book uses, in the CJK editions' order (year first, no month names).
 TIME_FORMATS = {
     "%b %Y": "%Y年%-m月", "%B %Y": "%Y年%-m月", "%d %b %Y": "%Y年%-m月%-d日", "%-d %b %Y": "%Y年%-m月%-d日",
@@ -418,15 +434,40 @@ def catalog_problems(language: str, domain: str = "booklib", path: Path | None =
     return problems
 
 
+def update_catalog(language: str) -> list[str]:
+    """Bring the edition's booklib.po in line with the template: a new message added untranslated,
+    one no longer used dropped, every translation kept (no fuzzy guesses). The messages it lacks."""
+    from babel.messages.pofile import write_po
+
+    path = catalog_path(language, "booklib")
+    with TEMPLATE.open("rb") as handle:
+        template_catalog = read_po(handle)
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    catalog.update(template_catalog, no_fuzzy_matching=True, update_header_comment=False)
+    catalog.obsolete.clear()
+    with path.open("wb") as handle:
+        write_po(handle, catalog, width=100, sort_output=True)
+    _catalog.cache_clear()
+    return [m.id for m in catalog if m.id and not m.string]
+
+
 def main(argv=None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m booklib.i18n", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["extract", "check"])
+    parser.add_argument("command", choices=["extract", "update", "check"],
+                        help="extract: write locales/booklib.pot; update: add its new messages to the zh and ja "
+                             "booklib.po (untranslated) and drop unused ones; check: list what the catalogs lack")
     args = parser.parse_args(argv)
     if args.command == "extract":
         count = write_template()
         print(f"{TEMPLATE.relative_to(REPO_ROOT)}: {count} messages")
+        return 0
+    if args.command == "update":
+        for language in ("zh", "ja"):
+            lacking = update_catalog(language)
+            print(f"{catalog_path(language, 'booklib').relative_to(REPO_ROOT)}: {len(lacking)} message(s) to translate")
         return 0
     problems = [p for language in ("zh", "ja") for p in catalog_problems(language)]
     print("\n".join(problems) or "booklib catalogs complete")
