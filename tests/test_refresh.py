@@ -21,7 +21,8 @@ from booklib.refresh import guards
 from booklib.refresh.__main__ import main
 from booklib.refresh.apply import apply
 from booklib.refresh.feeds import Feed, load_feeds, select
-from booklib.refresh.parsers import RefreshError, customs_ts, fred_csv, refuse_error_body, tic_mfhhis01
+from booklib.refresh.parsers import (RefreshError, customs_ts, fred_csv, refuse_error_body, tic_mfhhis01,
+                                     tic_slt_table5)
 from booklib.refresh.snapshots import Snapshot, fetch, read_set, sha256, write_set
 from booklib.refresh.stage import stage
 from conftest import REPO, block_network
@@ -174,6 +175,81 @@ def test_tic_unit_and_holder_rows_are_asserted():
                      FEEDS["tic_mfhhis01"].options)
     with pytest.raises(RefreshError, match=r"the block of 2025 has no row 'China, Mainland'"):
         tic_mfhhis01("tic_mfhhis01", "f", raw.replace(b'"China, Mainland"', b"China", 1), FEEDS["tic_mfhhis01"].options)
+
+
+# slt_table5.txt: no real copy was found in a public repository (research/search-log-2026-12.md,
+# search 5), so its parser is checked on a file in the layout of Treasury's HTML twin of it
+# (slt_table5.html, whose text the book's rows of these releases were read from): the heading
+# lines, a 'Link:' line, a blank line, 'Country' over the months latest first, rows the feed does
+# not read, the 'Of Which:' rows and a 'Notes:' block. The holders' values are the book's own rows
+# of the release; the rows the feed does not read carry the placeholder 0.0. It is not a fixture.
+
+def slt_table5_layout(release: str) -> tuple[bytes, dict]:
+    """A file in slt_table5.txt's layout holding the book's rows of one release (source_id), and
+    those rows as {(holder, month): value}."""
+    import csv as _csv
+    with (DATA / "treasury_holdings.csv").open(encoding="utf-8", newline="") as f:
+        rows = {(r["holder"], r["month"][:7]): r["value_usd_bn"] for r in _csv.DictReader(f) if r["source_id"] == release}
+    months = sorted({m for _, m in rows}, reverse=True)
+    placeholder = "\t".join(["0.0"] * len(months))
+    lines = ["Table 5: Major Foreign Holders of Treasury Securities\t\t\t",
+             "Holdings at end of time period\t\t\t",
+             "Billions of dollars\t\t\t",
+             "Link: https://ticdata.treasury.gov/resource-center/data-chart-center/tic/Documents/slt_table5.txt\t\t\t",
+             "\t\t\t",
+             "Country\t" + "\t".join(months),
+             "Japan\t" + "\t".join(rows[("Japan", m)] for m in months),
+             "United Kingdom\t" + placeholder,
+             "China, Mainland\t" + "\t".join(rows[("China", m)] for m in months),
+             "All Other\t" + placeholder,
+             "Grand Total\t" + placeholder,
+             "Of Which: Foreign Official\t" + placeholder,
+             "",
+             "Notes:",
+             "Japan and China, Mainland appear in this note only to show that the notes are not read.",
+             ""]
+    return "\r\n".join(lines).encode(), rows
+
+
+@pytest.mark.parametrize("release", ["treasury_tic_mfh_2026_02", "treasury_tic_mfh_2026_03"])
+def test_slt_table5_layout_gives_back_the_books_rows(release):
+    raw, rows = slt_table5_layout(release)
+    assert len(rows) >= 24  # Japan and China, 12 or 13 months each
+    parsed = tic_slt_table5("tic_slt_table5", "slt_table5.txt", raw, FEEDS["tic_slt_table5"].options)
+    assert {(o.series, o.period): str(o.value) for o in parsed.observations} == rows
+    assert parsed.latest == release[-7:].replace("_", "-")
+
+
+def test_slt_table5_layout_stages_no_change(tmp_path):
+    raw, _ = slt_table5_layout("treasury_tic_mfh_2026_03")
+    snap = Snapshot(feed="tic_slt_table5", file="tic_slt_table5/slt_table5.txt",
+                    address=FEEDS["tic_slt_table5"].endpoint, fetched_at="2026-05-20T00:00:00Z", sha256=sha256(raw), raw=raw,
+                    origin={"layout": "built from the book's rows in the layout of slt_table5.html; not a real file"})
+    staged = staged_results([snap], tmp_path)
+    assert staged.errors == []
+    [result] = staged.results
+    assert not result.changes and result.unchanged == 26
+    assert (tmp_path / "out/data/treasury_holdings.csv").read_bytes() == (DATA / "treasury_holdings.csv").read_bytes()
+
+
+def test_slt_table5_heading_months_and_holders_are_asserted():
+    raw, _ = slt_table5_layout("treasury_tic_mfh_2026_03")
+    options = FEEDS["tic_slt_table5"].options
+    with pytest.raises(RefreshError, match=r"tic_slt_table5: f, line 3: does not state its unit 'Billions of dollars'"):
+        tic_slt_table5("tic_slt_table5", "f", raw.replace(b"Billions of dollars", b"Millions of dollars"), options)
+    with pytest.raises(RefreshError, match=r"line 2: does not say its holdings are 'Holdings at end of time period'"):
+        tic_slt_table5("tic_slt_table5", "f", raw.replace(b"Holdings at end of time period", b"Net purchases"), options)
+    with pytest.raises(RefreshError, match=r"line 6: the months of the 'Country' line \(2025-03, 2025-04"):
+        head, rest = raw.split(b"\r\nJapan", 1)
+        months = head.split(b"\r\n")[-1].split(b"\t")[1:]
+        flipped = b"\r\n".join(head.split(b"\r\n")[:-1] + [b"\t".join([b"Country"] + months[::-1])])
+        tic_slt_table5("tic_slt_table5", "f", flipped + b"\r\nJapan" + rest, options)
+    with pytest.raises(RefreshError, match=r"line 6: the 'Country' line reads \['Mar 2026'"):
+        tic_slt_table5("tic_slt_table5", "f", raw.replace(b"Country\t2026-03", b"Country\tMar 2026"), options)
+    with pytest.raises(RefreshError, match=r"line 7: has no row 'China, Mainland'"):
+        tic_slt_table5("tic_slt_table5", "f", raw.replace(b"China, Mainland\t", b"China\t"), options)
+    with pytest.raises(RefreshError, match=r"line 1: the body is an HTML page"):
+        tic_slt_table5("tic_slt_table5", "f", HTML, options)
 
 
 def test_customs_heading_unit_and_values_are_asserted():

@@ -134,8 +134,8 @@ def _holder_rows(feed, name, rows, start, holders, periods, found):
         if not row or not row[0]:
             continue
         label = row[0]
-        if label == "Country" or label in _MONTHS:
-            break
+        if label == "Country" or label in _MONTHS or label.startswith("Notes"):
+            break  # the next block, or the notes under the table (slt_table5.txt: 'Notes:')
         if label in holders:
             cells = row[1:1 + len(periods)]
             if len(cells) < len(periods):
@@ -201,13 +201,21 @@ def tic_mfhhis01(feed: str, name: str, raw: bytes, options: dict) -> Parsed:
 
 
 def tic_slt_table5(feed: str, name: str, raw: bytes, options: dict) -> Parsed:
-    """slt_table5.txt: tab-delimited, titled 'Table 5: Major Foreign Holders of Treasury
-    Securities', 'Billions of dollars'; one header line 'Country' with a month (YYYY-MM) over
-    each column, latest first, then one row per holder. (Checked against Treasury's documented
-    layout only: no real copy of this file was available to test against.)"""
+    """slt_table5.txt: tab-delimited; a heading 'Table 5: Major Foreign Holders of Treasury
+    Securities', 'Holdings at end of time period', 'Billions of dollars' and a line 'Link: ...'
+    naming the file; then one line 'Country' with a month (YYYY-MM) over each column, latest
+    first (13 months), one row per holder, 'All Other', 'Grand Total', the 'Of Which: Foreign
+    Official' rows, and a block 'Notes:'.
+
+    No copy of the .txt itself was found in a public repository (research/search-log-2026-12.md,
+    search 5), so no real file tests this parser. Its layout is the one of Treasury's HTML twin
+    of the file (slt_table5.html, the page sources.csv cites), whose text begins with the same
+    heading lines and the 'Link:' line naming slt_table5.txt, and of a quoted head of the .txt;
+    tests/test_refresh.py checks it on a file in that layout built from the book's own rows."""
     rows = _tab_rows(feed, name, raw)
     _tic_heading(feed, name, rows, [
         ("Major Foreign Holders of Treasury Securities", "does not begin with the title 'Table 5: Major Foreign Holders of Treasury Securities'", 1),
+        ("Holdings at end of time period", "does not say its holdings are 'Holdings at end of time period'", 2),
         ("Billions of dollars", "does not state its unit 'Billions of dollars' in its heading", 3),
     ])
     for number, row in enumerate(rows):
@@ -215,6 +223,9 @@ def tic_slt_table5(feed: str, name: str, raw: bytes, options: dict) -> Parsed:
             periods = [c for c in row[1:] if c]
             if not periods or not all(re.fullmatch(r"\d{4}-\d{2}", p) for p in periods):
                 raise RefreshError(feed, name, f"the 'Country' line reads {periods!r}; expected months YYYY-MM", number + 1)
+            if any(later <= earlier for later, earlier in zip(periods, periods[1:])):
+                raise RefreshError(feed, name, f"the months of the 'Country' line ({', '.join(periods)}) do not run "
+                                   "latest first, once each", number + 1)
             return _tic_parsed(_every_holder(feed, name, rows, number + 1, options["holders"], periods, "", number + 2))
     raise RefreshError(feed, name, "has no header line 'Country' with months")
 
