@@ -152,18 +152,53 @@ def _has_cjk(text: str) -> bool:
 
 
 _TITLE_KEYS = {"title", "subtitle", "description", "text"}
-_VALUE_LISTS = {"domain", "sort", "oneOf", "values"}
+_VALUE_LISTS = {"domain", "sort", "values"}
+
+
+# The channels that show a field's values to the reader (not `detail`, `key`, `order`: a field used
+# there, or only in a filter, is a key the data and the controls must keep as they are).
+_SHOWN_CHANNELS = {"x", "y", "x2", "y2", "color", "fill", "stroke", "shape", "strokeDash", "size", "opacity",
+                   "text", "tooltip", "row", "column", "facet", "angle", "theta"}
+_COMPARISON = __import__("re").compile(
+    r"""(datum(?:\.(\w+)|\[['"](\w+)['"]\])\s*[!=]==?\s*)(['"])((?:(?!\4).)*)\4""")
+
+
+def shown_fields(spec) -> set[str]:
+    """The fields whose values a chart shows (on an axis, a legend, a label, a tooltip, a header)."""
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "encoding" and isinstance(value, dict):
+                    for channel, definition in value.items():
+                        if channel in _SHOWN_CHANNELS:
+                            for one in definition if isinstance(definition, list) else [definition]:
+                                if isinstance(one, dict) and isinstance(one.get("field"), str):
+                                    found.add(one["field"])
+                if key in ("facet", "row", "column") and isinstance(value, dict) and isinstance(value.get("field"), str):
+                    found.add(value["field"])
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    return found
 
 
 def translate_spec(spec: dict, language: str | None = None) -> dict:
     """A Vega-Lite spec (a dict, as altair's to_dict gives) in the edition's language, and in its
-    CJK font. A title not in the catalog raises MissingTranslation (it would print English); a
-    data value is translated when it is a message of the catalog (a category) and kept otherwise
-    (a number, a date, a citation)."""
+    CJK font. A title not in the catalog raises MissingTranslation (it would print English). The
+    values of a field the chart shows (`shown_fields`) are translated where they are messages of the
+    catalog (a category), in the data, the scales' domains and sorts, and the filters on that field
+    alike, so that a category keeps its colour; a value kept as a key (a control's option, a field
+    only filtered on) and anything else (a number, a date, a citation) stays as it is."""
     language = language or _edition()
     if language == SOURCE_LANGUAGE:
         return spec
     known = _translations(language)
+    shown = shown_fields(spec)
 
     def words(text: str) -> str:
         if text in known or not any("a" <= c.lower() <= "z" for c in text) or _has_cjk(text):
@@ -175,6 +210,16 @@ def translate_spec(spec: dict, language: str | None = None) -> dict:
             return translate(text, language=language)
         return text
 
+    def expression(text: str) -> str:
+        """`datum.partner === 'China'` on a shown field: the compared category translated."""
+        def one(match):
+            field = match.group(2) or match.group(3)
+            if field not in shown:
+                return match.group(0)
+            quote = match.group(4)
+            return f"{match.group(1)}{quote}{_escaped(value(match.group(5)), quote)}{quote}"
+        return _COMPARISON.sub(one, text)
+
     def walk(node, key=None):
         if isinstance(node, list):
             if key in _VALUE_LISTS:
@@ -185,23 +230,25 @@ def translate_spec(spec: dict, language: str | None = None) -> dict:
         if not isinstance(node, dict):
             if isinstance(node, str) and key in _TITLE_KEYS:
                 return words(node)
-            if isinstance(node, str) and key in ("equal",):
-                return value(node)
             return node
         out = {}
+        keyed_on_shown = node.get("field") in shown
         for k, v in node.items():
-            if k == "bind" and isinstance(v, dict):  # an explorer's input: its name and option labels
+            if k == "bind" and isinstance(v, dict):  # an explorer's input: its name and option labels (not its options)
                 out[k] = {**v, **({"name": words(v["name"])} if isinstance(v.get("name"), str) else {}),
                           **({"labels": [words(str(x)) for x in v["labels"]]} if "labels" in v else {})}
             elif k == "datasets":
-                out[k] = {name: [{c: value(x) for c, x in row.items()} for row in rows] for name, rows in v.items()}
+                out[k] = {name: [{c: value(x) if c in shown else x for c, x in row.items()} for row in rows]
+                          for name, rows in v.items()}
             elif k == "format" and isinstance(v, str):
                 out[k] = TIME_FORMATS.get(v, v)
             elif k == "text" and not isinstance(v, (str, list)):
                 out[k] = walk(v, k)  # a text encoding {"field": ...}: its data are translated
             elif k in ("test", "filter") and isinstance(v, str):
-                out[k] = _QUOTED.sub(lambda m: m.group(1) + _escaped(value(m.group(2)), m.group(1)) + m.group(1), v)
-            elif k in ("field", "type", "mark", "$schema", "name", "expr", "as", "calculate"):
+                out[k] = expression(v)
+            elif k in ("equal", "oneOf"):  # a field predicate: translated with its field's data
+                out[k] = (v if not keyed_on_shown else [value(x) for x in v] if isinstance(v, list) else value(v))
+            elif k in ("field", "type", "mark", "$schema", "name", "expr", "as", "calculate", "options", "value"):
                 out[k] = v
             else:
                 out[k] = walk(v, k)
@@ -213,23 +260,32 @@ def translate_spec(spec: dict, language: str | None = None) -> dict:
 
 
 def english_in_spec(spec: dict, language: str) -> list[str]:
-    """The strings of a (translated) chart spec that are still English messages of the catalog (a
-    title, a category, a label the reader would see untranslated): [] for a released zh or ja chart."""
+    """The strings a reader would see in a (translated) chart spec that are still English messages of
+    the catalog (a title, a category shown, a label): [] for a released zh or ja chart. Keys the chart
+    keeps as they are (a control's options, a field it only filters on) are not words it shows."""
     same = {m for m in _template("booklib") if translate(m, language=language) == m}  # "RCEP", "CPTPP": the same words
+    shown = shown_fields(spec)
     found = []
+
+    def english(text) -> bool:
+        return isinstance(text, str) and is_message(text) and text not in same
 
     def walk(node, key=None):
         if isinstance(node, dict):
             for k, v in node.items():
-                if k not in ("field", "type", "$schema", "name", "format", "as", "param"):
+                if k == "datasets":
+                    found.extend(f"data {c}: {x!r}" for rows in v.values() for row in rows for c, x in row.items()
+                                 if c in shown and english(x))
+                elif k in ("test", "filter") and isinstance(v, str):
+                    found.extend(f"{k}: {m.group(5)!r}" for m in _COMPARISON.finditer(v)
+                                 if (m.group(2) or m.group(3)) in shown and english(m.group(5)))
+                elif k not in ("field", "type", "$schema", "name", "format", "as", "param", "options", "value"):
                     walk(v, k)
         elif isinstance(node, list):
             for v in node:
                 walk(v, key)
-        elif isinstance(node, str) and is_message(node) and node not in same:
+        elif english(node):
             found.append(f"{key}: {node!r}")
-        elif isinstance(node, str) and key in ("test", "filter"):
-            found.extend(f"{key}: {m.group(2)!r}" for m in _QUOTED.finditer(node) if is_message(m.group(2)) and m.group(2) not in same)
 
     walk(spec)
     return found

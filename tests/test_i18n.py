@@ -236,3 +236,20 @@ def test_the_cite_control_and_citation_in_the_edition_s_words(monkeypatch, langu
     assert label in text and "2026-01-01" in text
     if language != "en":
         assert "version" not in text and "Page" not in text
+
+
+def test_a_key_the_chart_only_filters_on_keeps_its_values():
+    """An explorer's grid column (chosen by a menu whose options are its values) is a key, not words:
+    translating its data would leave the menu choosing nothing. "none" is also a catalog message."""
+    assert i18n.is_message("none")
+    grid = pd.DataFrame({"cars": ["none", "enacted"], "date": pd.to_datetime(["2025-01-01", "2025-02-01"]), "rate": [1.0, 2.0]})
+    choose = alt.param(name="choose_cars", value="enacted",
+                       bind=alt.binding_select(options=["enacted", "none"], labels=["All measures as enacted", "No Section 232 car tariff"],
+                                               name="Cars and parts"))
+    chart = alt.Chart(grid).mark_line().encode(x="date:T", y="rate:Q", tooltip=["rate:Q"]).add_params(choose).transform_filter(
+        "datum.cars == choose_cars")
+    spec = translate_spec(chart.to_dict(), language="zh")
+    assert [row["cars"] for row in next(iter(spec["datasets"].values()))] == ["none", "enacted"]
+    bind = spec["params"][0]["bind"]
+    assert bind["options"] == ["enacted", "none"] and bind["name"] == "汽车及零部件"
+    assert bind["labels"][1] == translate("No Section 232 car tariff", language="zh")
