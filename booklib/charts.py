@@ -603,6 +603,7 @@ def timeline_chart(
     start = pd.Timestamp(since)
     frame = events[list(dict.fromkeys(["event_id", "date", lane, "actor", "event", "source_id"]))].copy()
     english = fmt.language().code == "en"
+    lane_codes = frame[lane].copy()  # the data's own values: the house colours are keyed on them
     if not english:  # the events' own words, from their catalog (data/events.po)
         from booklib.prose import free_text
 
@@ -633,7 +634,7 @@ def timeline_chart(
     if lane == "theme":
         color = alt.Color(f"{lane}:N", title=_("Theme"), scale=alt.Scale(domain=[themes[t] for t in THEME_COLORS], range=list(THEME_COLORS.values())))
     else:
-        full = dict(zip(frame["lane_label"], frame[lane]))
+        full = dict(zip(frame["lane_label"], lane_codes))
         others = iter(["#56b4e9", "#8e6bb8", "#009e73", "#e69f00", "#8c8c8c", "#0072b2", "#cc79a7", "#666666"] * 4)
         color = alt.Color("lane_label:N", title=None, legend=None,
                           scale=alt.Scale(domain=lanes, range=[ECONOMY_COLORS.get(full[l]) or next(others) for l in lanes]))
