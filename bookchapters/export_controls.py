@@ -247,7 +247,7 @@ def estimate_lines(estimates: pd.DataFrame, model: LinearLoss) -> dict[str, tupl
     for scenario in OTHER_ESTIMATES:
         row = by_id.loc[scenario]
         what = _("rare earths and rare metals") if "rare metals" in row["scenario"] else _("rare earths")
-        lines[scenario] = (_("{publisher}: {what}, one year", publisher=row['publisher'], what=what), ShareLine.fit([(int(row["duration_months"]), float(row["gdp_loss_pct"]))]))
+        lines[scenario] = (_("{publisher}: {what}, one year", publisher=translate(row['publisher']), what=what), ShareLine.fit([(int(row["duration_months"]), float(row["gdp_loss_pct"]))]))
     return lines
 
 

@@ -313,6 +313,7 @@ NAME_COLUMNS = {
     "diversification": ["unit"],
     "mou_terms": ["unit"],
     "rcep_china_japan_commitments": ["agreement_year"],
+    "rare_earth_gdp_scenarios": ["publisher"],
 }
 # Names a chapter's code writes from a table's codes (module:function returning them): each a message.
 NAME_FUNCTIONS = ["bookchapters.tariffs:hs_group_names"]
