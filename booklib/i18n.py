@@ -306,7 +306,7 @@ _CODE_DIRS = ("booklib", "bookchapters")
 _CELL_KEYWORDS = {"title", "subtitle", "description", "pdf_template"}
 # Data columns of names (economies, partners) that charts and sentences show: each value is a message.
 NAME_COLUMNS = {
-    "fta_membership": ["economy"],
+    "fta_membership": ["economy", "role", "status"],
     "cjk_trade": ["pair", "reporting_basis"],
     "japan_trade_by_partner": ["partner"],
     "investment_pledges": ["partner"],
