@@ -65,8 +65,12 @@ def timeline(measures: pd.DataFrame) -> pd.DataFrame:
     from booklib import label_values
     from booklib.prose import label_categories
 
+    from booklib.prose import free_text
+
     sides = measures.assign(side=label_values(measures["imposer"], SIDES))
     shown = sides[["effective_date", "side", "imposer", "target", "kind", "instrument", "status", "measure_id"]]
+    # The tooltips' free text in the edition's words (data/export_control_measures.po).
+    shown = shown.assign(**{c: free_text("export_control_measures", c, shown[c]) for c in ("target", "instrument")})
     return label_categories(shown, "export_control_measures", ["kind", "status"])
 
 
