@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from booklib.i18n import NAME_COLUMNS, translate, words
+from booklib.i18n import N_, NAME_COLUMNS, translate, words
 
 
 class ProseError(AssertionError):
@@ -57,15 +57,15 @@ def glue_facts(facts: dict[str, str]) -> "Facts":
 
 
 UNIT_PATTERNS = [
-    (r"percentage points?$|ポイント$|个百分点$", "percentage points"),
-    (r"%$", "percent"),
-    (r"^\$.*billion$|億ドル$|亿美元$", "US$ billion"),
-    (r"^¥.*trillion$|兆円$|万亿日元$", "¥ trillion"),
-    (r"yen$|円$|日元$", "yen per US$"),
-    (r"^[\d,]+ days?$|^[\d,]+[日天]$", "days"),
-    (r"^\d{1,2} [A-Z][a-z]+ \d{4}$|^\d{4}年\d{1,2}月\d{1,2}日$", "date"),
-    (r"^[A-Z][a-z]+ \d{4}$|^\d{4}年\d{1,2}月$", "month"),
-    (r"^-?[\d,]+(\.\d+)?$", "number"),
+    (r"percentage points?$|ポイント$|个百分点$", N_("percentage points")),
+    (r"%$", N_("percent")),
+    (r"^\$.*billion$|億ドル$|亿美元$", N_("US$ billion")),
+    (r"^¥.*trillion$|兆円$|万亿日元$", N_("¥ trillion")),
+    (r"yen$|円$|日元$", N_("yen per US$")),
+    (r"^[\d,]+ days?$|^[\d,]+[日天]$", N_("days")),
+    (r"^\d{1,2} [A-Z][a-z]+ \d{4}$|^\d{4}年\d{1,2}月\d{1,2}日$", N_("date")),
+    (r"^[A-Z][a-z]+ \d{4}$|^\d{4}年\d{1,2}月$", N_("month")),
+    (r"^-?[\d,]+(\.\d+)?$", N_("number")),
 ]
 
 
@@ -74,16 +74,17 @@ def unit_of(text: str) -> str:
     import re
 
     text = text.strip()
-    return next((unit for pattern, unit in UNIT_PATTERNS if re.search(pattern, text)), "")
+    return next((translate(unit) for pattern, unit in UNIT_PATTERNS if re.search(pattern, text)), "")
 
 
 def facts_html(facts: dict[str, str]) -> str:
-    """A compact table of facts: key, value, unit."""
+    """A compact table of facts: key, value, unit (in the edition's words)."""
     import html
 
     rows = "".join(f"<tr><td><code>{html.escape(k)}</code></td><td>{html.escape(v)}</td><td>{html.escape(unit_of(v))}</td></tr>"
                    for k, v in facts.items())
-    return ('<table class="booklib-facts"><thead><tr><th>key</th><th>value</th><th>unit</th></tr></thead>'
+    return (f'<table class="booklib-facts"><thead><tr><th>{translate("key")}</th><th>{translate("value")}</th>'
+            f'<th>{translate("unit")}</th></tr></thead>'
             f"<tbody>{rows}</tbody></table>")
 
 
