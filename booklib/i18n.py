@@ -324,6 +324,10 @@ def _python_messages(source: str, where: str, cells: bool = False):
 
     tree = ast.parse(source)
     for node in ast.walk(tree):
+        if cells and isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
+            # A cell's table of words (a glossary's headings by kind): its values are messages.
+            for text in _cell_words(node.value):
+                yield text, f"{where}:{node.lineno}"
         if not isinstance(node, ast.Call):
             continue
         name = node.func.id if isinstance(node.func, ast.Name) else node.func.attr if isinstance(node.func, ast.Attribute) else ""
