@@ -307,5 +307,8 @@ def cost_table(grid: pd.DataFrame, months: list[int]) -> pd.DataFrame:
     cells = chosen.assign(cell=[fmt.percent(loss, 2) + (_(" (extrapolated)") if months > covered else "")
                                 for loss, months, covered in zip(chosen["loss_pct"], chosen["months"], chosen["estimated_to"])])
     table = cells.pivot(index="series", columns="months", values="cell").reindex(list(dict.fromkeys(grid["series"])))
-    table.columns = [_("{count} months", count=fmt.count(m)) for m in table.columns]
-    return table.rename_axis(_("estimate")).reset_index()
+    from booklib.prose import view_table
+
+    durations = [_("{count} months", count=fmt.count(m)) for m in table.columns]
+    table.columns = durations
+    return view_table(table.rename_axis("estimate").reset_index(), "rare_earth_costs", durations)

@@ -330,5 +330,7 @@ def return_table(grid: pd.DataFrame, shown_gross_pct: float, years: list[int]) -
         cell=[_("{rate} ({share})", rate=fmt.percent(r, 1), share=fmt.percent(s)) for r, s in zip(japan["return_pct"], japan["share_pct"])],
     )
     table = cells.pivot(index="amount", columns="life", values="cell").reindex(index=list(words.values()))
-    return (table[[_("{count} years", count=fmt.count(life)) for life in years]].rename_axis(translate("deemed allocation amount"))
-            .rename_axis(None, axis=1).reset_index())
+    from booklib.prose import view_table
+
+    lives = [_("{count} years", count=fmt.count(life)) for life in years]
+    return view_table(table[lives].rename_axis("amount").rename_axis(None, axis=1).reset_index(), "investment_returns", lives)

@@ -521,8 +521,9 @@ def scenario_table(grid: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataFrame:
         rows.append({"scenario": _("; ").join(changed) or _("All measures as enacted"),
                      "peak": fmt.percent(path["additional_pct"].max(), 1),
                      "latest": fmt.percent(path.sort_values("date")["additional_pct"].iloc[-1], 1)})
-    # The headers a reader sees, in the edition's words.
-    return pd.DataFrame(rows).rename(columns={"scenario": _("scenario"), "peak": _("peak"), "latest": _("latest")})
+    from booklib.prose import view_table
+
+    return view_table(pd.DataFrame(rows), "tariff_scenarios")
 
 
 def effective_explorer(grid: pd.DataFrame, schedule: pd.DataFrame, cited: pd.DataFrame):

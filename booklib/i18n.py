@@ -439,6 +439,10 @@ def _messages() -> dict[str, list[str]]:
                 found.setdefault(field["title"], []).append(where)
             for category in field.get("categories", []):
                 found.setdefault(category["label"], []).append(where)
+    for view in package.get("views", []):
+        for field in view["fields"]:
+            if field.get("title"):
+                found.setdefault(field["title"], []).append(f"data/datapackage.json:views.{view['name']}.{field['name']}")
     return {m: found[m] for m in sorted(found) if m.strip()}
 
 

@@ -165,11 +165,20 @@ def _record_sources(frame) -> None:
         use_sources(frame["source_id"].dropna())
 
 
+READER_VIEW = "booklib_reader_view"  # frame.attrs key: the table or view whose words the headers are
+
+
 def markdown_table(frame, title: str | None = None):
     """Show a table as Markdown, which both the HTML and the PDF builders render. With a `title`,
-    the table is numbered and titled alike in both ("Table 1.1: ..."), and its cite control uses it."""
+    the table is numbered and titled alike in both ("Table 1.1: ..."), and its cite control uses it.
+    `frame` is a reader's view, made by `reader_table` (a data table) or `view_table` (a model's
+    output), so that its headers are the schema's words; any other frame fails."""
     from IPython.display import Markdown
 
+    if not getattr(frame, "attrs", {}).get(READER_VIEW):
+        raise WordsError(f"the table {title or '(untitled)'!r} is not a reader's view: show a data table through "
+                         "reader_table and a model's output through view_table, so its headers are the schema's words "
+                         f"(its columns: {', '.join(map(str, frame.columns))})")
     _record_sources(frame)
 
     def cell(value) -> str:
@@ -288,7 +297,12 @@ class FilterableTable:
         if self.figure_column:
             markdown = markdown.assign(**{self.figure_column: [
                 f"{{numref}}`{label}`" if label else "" for label in self.frame[self.figure_column].fillna("")]})
-        fallback = markdown_list(markdown, self.pdf_template) if self.pdf_template else markdown_table(markdown)
+        if self.pdf_template:
+            fallback = markdown_list(markdown, self.pdf_template)
+        else:
+            headed = markdown.rename(columns=self.headers)
+            headed.attrs[READER_VIEW] = self.table or self.name
+            fallback = markdown_table(headed)
         return {"text/html": self.html(), "text/markdown": fallback.data}
 
     def html(self) -> str:
@@ -511,7 +525,31 @@ def reader_table(frame, table: str, columns: list[str] | None = None, sources: s
     """`frame` as a reader sees it (see `reader_values`), under the schema's titles: the one way a
     chapter shows a table's rows. A column without a title fails, naming table and column."""
     shown = reader_values(frame, table, columns, sources)
-    return shown.rename(columns={c: column_title(table, c) for c in shown.columns})
+    shown = shown.rename(columns={c: column_title(table, c) for c in shown.columns})
+    shown.attrs[READER_VIEW] = table
+    return shown
+
+
+def view_table(frame, view: str, values_as_columns: list[str] | None = None):
+    """A model's output as a reader sees it: its headers are the titles of the view `view` in
+    datapackage.json ("views"), in the edition's words. `values_as_columns`: columns whose headers are
+    values already written for readers (a pivot's: "10 years"), which the view names in
+    `values_as_columns`. Any other column without a title fails, naming view and column."""
+    from booklib.data import package
+
+    spec = next((v for v in package().get("views", []) if v["name"] == view), None)
+    if spec is None:
+        raise WordsError(f"no view named {view!r} in datapackage.json (views)")
+    values_as_columns = list(values_as_columns or [])
+    if values_as_columns and not spec.get("values_as_columns"):
+        raise WordsError(f"view {view}: columns {values_as_columns} are values, which the view does not declare (values_as_columns)")
+    titles = {f["name"]: f.get("title") for f in spec["fields"]}
+    for column in frame.columns:
+        if column not in values_as_columns and not titles.get(column):
+            raise WordsError(f"view {view}: column {column!r} has no title in datapackage.json (views); add one for readers")
+    shown = frame.rename(columns={c: translate(titles[c]) for c in frame.columns if c not in values_as_columns})
+    shown.attrs[READER_VIEW] = view
+    return shown
 
 
 def label_categories(frame, table: str, columns: list[str]):

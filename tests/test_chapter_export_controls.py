@@ -198,7 +198,7 @@ def test_markers_say_where_the_line_is_extrapolated(cost_grid):
 def test_the_cost_table(cost_grid):
     table = ec.cost_table(cost_grid, P["TABLE_MONTHS"])
     months = {m: _("{count} months", count=m) for m in P["TABLE_MONTHS"]}
-    assert list(table.columns) == [_("estimate"), *months.values()]
+    assert list(table.columns) == [translate("Estimate"), *months.values()]
     assert len(table) == 1 + len(ec.OTHER_ESTIMATES)
     longest = max(P["TABLE_MONTHS"])
     assert table[months[longest]].str.endswith(_(" (extrapolated)")).all() == (longest > 12)

@@ -253,7 +253,7 @@ def test_a_deemed_return_never_lowers_japans_share(grid):
 
 def test_the_return_table(grid):
     table = inv.return_table(grid, P["SHOWN_GROSS_PCT"], P["TABLE_LIVES"])
-    amount = translate("deemed allocation amount")
+    amount = translate("Deemed allocation amount")
     assert list(table.columns) == [amount, *[_("{count} years", count=life) for life in P["TABLE_LIVES"]]]
     assert len(table) == len(inv.DEEMED_RETURNS_PCT)
     assert table.iloc[0][amount] == _("Japan's funding only")

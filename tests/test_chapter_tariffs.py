@@ -291,7 +291,8 @@ def test_the_scenario_table(grid, schedule, path):
     table = tar.scenario_table(grid, schedule)
     assert len(table) == len(tar.TABLE_SCENARIOS)
     first = table.iloc[0]
-    assert list(table.columns) == [_("scenario"), _("peak"), _("latest")]
+    assert list(table.columns) == [translate("Scenario (what differs from the measures as enacted)"),
+                                   translate("Peak additional rate"), translate("Latest additional rate")]
     first = first.set_axis(["scenario", "peak", "latest"])
     assert first["scenario"] == _("All measures as enacted")
     assert table.iloc[-1, 0] == _("; ").join([

@@ -5,13 +5,16 @@ import re
 import pandas as pd
 import pytest
 
-from booklib.prose import FilterableTable, markdown_list, markdown_table
+from booklib.prose import READER_VIEW, FilterableTable, markdown_list, markdown_table
 
 FRAME = pd.DataFrame({"id": ["C1", "C2"], "verdict": ["supported", "contradicted"], "text": ["a | b", "c"]})
+# Shown as a reader's view (as reader_table marks one): these tests are about the Markdown, not the words.
+SHOWN = FRAME.copy()
+SHOWN.attrs[READER_VIEW] = "test"
 
 
 def test_markdown_table_escapes_pipes():
-    text = markdown_table(FRAME).data
+    text = markdown_table(SHOWN).data
     assert text.splitlines()[0] == "| id | verdict | text |"
     assert "a \\| b" in text and len(text.splitlines()) == 4
 
@@ -69,6 +72,7 @@ def test_figure_pages_finds_the_tariff_figures():
 
 def test_dollar_amounts_are_not_math():
     frame = pd.DataFrame({"claim": ["Japan sold US$50bn and $1.1tn"]})
+    frame.attrs[READER_VIEW] = "test"
     assert "US\\$50bn and \\$1.1tn" in markdown_table(frame).data
     assert markdown_list(frame, "{claim}").data == "- Japan sold US\\$50bn and \\$1.1tn"
 
@@ -95,9 +99,9 @@ def test_require_names_the_sentence_the_data_no_longer_bear_out():
 
 def test_a_titled_table_is_a_table_directive_whose_title_may_hold_code():
     """A backtick fence's info string may not hold a backtick: the data dictionary's titles name files as code."""
-    text = markdown_table(FRAME, title="The columns of `claims.csv`").data
+    text = markdown_table(SHOWN, title="The columns of `claims.csv`").data
     assert text.startswith(":::{table} The columns of `claims.csv`\n\n| id | verdict | text |") and text.endswith("\n:::")
-    assert markdown_table(FRAME).data.startswith("| id |")
+    assert markdown_table(SHOWN).data.startswith("| id |")
 
 
 def test_the_data_dictionary_writes_a_description_in_angle_brackets_as_text():
@@ -134,3 +138,28 @@ def test_the_data_dictionary_points_to_the_pages_that_link_every_rows_sources():
     assert "{cite:" not in events.split("| column |")[0]
     tariffs = next(s for s in sections if s.startswith("`tariff_measures.csv`"))
     assert "source(s):" in tariffs
+
+
+def test_a_table_shown_without_the_schemas_words_fails_naming_its_columns():
+    """markdown_table shows only a reader's view (reader_table, view_table): a frame under its
+    column names ('claim_id', 'peak') would print them as headers."""
+    import pandas as pd
+
+    from booklib.prose import WordsError, markdown_table
+
+    with pytest.raises(WordsError, match=r"'Peaks' is not a reader's view.*its columns: scenario, peak"):
+        markdown_table(pd.DataFrame({"scenario": ["a"], "peak": ["1%"]}), title="Peaks")
+
+
+def test_a_models_view_takes_its_headers_from_the_schema_and_names_a_column_without_one():
+    import pandas as pd
+
+    from booklib.prose import WordsError, markdown_table, view_table
+
+    shown = view_table(pd.DataFrame({"estimate": ["IMF"], "6 months": ["0.1%"]}), "rare_earth_costs", ["6 months"])
+    assert list(shown.columns) == ["Estimate", "6 months"]
+    assert "| Estimate | 6 months |" in markdown_table(shown, title="Loss").data
+    with pytest.raises(WordsError, match=r"view rare_earth_costs: column 'months' has no title"):
+        view_table(pd.DataFrame({"estimate": ["IMF"], "months": [6]}), "rare_earth_costs")
+    with pytest.raises(WordsError, match=r"no view named 'costs'"):
+        view_table(pd.DataFrame({"estimate": ["IMF"]}), "costs")
