@@ -8,7 +8,7 @@ LAB_BIN := $(LAB_VENV)/bin
 # Strict build: warnings (broken refs, missing citations or glue keys) are errors.
 STRICT := --warningiserror --nitpick --keep-going
 
-.PHONY: book html pdf test check lab bench bib anchors refresh refresh-apply clean help
+.PHONY: book html pdf test check lab bench bib anchors refresh refresh-apply clean help editions pdf-editions catalogs gettext check-catalogs
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -53,6 +53,25 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 pdf: $(VENV)/.installed  ## Build the whole book as one PDF into _build/latex (needs TeX: see .ci/run)
 	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) FORCE_SOURCE_DATE=1 $(BIN)/jupyter-book build . --builder pdflatex $(STRICT)
+
+# The Chinese and Japanese editions (booklib/build/editions.py): each its own process with BOOK_LANGUAGE,
+# execution cache (_build/.jupyter_cache-<lang>) and doctrees (_build/editions/<lang>/); HTML copied
+# under _build/html/<lang>/. A page is published translated only when its catalog is complete.
+EDITIONS ?= zh ja
+
+editions: html  ## English at _build/html, Chinese and Japanese under _build/html/zh/ and _build/html/ja/
+	$(BIN)/python -m booklib.build.editions html $(EDITIONS)
+
+pdf-editions: $(VENV)/.installed  ## The PDF of each edition: _build/editions/<lang>/latex/book-<lang>.pdf (XeLaTeX, CJK fonts)
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) FORCE_SOURCE_DATE=1 $(BIN)/python -m booklib.build.editions latex $(EDITIONS)
+
+catalogs: $(VENV)/.installed  ## Extract the page catalogs (_build/gettext/*.pot) and update locales/<lang>/LC_MESSAGES/<page>.po (sphinx-intl)
+	$(BIN)/python -m booklib.build.editions gettext $(EDITIONS)
+
+gettext: catalogs
+
+check-catalogs: $(VENV)/.installed  ## List every untranslated or fuzzy message and every changed role of the page catalogs
+	$(BIN)/python -m booklib.build.editions check $(EDITIONS)
 
 test: pdf html $(LAB_VENV)/.installed $(CITE_VENV)/.installed  ## Build the PDF and the HTML book (which links the PDF), then run every test
 	$(BIN)/python -m pytest -q

@@ -284,7 +284,15 @@ def _check_anchors(app, env) -> None:
     for docname in env.found_docs:
         ids.setdefault(docname, set())
     try:
-        env.booklib_moves = anchors.check_manifest(anchors.read_manifest(_root(app)), ids)
+        manifest = anchors.read_manifest(_root(app))
+        # An edition checks the anchors of the pages it publishes translated (the same as English's);
+        # a page published as a notice (booklib.build.edition_sphinx) links to the English page.
+        from booklib.build.edition_sphinx import published
+
+        manifest["anchors"] = {page: found for page, found in manifest["anchors"].items() if published(app, page)}
+        manifest["moved"] = {old: new for old, new in manifest["moved"].items()
+                             if published(app, anchors.split_address(old)[0])}
+        env.booklib_moves = anchors.check_manifest(manifest, ids)
     except citation.CitationError as error:
         raise CitationBuildError(str(error)) from None
     out = Path(app.doctreedir) / "booklib-anchors.json"

@@ -1,0 +1,326 @@
+"""The Sphinx side of the editions (booklib.build.editions), set up by booklib.build.sphinx_ext in every build.
+
+- Outputs are not messages: every node inside a myst-nb cell output and inside the build's own boxes
+  (the date line, the citation and edition boxes) is `translatable=False`, so `make catalogs` extracts
+  prose only and the translation of a page never touches what code printed (its words come from Python,
+  in the edition's language).
+- Glue inside translated paragraphs: Sphinx parses a translated message as a document of its own,
+  without the page's notebook, so myst-nb's glue roles found no value ("No key ... found", only a
+  warning). The page's notebook renderer is kept when the page is parsed and the roles look it up
+  by page; the values are the page's own run, formatted in the edition's language.
+- Never half-translated: in an edition, a page whose catalog is not published (booklib.build.editions:
+  missing, incomplete, fuzzy) is a short notice in the edition's language linking to the English page;
+  a reference to one of its labels from a translated page links to the English page.
+- Switcher and addresses: every page carries a switcher (English / 中文 / 日本語) to the same page (its
+  script keeps the anchor), `hreflang` alternate links; an edition's `html_baseurl` is the English one
+  plus `<lang>/`.
+- The PDF of an edition: book-<lang>.tex with the edition's CJK fonts (SC for zh, JP for ja).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.errors import SphinxError
+from sphinx.transforms import SphinxTransform
+
+from booklib.build import editions
+
+# Classes of the boxes the build writes into a page (booklib.build.sphinx_ext): their words come from build.po.
+BUILD_BOX_CLASSES = {"book-cite-box", "book-edition", "book-asof", "book-edition-notice", "book-downloads"}
+OUTPUT_CLASSES = {"cell_output", "output"}
+NOTICE_CLASS = "book-edition-notice"
+
+
+def language() -> str:
+    from booklib import formats
+
+    return formats.language().code
+
+
+def words(message: str, **values) -> str:
+    """The build's own words in the edition's language (locales/<lang>/LC_MESSAGES/build.po)."""
+    from booklib.i18n import translate
+
+    text = translate(message, domain="build")
+    return text.format(**values) if values else text
+
+
+def setup(app):
+    app.add_transform(OutputsAreNotMessages)
+    app.add_transform(ForgetNotebookRenderer)
+    _patch_notebook_parser()
+    _patch_glue_retrieval()
+    app.connect("config-inited", _edition_config)
+    app.connect("builder-inited", _check_published_catalogs)
+    app.connect("source-read", _notice_for_untranslated_page, priority=100)
+    app.connect("missing-reference", _reference_to_english_page)
+    app.connect("html-page-context", _switcher_and_alternates)
+    app.add_js_file("booklib/book-editions.js", loading_method="defer")
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
+
+
+# --- outputs are not messages ----------------------------------------------------------------------
+
+def _not_translatable(node: nodes.Element) -> None:
+    for inner in node.findall(nodes.Element):
+        if isinstance(inner, (nodes.TextElement, nodes.image)) or "translatable" in inner:
+            inner["translatable"] = False
+
+
+class OutputsAreNotMessages(SphinxTransform):
+    """Before Sphinx's Locale transform (priority 20) and the gettext extraction."""
+
+    default_priority = 10
+
+    def apply(self, **kwargs) -> None:
+        for node in list(self.document.findall(nodes.Element)):
+            classes = set(node.get("classes", []))
+            if classes & OUTPUT_CLASSES or classes & BUILD_BOX_CLASSES or _is_output(node):
+                _not_translatable(node)
+
+
+def _is_output(node) -> bool:
+    name = type(node).__name__
+    return name in {"CellOutputNode", "CellOutputBundleNode", "MimeBundleNode"}
+
+
+# --- glue inside translated paragraphs -------------------------------------------------------------
+
+_RENDERERS: dict[str, object] = {}
+
+
+class _KeepRenderer(dict):
+    """The document's attributes while myst-nb parses it: the notebook renderer it removes at the end
+    of the parse is kept for the page's translated messages (parsed later, by the Locale transform)."""
+
+    docname = ""
+
+    def pop(self, key, *default):
+        value = super().pop(key, *default)
+        if key == "nb_renderer" and value is not None:
+            _RENDERERS[self.docname] = value
+        return value
+
+
+def _patch_notebook_parser() -> None:
+    from myst_nb.sphinx_ import Parser
+
+    original = Parser.parse
+    if getattr(original, "booklib_patched", False):
+        return
+
+    def parse(self, inputstring, document):
+        env = getattr(document.settings, "env", None)
+        if env is None or document.current_source.endswith("<translated>"):
+            return original(self, inputstring, document)
+        kept = _KeepRenderer(document.attributes)
+        kept.docname = env.docname
+        document.attributes = kept
+        try:
+            return original(self, inputstring, document)
+        finally:
+            document.attributes = dict(document.attributes)
+
+    parse.booklib_patched = True
+    Parser.parse = parse
+
+
+class ForgetNotebookRenderer(SphinxTransform):
+    """After Sphinx's Locale transform (priority 20): the page's translated messages are parsed."""
+
+    default_priority = 21
+
+    def apply(self, **kwargs) -> None:
+        _RENDERERS.pop(self.env.docname, None)
+
+
+def _patch_glue_retrieval() -> None:
+    from myst_nb.ext.glue import directives, roles, utils
+
+    original = utils.retrieve_glue_data
+    if getattr(original, "booklib_patched", False):
+        return
+
+    def retrieve_glue_data(document, key):
+        if "nb_renderer" in document:
+            return original(document, key)
+        env = getattr(document.settings, "env", None)
+        renderer = _RENDERERS.get(getattr(env, "docname", None))
+        if renderer is None:
+            return original(document, key)
+        # A translated message of the page: its notebook's glue data (only for this look-up).
+        document["nb_renderer"] = renderer
+        try:
+            return original(document, key)
+        finally:
+            del document["nb_renderer"]
+
+    retrieve_glue_data.booklib_patched = True
+    for module in (utils, roles, directives):
+        if hasattr(module, "retrieve_glue_data"):
+            module.retrieve_glue_data = retrieve_glue_data
+
+
+# --- configuration of an edition -------------------------------------------------------------------
+
+CJK_FONTS = {"en": "JP", "ja": "JP", "zh": "SC"}
+
+
+def _edition_config(app, config) -> None:
+    lang = language()
+    expected = editions.SPHINX_LANGUAGE[lang]
+    if lang != editions.SOURCE_LANGUAGE and (config.language or "en") != expected:
+        raise ValueError(f"BOOK_LANGUAGE={lang} but Sphinx language {config.language!r}: build editions with booklib.build.editions")
+    app.booklib_language = lang
+    if lang == editions.SOURCE_LANGUAGE:
+        app.booklib_published = None  # every page
+        return
+    app.booklib_published = published_pages(app.srcdir, config.locale_dirs, expected)
+    base = config.html_baseurl or ""
+    if base:
+        config.html_baseurl = base.rstrip("/") + f"/{lang}/"
+    # The PDF: its own name, CJK fonts of the language, Sphinx's words ("Chapter", "Contents") in it.
+    documents = list(config.latex_documents or [])
+    if documents:
+        first = list(documents[0])
+        first[1] = f"book-{lang}.tex"
+        config.latex_documents = [tuple(first), *documents[1:]]
+    elements = dict(config.latex_elements or {})
+    fonts = elements.get("fontpkg", "")
+    elements["fontpkg"] = re.sub(r"CJK (JP|SC|TC|KR)\}", f"CJK {CJK_FONTS[lang]}}}", fonts)
+    # xeCJK for a CJK main text: breaks lines between CJK characters, no babel for zh (polyglossia-free).
+    elements.setdefault("babel", "")
+    elements.setdefault("polyglossia", "")
+    config.latex_elements = elements
+
+
+def published_pages(srcdir, locale_dirs, sphinx_language: str) -> set[str]:
+    """The pages that have a catalog where Sphinx reads them (the edition's prepared locale folder,
+    which booklib.build.editions fills with the complete catalogs only)."""
+    found = set()
+    for folder in locale_dirs or []:
+        root = Path(srcdir, folder) / sphinx_language / "LC_MESSAGES"
+        if root.is_dir():
+            found |= {p.relative_to(root).with_suffix("").as_posix() for p in root.rglob("*.po")}
+    return found
+
+
+class EditionError(SphinxError):
+    category = "Edition error"
+
+
+def _check_published_catalogs(app) -> None:
+    """A published catalog whose translation drops, adds or changes a glue, numref, ref, cite or doc
+    role fails the build, naming the page, the message and the role."""
+    if getattr(app, "booklib_published", None) is None:
+        return
+    problems = []
+    for folder in app.config.locale_dirs or []:
+        root = Path(app.srcdir, folder) / app.config.language / "LC_MESSAGES"
+        for path in sorted(root.rglob("*.po")) if root.is_dir() else []:
+            problems += editions.catalog_problems(path, path.relative_to(root).with_suffix("").as_posix())
+    if problems:
+        raise EditionError("page catalogs that cannot be published:\n  " + "\n  ".join(problems))
+
+
+def published(app, docname: str) -> bool:
+    chosen = getattr(app, "booklib_published", None)
+    return chosen is None or docname in chosen
+
+
+# --- never half-translated -------------------------------------------------------------------------
+
+TITLE = re.compile(r"^# (.+)$", re.M)
+LABEL = re.compile(r"^\(([\w-]+)\)=\s*$", re.M)
+NAMED = re.compile(r"^:name:\s*([\w-]+)\s*$", re.M)
+GLUE_FIGURE_NAME = re.compile(r"^```\{glue:figure\}\s+([\w-]+)", re.M)
+
+
+def english_href(docname: str, depth_extra: int = 1) -> str:
+    """From a page of an edition (one folder below the root) to the same page in English."""
+    return "../" * (docname.count("/") + depth_extra) + f"{docname}.html"
+
+
+def notice_source(docname: str, source: str, lang: str) -> str:
+    title = TITLE.search(source)
+    heading = title.group(1).strip() if title else docname
+    labels = LABEL.findall(source)
+    head = "\n".join(f"({label})=" for label in labels[:1])
+    return (
+        f"{head}\n# {heading}\n\n"
+        f":::{{admonition}} {words('Not yet translated')}\n:class: warning {NOTICE_CLASS}\n\n"
+        f"{words('This page is not yet available in {language}. Read it in English:', language=editions.NAMES[lang])}\n\n"
+        f"```{{raw}} html\n<p><a class=\"book-edition-english\" href=\"{english_href(docname)}\" hreflang=\"en\">"
+        f"{words('The English page')}</a></p>\n```\n:::\n"
+    )
+
+
+def _notice_for_untranslated_page(app, docname: str, source: list[str]) -> None:
+    lang = getattr(app, "booklib_language", editions.SOURCE_LANGUAGE)
+    if published(app, docname):
+        return
+    text = source[0]
+    app.env.booklib_english_labels = getattr(app.env, "booklib_english_labels", {})
+    for label in {*LABEL.findall(text), *NAMED.findall(text), *GLUE_FIGURE_NAME.findall(text)}:
+        app.env.booklib_english_labels[label] = docname
+    source[0] = notice_source(docname, text, lang)
+
+
+def _reference_to_english_page(app, env, node, contnode):
+    """A reference from a translated page to a label of a page published as a notice: the English page."""
+    target = node.get("reftarget", "")
+    page = getattr(env, "booklib_english_labels", {}).get(target)
+    if not page:
+        return None
+    from_doc = node.get("refdoc", env.docname)
+    href = "../" * (from_doc.count("/") + 1) + f"{page}.html#{target}"
+    reference = nodes.reference("", "", internal=False, refuri=href, classes=["book-english-link"])
+    text = contnode.astext() if contnode is not None else target
+    if node.get("reftype") == "numref" and not node.get("refexplicit"):
+        text = words("(English page)")
+    reference += nodes.inline(text, text)
+    return reference
+
+
+# --- switcher, alternates --------------------------------------------------------------------------
+
+def edition_href(pagename: str, here: str, there: str) -> str:
+    """The address of `pagename` in edition `there`, from the same page in edition `here`."""
+    up = "../" * (pagename.count("/") + (0 if here == editions.SOURCE_LANGUAGE else 1))
+    folder = "" if there == editions.SOURCE_LANGUAGE else f"{there}/"
+    return f"{up}{folder}{pagename}.html"
+
+
+def switcher_html(pagename: str, here: str) -> str:
+    links = []
+    for lang in editions.LANGUAGES:
+        name = editions.NAMES[lang]
+        if lang == here:
+            links.append(f'<span class="book-edition-current" lang="{editions.HTML_LANG[lang]}" aria-current="page">{name}</span>')
+        else:
+            links.append(f'<a class="book-edition-link" href="{edition_href(pagename, here, lang)}" '
+                         f'hreflang="{editions.HTML_LANG[lang]}" lang="{editions.HTML_LANG[lang]}">{name}</a>')
+    return f'<nav class="book-editions" aria-label="{words("Editions")}">{" · ".join(links)}</nav>\n'
+
+
+def _switcher_and_alternates(app, pagename, templatename, context, doctree) -> None:
+    if doctree is None and pagename not in ("search", "genindex"):
+        return
+    here = getattr(app, "booklib_language", editions.SOURCE_LANGUAGE)
+    base = app.config.html_baseurl or ""
+    if here != editions.SOURCE_LANGUAGE and base.endswith(f"/{here}/"):
+        base = base[: -len(here) - 1]
+    tags = []
+    for lang in editions.LANGUAGES:
+        if base:
+            href = base + ("" if lang == editions.SOURCE_LANGUAGE else f"{lang}/") + f"{pagename}.html"
+        else:
+            href = edition_href(pagename, here, lang)
+        tags.append(f'<link rel="alternate" hreflang="{editions.HTML_LANG[lang]}" href="{href}" />')
+    context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(tags)
+    if "body" in context:
+        context["body"] = switcher_html(pagename, here) + context["body"]
