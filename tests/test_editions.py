@@ -178,3 +178,15 @@ def test_a_dropped_glue_role_fails_the_build_naming_page_message_and_key(tmp_pat
     result, _ = sphinx_build(tmp_path, "html", "zh", locales=locales)
     assert result.returncode != 0
     assert "index: the translation of 'The agreed rate is" in result.stderr and "drops {glue:text}`rate`" in result.stderr
+
+
+def test_a_chapter_notebook_in_the_editions_language():
+    """The downloadable notebook of a translated page: its Markdown cells from the page's catalog
+    (headings, paragraphs, list items), its roles kept for the notebook's own resolution."""
+    from booklib.build.notebooks import translate_markdown
+
+    messages = {"Tariff talks": "关税谈判", "The rate is {glue:text}`rate` in the text.": "正文中的税率为{glue:text}`rate`。",
+                "First point.": "第一点。"}
+    text = "# Tariff talks\n\nThe rate is {glue:text}`rate`\nin the text.\n\n- First point.\n\n```{code-cell}\nx = 1\n```"
+    assert translate_markdown(text, messages) == \
+        "# 关税谈判\n\n正文中的税率为{glue:text}`rate`。\n\n- 第一点。\n\n```{code-cell}\nx = 1\n```"

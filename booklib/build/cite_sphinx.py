@@ -87,7 +87,20 @@ def _root(app) -> Path:
 def _edition(app) -> dict:
     if not hasattr(app, "booklib_edition"):
         app.booklib_edition = citation.edition(_root(app))
+        # A citation from the Chinese or Japanese edition names it (its addresses are under zh/, ja/:
+        # html_baseurl, booklib.build.edition_sphinx).
+        label = EDITION_LABELS.get(getattr(app, "booklib_language", "en"))
+        if label:
+            app.booklib_edition["title"] = f"{app.booklib_edition['title']} ({label})"
     return app.booklib_edition
+
+
+def _plain_edition(app) -> dict:
+    """The edition as CITATION.cff has it (the data release is one for all three editions)."""
+    return citation.edition(_root(app))
+
+
+EDITION_LABELS = {"zh": "Chinese edition, 中文版", "ja": "Japanese edition, 日本語版"}
 
 
 def _check_editions(app) -> None:
@@ -145,7 +158,7 @@ def _add_generated_text(app, docname: str, source: list[str]) -> None:
     if docname == REVISIONS_DOC:
         source[0] += "\n\n" + app.env.booklib_revisions_text + "\n"
     if docname == DATA_DICTIONARY_DOC:
-        zip_path = posixpath.relpath(f"data/{release.release_name(_edition(app))}", posixpath.dirname(docname))
+        zip_path = posixpath.relpath(f"data/{release.release_name(_plain_edition(app))}", posixpath.dirname(docname))
         source[0] += (
             "\n\n```{raw} html\n<p class=\"book-release-link\">All tables, <code>datapackage.json</code>, "
             f"<code>sources.csv</code> and a manifest of checksums in one file: <a href=\"{zip_path}\" download>"
@@ -167,7 +180,7 @@ def front_page_links(app) -> str:
         "```{raw} html\n<p class=\"book-downloads\">Cite the whole book: "
         "<a href=\"cite/book.bib\" download>BibTeX (.bib)</a> · <a href=\"cite/book.ris\" download>RIS (.ris)</a> · "
         "<a href=\"cite/book.json\" download>CSL-JSON (.json)</a> · <a href=\"CITATION.cff\">CITATION.cff</a>. "
-        f"Data: <a href=\"data/{release.release_name(ed)}\" download>the data release, version {ed['version']} "
+        f"Data: <a href=\"data/{release.release_name(_plain_edition(app))}\" download>the data release, version {ed['version']} "
         "(.zip: every table, the sources, a manifest with SHA-256 checksums)</a>; "
         "<a href=\"chapters/appendix/reproducibility.html#reproducibility-checksums\">how to check it</a>.</p>\n```\n"
     )
@@ -450,7 +463,7 @@ def _write_files(app, exception) -> None:
     from booklib.paths import data_dir
 
     try:
-        release.build_release(data_dir(), out / "data" / release.release_name(ed), ed, history.head_commit(root))
+        release.build_release(data_dir(), out / "data" / release.release_name(_plain_edition(app)), _plain_edition(app), history.head_commit(root))
     except citation.CitationError as error:
         raise CitationBuildError(str(error)) from None
     for old_page, old_anchor, new_page, new_anchor in getattr(app.env, "booklib_moves", []):

@@ -224,7 +224,8 @@ def page_changes(root: Path, old: str, new: str) -> list[str]:
     """The pages (.md) whose text changed between two commits ('' = the working tree)."""
     args = ["diff", "--name-only", old] + ([new] if new else []) + ["--", "*.md"]
     names = (git(root, *args) or "").split()
-    return sorted(n for n in names if n != "README.md")
+    # Pages of the book, not the test fixtures' (tests/fixtures/edition_book).
+    return sorted(n for n in names if n != "README.md" and not n.startswith("tests/"))
 
 
 def shallow(root: Path) -> bool:
