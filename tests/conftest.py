@@ -104,3 +104,11 @@ def no_network(request, monkeypatch):
     if request.module.__name__.rpartition(".")[2] in NETWORK_FREE_MODULES:
         block_network(monkeypatch)
     yield
+
+
+EDITION_FOLDERS = ("zh", "ja")
+
+
+def html_pages(root: Path):
+    """The English pages of the built book: not the editions' copies under zh/ and ja/ (tests/test_editions.py)."""
+    return (p for p in root.rglob("*.html") if p.relative_to(root).parts[0] not in EDITION_FOLDERS)

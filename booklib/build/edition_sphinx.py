@@ -62,14 +62,17 @@ def setup(app):
     app.connect("source-read", _find_generated_text, priority=990)
     app.connect("missing-reference", _reference_to_english_page)
     app.connect("html-page-context", _switcher_and_alternates)
-    app.add_js_file("booklib/book-editions.js", loading_method="defer")
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
 
 
 # --- outputs are not messages ----------------------------------------------------------------------
 
 def _not_translatable(node: nodes.Element) -> None:
+    # Inline nodes are never messages of their own; one with a `translatable` attribute would be
+    # unwrapped by Sphinx (RemoveTranslatableInline), its text moved to the end of its paragraph.
     for inner in node.findall(nodes.Element):
+        if isinstance(inner, nodes.Inline):
+            continue
         if isinstance(inner, (nodes.TextElement, nodes.image)) or "translatable" in inner:
             inner["translatable"] = False
 
@@ -85,7 +88,8 @@ class OutputsAreNotMessages(SphinxTransform):
             classes = set(node.get("classes", []))
             if classes & OUTPUT_CLASSES or classes & BUILD_BOX_CLASSES or _is_output(node):
                 _not_translatable(node)
-            elif generated and isinstance(node, nodes.TextElement) and (node.line or 0) > generated:
+            elif generated and isinstance(node, nodes.TextElement) and not isinstance(node, nodes.Inline) \
+                    and (_line(node) or 0) > generated:
                 node["translatable"] = False
 
 
@@ -102,6 +106,12 @@ def _find_generated_text(app, docname: str, source: list[str]) -> None:
     lines = getattr(app.env, "booklib_generated_from", {})
     lines[docname] = before.count("\n") + 1 if found else None
     app.env.booklib_generated_from = lines
+
+
+def _line(node) -> int | None:
+    while node is not None and node.line is None:
+        node = node.parent
+    return node.line if node is not None else None
 
 
 def _is_output(node) -> bool:
@@ -322,14 +332,15 @@ def edition_href(pagename: str, here: str, there: str) -> str:
 
 
 def switcher_html(pagename: str, here: str) -> str:
+    # Lean markup (every page carries it; the <link rel="alternate" hreflang> tags name the languages);
+    # book-tables.js adds the page's anchor to the link followed.
     links = []
     for lang in editions.LANGUAGES:
         name = editions.NAMES[lang]
         if lang == here:
-            links.append(f'<span class="book-edition-current" lang="{editions.HTML_LANG[lang]}" aria-current="page">{name}</span>')
+            links.append(f'<span aria-current="page">{name}</span>')
         else:
-            links.append(f'<a class="book-edition-link" href="{edition_href(pagename, here, lang)}" '
-                         f'hreflang="{editions.HTML_LANG[lang]}" lang="{editions.HTML_LANG[lang]}">{name}</a>')
+            links.append(f'<a href="{edition_href(pagename, here, lang)}" lang="{editions.HTML_LANG[lang]}">{name}</a>')
     return f'<nav class="book-editions" aria-label="{words("Editions")}">{" · ".join(links)}</nav>\n'
 
 

@@ -227,10 +227,10 @@ def edition_config(language: str, builder: str) -> dict:
 
 def run(languages: list[str], builder: str) -> int:
     """Each edition in a process of its own, one after the other; HTML copied under _build/html/<lang>/."""
-    if builder == "gettext":
+    if builder in ("gettext", "pot"):
         env = {**os.environ, "BOOK_LANGUAGE": SOURCE_LANGUAGE}
         code = subprocess.call([sys.executable, "-m", "booklib.build.editions", "--one", "gettext", SOURCE_LANGUAGE], env=env, cwd=REPO_ROOT)
-        if code:
+        if code or builder == "pot":  # pot: the templates only, no catalog updated
             return code
         # sphinx-intl: new messages added untranslated, changed ones fuzzy, in locales/<lang>/LC_MESSAGES/<docname>.po
         command = [sys.executable, "-m", "sphinx_intl", "update", "-p", str(BUILD / "gettext"), "-d", str(LOCALES)]
@@ -258,7 +258,7 @@ def run(languages: list[str], builder: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("builder", choices=["html", "latex", "gettext", "check"])
+    parser.add_argument("builder", choices=["html", "latex", "gettext", "pot", "check"])
     parser.add_argument("languages", nargs="*", default=list(TRANSLATED))
     args = parser.parse_args(argv)
     if args.builder == "check":

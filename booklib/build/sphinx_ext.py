@@ -93,7 +93,6 @@ def setup(app):
     app.add_css_file(f"{STATIC_DIR_NAME}/book-tables.css")
     app.add_js_file(f"{STATIC_DIR_NAME}/book-tables.js", loading_method="defer")
     app.add_css_file(f"{STATIC_DIR_NAME}/book-print.css")
-    app.add_css_file(f"{STATIC_DIR_NAME}/book-editions.css")
     # After sphinx-book-theme's header buttons (priority 501), which make the download menu.
     app.connect("html-page-context", _whole_book_in_download_menu, priority=510)
     app.connect("build-finished", _copy_book_pdf)
