@@ -73,7 +73,9 @@ gettext: catalogs
 check-catalogs: $(VENV)/.installed  ## List every untranslated or fuzzy message and every changed role of the page catalogs
 	$(BIN)/python -m booklib.build.editions check $(EDITIONS)
 
-test: pdf html $(LAB_VENV)/.installed $(CITE_VENV)/.installed  ## Build the PDF and the HTML book (which links the PDF), then run every test
+# CI builds the editions' PDFs and HTML too (make pdf-editions, make editions): each edition executes its
+# translated pages once in its own language (pages not yet translated are notices and execute nothing).
+test: pdf html pdf-editions editions $(LAB_VENV)/.installed $(CITE_VENV)/.installed  ## Build the PDFs and the HTML book and editions (which link the PDFs), then run every test
 	$(BIN)/python -m pytest -q
 
 lab: $(LAB_VENV)/.installed  ## Open the chapters as notebooks in JupyterLab, on localhost (run `make book` first for the data cache)
@@ -82,7 +84,7 @@ lab: $(LAB_VENV)/.installed  ## Open the chapters as notebooks in JupyterLab, on
 check: $(VENV)/.installed  ## Fast tier, no book build: library, data, chapter-code tests (seconds)
 	$(BIN)/python -m pytest -q -m "not book and not pdf and not browser and not lab"
 
-bench: $(VENV)/.installed  ## Measure build times, page weights and chart render times into bench/results/
+bench: $(VENV)/.installed  ## Measure build times (English, and make editions: clean, no-op, one .po edited), page weights and chart render times into bench/results/
 	$(BIN)/python scripts/bench.py
 
 bib: $(VENV)/.installed  ## Regenerate references.bib from data/sources.csv

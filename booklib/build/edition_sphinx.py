@@ -49,13 +49,37 @@ def words(message: str, **values) -> str:
     return text.format(**values) if values else text
 
 
+class AsciiUrlsInPrint(SphinxTransform):
+    """In the PDF, an address holding CJK characters is printed percent-encoded (the address the browser
+    sends): LaTeX sets an address in its monospaced URL font, which has no CJK glyphs ("Missing character")."""
+
+    default_priority = 800
+
+    def apply(self, **kwargs) -> None:
+        from urllib.parse import quote
+
+        if self.app.builder.format != "latex":
+            return
+        for node in self.document.findall(nodes.reference):
+            uri = node.get("refuri", "")
+            if not uri or uri.isascii():
+                continue
+            safe = quote(uri, safe=":/?#[]@!$&'()*+,;=%~-._")
+            if node.astext() == uri:
+                node.children = [nodes.Text(safe)]
+            node["refuri"] = safe
+
+
 def setup(app):
+    app.add_post_transform(AsciiUrlsInPrint)
     app.add_transform(OutputsAreNotMessages)
     app.add_transform(ForgetNotebookRenderer)
     _patch_notebook_parser()
     _patch_glue_retrieval()
     app.connect("config-inited", _edition_config)
+    app.connect("config-inited", _edition_on_title_page, priority=600)
     app.connect("builder-inited", _check_published_catalogs)
+    app.connect("env-updated", _edition_latex_document)
     app.connect("source-read", _notice_for_untranslated_page, priority=100)
     # Text the build appends to a page (citation box, revisions, hidden cells) follows this marker.
     app.connect("source-read", _mark_end_of_page_text, priority=110)
@@ -214,19 +238,62 @@ def _edition_config(app, config) -> None:
     base = config.html_baseurl or ""
     if base:
         config.html_baseurl = base.rstrip("/") + f"/{lang}/"
-    # The PDF: its own name, CJK fonts of the language, Sphinx's words ("Chapter", "Contents") in it.
-    documents = list(config.latex_documents or [])
-    if documents:
-        first = list(documents[0])
-        first[1] = f"book-{lang}.tex"
-        config.latex_documents = [tuple(first), *documents[1:]]
+    # The PDF: CJK fonts of the language (Simplified Chinese or Japanese glyphs: one character may be
+    # drawn differently), xeCJK's CJK line breaking, LaTeX's own words in the language (babel and
+    # polyglossia know no Chinese: the names are set here); its file name and title page:
+    # _edition_latex_document.
     elements = dict(config.latex_elements or {})
     fonts = elements.get("fontpkg", "")
     elements["fontpkg"] = re.sub(r"CJK (JP|SC|TC|KR)\}", f"CJK {CJK_FONTS[lang]}}}", fonts)
-    # xeCJK for a CJK main text: breaks lines between CJK characters, no babel for zh (polyglossia-free).
-    elements.setdefault("babel", "")
-    elements.setdefault("polyglossia", "")
+    names = LATEX_NAMES[lang]
+    renames = "".join(f"\\renewcommand{{\\{name}}}{{{word}}}" for name, word in names.items())
+    # Set where nothing comes after to set them back (babel's captions are applied at \begin{document}).
+    elements["maketitle"] = renames + elements.get("maketitle", "\\sphinxmaketitle")
+    elements["tableofcontents"] = renames + elements.get("tableofcontents", "\\sphinxtableofcontents")
+    # Chapters headed "第 1 章" (an appendix "附录 A" / "付録 A"), not fncychap's "Chapter 1".
+    elements["fncychap"] = ""
+    elements["preamble"] = elements.get("preamble", "") + CJK_CHAPTER_HEAD
     config.latex_elements = elements
+
+
+CJK_CHAPTER_HEAD = r"""
+% The edition's chapter heads (booklib.build.edition_sphinx): 第 1 章, or the appendix's name and letter.
+\makeatletter
+\newcommand{\booklibchapterlabel}{\ifx\@chapapp\appendixname\appendixname\ \thechapter\else 第\,\thechapter\,章\fi}
+\renewcommand{\@makechapterhead}[1]{\vspace*{30\p@}{\parindent\z@\raggedright\normalfont
+  \ifnum\c@secnumdepth>\m@ne\if@mainmatter{\huge\bfseries\booklibchapterlabel\par\nobreak}\vskip 20\p@\fi\fi
+  \interlinepenalty\@M{\Huge\bfseries #1\par\nobreak}\vskip 40\p@}}
+\makeatother
+"""
+
+
+# LaTeX's words in each edition (Sphinx sets \figurename and \tablename from numfig_format itself).
+LATEX_NAMES = {
+    "zh": {"contentsname": "目录", "chaptername": "章", "appendixname": "附录", "bibname": "参考文献", "indexname": "索引"},
+    "ja": {"contentsname": "目次", "chaptername": "章", "appendixname": "付録", "bibname": "参考文献", "indexname": "索引"},
+}
+EDITION_TITLES = {"zh": "中文版", "ja": "日本語版"}
+
+
+def _edition_latex_document(app, env) -> None:
+    """After Jupyter Book set latex_documents (book.tex): the edition's book-<lang>.tex, its title naming
+    the edition. Run when the environment is updated, before the LaTeX builder reads them."""
+    lang = getattr(app, "booklib_language", editions.SOURCE_LANGUAGE)
+    if lang == editions.SOURCE_LANGUAGE or app.builder.format != "latex":
+        return
+    documents = list(app.config.latex_documents or [])
+    if documents:
+        first = list(documents[0])
+        first[1] = f"book-{lang}.tex"
+        app.config.latex_documents = [tuple(first), *documents[1:]]
+
+
+def _edition_on_title_page(app, config) -> None:
+    """The title page: "版本 0.3.0 · 中文版" under the title, the as-of date as its date (sphinx_ext sets
+    release and today before, at priority 500)."""
+    lang = getattr(app, "booklib_language", editions.SOURCE_LANGUAGE)
+    if lang != editions.SOURCE_LANGUAGE and EDITION_TITLES[lang] not in (config.release or ""):
+        config.release = f"{config.release} · {EDITION_TITLES[lang]}"
 
 
 def published_pages(srcdir, locale_dirs, sphinx_language: str) -> set[str]:

@@ -225,6 +225,31 @@ def edition_config(language: str, builder: str) -> dict:
     return {k: v for k, v in overrides.items() if v is not None}
 
 
+MISSING_GLYPH = re.compile(r"Missing character: There is no (\S+) \((U\+[0-9A-F]+)\) in font ([^\s:]+)")
+
+
+def missing_glyphs(log: str) -> list[str]:
+    """The characters XeLaTeX could not draw (its log's "Missing character" lines), each once."""
+    return sorted({f"{m.group(1)} {m.group(2)} in {m.group(3)}" for m in MISSING_GLYPH.finditer(log)})
+
+
+def make_pdf(language: str) -> int:
+    """XeLaTeX the edition's .tex (Sphinx's Makefile: latexmk), then fail on any missing glyph."""
+    folder = edition_dir(language) / "latex"
+    code = subprocess.call([os.environ.get("MAKE", "make"), "all-pdf"], cwd=folder)
+    log_path = folder / f"book-{language}.log"
+    log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
+    missing = missing_glyphs(log)
+    if missing:
+        print(f"[editions] {language}: the PDF lacks glyphs (fonts: booklib/build/edition_sphinx.py): " + "; ".join(missing[:20]),
+              file=sys.stderr)
+        return 1
+    if code or not (folder / f"book-{language}.pdf").exists():
+        print(f"[editions] {language}: XeLaTeX failed, see {log_path}", file=sys.stderr)
+        return code or 1
+    return 0
+
+
 def run(languages: list[str], builder: str) -> int:
     """Each edition in a process of its own, one after the other; HTML copied under _build/html/<lang>/."""
     if builder in ("gettext", "pot"):
@@ -248,6 +273,10 @@ def run(languages: list[str], builder: str) -> int:
         if code:
             print(f"[editions] {language}: the {builder} build failed", file=sys.stderr)
             return code
+        if builder == "latex":
+            code = make_pdf(language)
+            if code:
+                return code
         if builder == "html":
             copied = sync_tree(edition_dir(language) / "html", BUILD / "html" / language)
             print(f"[editions] {language}: {copied} file(s) copied into _build/html/{language}/", flush=True)
