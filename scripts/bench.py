@@ -64,14 +64,12 @@ def editions_build(root: Path, *args: str) -> tuple[float, list[str], str]:
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         sys.exit(f"editions build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-    read, lang = [], "?"
+    read = []
     for line in (result.stdout + result.stderr).splitlines():
-        started_edition = re.search(r"\[editions\] (\w+): \d+ page\(s\) published", line)
-        if started_edition:
-            lang = started_edition.group(1)
-        match = READING.search(re.sub(r"\x1b\[[0-9;]*m", "", line))
+        edition = re.match(r"\[editions\] (\w+): (.*)", re.sub(r"\x1b\[[0-9;]*m", "", line))
+        match = READING.search(edition.group(2)) if edition else None
         if match:
-            read.append(f"{lang}:{match.group(1)}")
+            read.append(f"{edition.group(1)}:{match.group(1)}")
     return seconds, read, result.stdout + result.stderr
 
 

@@ -262,26 +262,49 @@ def run(languages: list[str], builder: str) -> int:
         for language in languages:
             command += ["-l", language]
         return subprocess.call(command, cwd=REPO_ROOT)
+    languages = [lang for lang in languages if lang != SOURCE_LANGUAGE]
+    jobs = max(1, int(os.environ.get("EDITIONS_JOBS", "2")))
+    # The editions side by side (EDITIONS_JOBS, default 2: the two cores), each its own process and log.
+    running: dict[str, tuple[subprocess.Popen, float, Path]] = {}
+    pending = list(languages)
+    failed = 0
     for language in languages:
-        if language == SOURCE_LANGUAGE:
-            continue
-        started = time.time()
         published = prepare_locales(language)
         print(f"[editions] {language}: {len(published)} page(s) published translated: {', '.join(published) or '(none)'}", flush=True)
-        env = {**os.environ, "BOOK_LANGUAGE": language}
-        code = subprocess.call([sys.executable, "-m", "booklib.build.editions", "--one", builder, language], env=env, cwd=REPO_ROOT)
-        if code:
-            print(f"[editions] {language}: the {builder} build failed", file=sys.stderr)
-            return code
-        if builder == "latex":
-            code = make_pdf(language)
+    while pending or running:
+        while pending and len(running) < jobs and not failed:
+            language = pending.pop(0)
+            log = edition_dir(language) / f"{builder}.log"
+            log.parent.mkdir(parents=True, exist_ok=True)
+            env = {**os.environ, "BOOK_LANGUAGE": language}
+            with log.open("w", encoding="utf-8") as handle:
+                process = subprocess.Popen([sys.executable, "-m", "booklib.build.editions", "--one", builder, language],
+                                           env=env, cwd=REPO_ROOT, stdout=handle, stderr=subprocess.STDOUT)
+            running[language] = (process, time.time(), log)
+            print(f"[editions] {language}: {builder} build started (log: {log.relative_to(REPO_ROOT)})", flush=True)
+        if not running:
+            break
+        time.sleep(0.2)
+        for language, (process, started, log) in list(running.items()):
+            if process.poll() is None:
+                continue
+            del running[language]
+            text = log.read_text(encoding="utf-8", errors="replace")
+            # What Sphinx read, its warnings and errors: in the console as well as in the log.
+            print("\n".join(f"[editions] {language}: {line}" for line in text.splitlines()
+                            if "reading sources" in line or "WARNING" in line or "ERROR" in line or "rror" in line[:40]), flush=True)
+            code = process.returncode
+            if not code and builder == "latex":
+                code = make_pdf(language)
             if code:
-                return code
-        if builder == "html":
-            copied = sync_tree(edition_dir(language) / "html", BUILD / "html" / language)
-            print(f"[editions] {language}: {copied} file(s) copied into _build/html/{language}/", flush=True)
-        print(f"[editions] {language}: {builder} in {time.time() - started:.0f} s", flush=True)
-    return 0
+                print(f"[editions] {language}: the {builder} build failed; its log ({log}) ends:\n{text[-4000:]}", file=sys.stderr, flush=True)
+                failed = failed or code
+                continue
+            if builder == "html":
+                copied = sync_tree(edition_dir(language) / "html", BUILD / "html" / language)
+                print(f"[editions] {language}: {copied} file(s) copied into _build/html/{language}/", flush=True)
+            print(f"[editions] {language}: {builder} in {time.time() - started:.0f} s", flush=True)
+    return failed
 
 
 def main(argv: list[str] | None = None) -> int:
