@@ -162,3 +162,29 @@ def test_the_pdf_of_an_edition(lang):
     assert "CJK" in fonts
     log = (pdf.with_suffix(".log")).read_text(encoding="utf-8", errors="replace")
     assert not editions.missing_glyphs(log)
+
+
+def extracted_templates() -> Path:
+    """_build/gettext (the page catalogs' templates), extracted again when a page or the build changed."""
+    gettext = REPO / "_build" / "gettext"
+    stamp = gettext / "intro.pot"
+    inputs = [*REPO.glob("*.md"), *(REPO / "chapters").rglob("*.md"), *(REPO / "booklib" / "build").glob("*.py")]
+    if not stamp.exists() or any(p.stat().st_mtime > stamp.stat().st_mtime for p in inputs):
+        subprocess.run([sys.executable, "-m", "booklib.build.editions", "pot"], check=True, cwd=REPO)
+    return gettext
+
+
+@pytest.mark.book
+def test_the_extracted_catalogs_hold_prose_only():
+    """Every message of a page's template is text of the page's source (or a caption of _toc.yml): no cell
+    output (tables, the ledger, glued values) and no box the build writes is a message."""
+    from babel.messages.pofile import read_po
+
+    captions = {part["caption"] for part in yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))["parts"]}
+    gettext = extracted_templates()
+    for page in toc_pages():
+        source = " ".join((REPO / f"{page}.md").read_text(encoding="utf-8").split())
+        with (gettext / f"{page}.pot").open("rb") as handle:
+            messages = [m.id for m in read_po(handle) if m.id]
+        stray = [m for m in messages if " ".join(m.split()) not in source and m not in captions]
+        assert not stray, f"{page}: messages that are not the page's prose: {stray[:5]}"

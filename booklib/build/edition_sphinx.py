@@ -108,12 +108,13 @@ class OutputsAreNotMessages(SphinxTransform):
 
     def apply(self, **kwargs) -> None:
         generated = getattr(self.env, "booklib_generated_from", {}).get(self.env.docname)
+        appended = False  # the build appends its text at the end: from its first node on, in document order
         for node in list(self.document.findall(nodes.Element)):
             classes = set(node.get("classes", []))
+            appended = appended or bool(generated and node.line and node.line > generated)
             if classes & OUTPUT_CLASSES or classes & BUILD_BOX_CLASSES or _is_output(node):
                 _not_translatable(node)
-            elif generated and isinstance(node, nodes.TextElement) and not isinstance(node, nodes.Inline) \
-                    and (_line(node) or 0) > generated:
+            elif appended and isinstance(node, nodes.TextElement) and not isinstance(node, nodes.Inline):
                 node["translatable"] = False
 
 
@@ -130,12 +131,6 @@ def _find_generated_text(app, docname: str, source: list[str]) -> None:
     lines = getattr(app.env, "booklib_generated_from", {})
     lines[docname] = before.count("\n") + 1 if found else None
     app.env.booklib_generated_from = lines
-
-
-def _line(node) -> int | None:
-    while node is not None and node.line is None:
-        node = node.parent
-    return node.line if node is not None else None
 
 
 def _is_output(node) -> bool:

@@ -201,8 +201,10 @@ def build(language: str, builder: str = "html", strict: bool = True) -> int:
         out, doctrees = BUILD / "gettext", BUILD / ".doctrees-gettext"
     else:
         out, doctrees = edition_dir(language) / builder, edition_dir(language) / f".doctrees-{builder}"
+    # The templates are extracted from a fresh read (the execution cache makes it cheap): a stale
+    # doctree would keep messages an edit of the build's code no longer extracts.
     result = build_sphinx(REPO_ROOT, out, noconfig=True, path_config=REPO_ROOT / "_config.yml",
-                          confoverrides=overrides, builder=builder, doctreedir=doctrees,
+                          confoverrides=overrides, builder=builder, doctreedir=doctrees, freshenv=builder == "gettext",
                           **(STRICT if strict else {}))
     return result if isinstance(result, int) else 1
 
@@ -292,7 +294,8 @@ def run(languages: list[str], builder: str) -> int:
             text = log.read_text(encoding="utf-8", errors="replace")
             # What Sphinx read, its warnings and errors: in the console as well as in the log.
             print("\n".join(f"[editions] {language}: {line}" for line in text.splitlines()
-                            if "reading sources" in line or "WARNING" in line or "ERROR" in line or "rror" in line[:40]), flush=True)
+                            if ("reading sources" in line or "WARNING" in line or "ERROR" in line or "rror" in line[:40])
+                            and "IPKernelApp" not in line), flush=True)
             code = process.returncode
             if not code and builder == "latex":
                 code = make_pdf(language)
