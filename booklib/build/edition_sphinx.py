@@ -343,17 +343,22 @@ def english_href(docname: str, depth_extra: int = 1) -> str:
     return "../" * (docname.count("/") + depth_extra) + f"{docname}.html"
 
 
-def notice_source(docname: str, source: str, lang: str) -> str:
+def notice_source(docname: str, source: str, lang: str, english_base: str = "") -> str:
+    """A page the edition does not publish translated: its English title, a notice in the edition's
+    language, a link to the English page (on the web) or its address (in the PDF)."""
     title = TITLE.search(source)
     heading = title.group(1).strip() if title else docname
     labels = LABEL.findall(source)
     head = "\n".join(f"({label})=" for label in labels[:1])
+    print_pointer = (words("The English page: {address}", address=f"<{english_base}{docname}.html>") if english_base
+                     else words("The English edition of this book has this page, under the same title."))
     return (
         f"{head}\n# {heading}\n\n"
         f":::{{admonition}} {words('Not yet translated')}\n:class: warning {NOTICE_CLASS}\n\n"
         f"{words('This page is not yet available in {language}. Read it in English:', language=editions.NAMES[lang])}\n\n"
         f"```{{raw}} html\n<p><a class=\"book-edition-english\" href=\"{english_href(docname)}\" hreflang=\"en\">"
-        f"{words('The English page')}</a></p>\n```\n:::\n"
+        f"{words('The English page')}</a></p>\n```\n\n"
+        f"```{{only}} latex\n{print_pointer}\n```\n:::\n"
     )
 
 
@@ -365,7 +370,9 @@ def _notice_for_untranslated_page(app, docname: str, source: list[str]) -> None:
     app.env.booklib_english_labels = getattr(app.env, "booklib_english_labels", {})
     for label in {*LABEL.findall(text), *NAMED.findall(text), *GLUE_FIGURE_NAME.findall(text)}:
         app.env.booklib_english_labels[label] = docname
-    source[0] = notice_source(docname, text, lang)
+    base = app.config.html_baseurl or ""
+    english_base = base[: -len(lang) - 1] if base.endswith(f"/{lang}/") else ""
+    source[0] = notice_source(docname, text, lang, english_base)
 
 
 def _reference_to_english_page(app, env, node, contnode):

@@ -494,8 +494,14 @@ def _lighter_tables_and_references(app, pagename, templatename, context, doctree
     if "book-figref" in body:
         numbers = figure_numbers(app.env)
 
+        english = getattr(app.env, "booklib_english_labels", {})
+
         def number(match) -> str:
             label = match.group(2)
+            if label not in numbers and label in english:
+                # A figure of a page this edition publishes as a notice: its English page (edition_sphinx).
+                href = "../" * (pagename.count("/") + 1) + f"{english[label]}.html#{label}"
+                return f'<a class="book-figref" href="{href}" hreflang="en">{_words("(English page)")}</a>'
             if label not in numbers:
                 raise ValueError(f"{pagename}: a table links figure {label!r}, which has no number")
             return f"{match.group(1)}Fig.\u00a0{numbers[label]}</a>"
