@@ -190,3 +190,12 @@ def test_a_chapter_notebook_in_the_editions_language():
     text = "# Tariff talks\n\nThe rate is {glue:text}`rate`\nin the text.\n\n- First point.\n\n```{code-cell}\nx = 1\n```"
     assert translate_markdown(text, messages) == \
         "# 关税谈判\n\n正文中的税率为{glue:text}`rate`。\n\n- 第一点。\n\n```{code-cell}\nx = 1\n```"
+
+
+def test_a_list_item_over_several_lines_is_one_message():
+    from booklib.build.notebooks import translate_markdown
+
+    text = "Read in order:\n\n- A baseline tariff of\n  {glue:text}`rate` on imports.\n- Second item."
+    messages = {"Read in order:": "按顺序读：", "A baseline tariff of {glue:text}`rate` on imports.": "基准关税为{glue:text}`rate`。",
+                "Second item.": "第二项。"}
+    assert translate_markdown(text, messages) == "按顺序读：\n\n- 基准关税为{glue:text}`rate`。\n- 第二项。"

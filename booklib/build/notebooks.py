@@ -116,16 +116,21 @@ def translate_markdown(text: str, messages: dict[str, str]) -> str:
         if key in messages:
             out.append(messages[key])
             continue
-        lines = []
+        # Lines grouped into headings, list items (with their indented continuation lines) and the rest.
+        groups: list[list[str]] = []
         for line in block.split("\n"):
-            match = HEADING.match(line) or ITEM.match(line)
-            stripped = " ".join(line.split())
-            if match and " ".join(match.group(2).split()) in messages:
-                lines.append(match.group(1) + messages[" ".join(match.group(2).split())])
-            elif stripped in messages:
-                lines.append(messages[stripped])
+            if groups and line.startswith((" ", "\t")) and line.strip() and ITEM.match(groups[-1][0]):
+                groups[-1].append(line)
             else:
-                lines.append(line)
+                groups.append([line])
+        lines = []
+        for group in groups:
+            match = HEADING.match(group[0]) or ITEM.match(group[0])
+            key = " ".join(" ".join([match.group(2), *group[1:]] if match else group).split())
+            if key in messages:
+                lines.append((match.group(1) if match else "") + messages[key])
+            else:
+                lines.extend(group)
         out.append("\n".join(lines))
     return "".join(out)
 
