@@ -14,7 +14,9 @@
 - Switcher and addresses: every page carries a switcher (English / 中文 / 日本語) to the same page (its
   script keeps the anchor), `hreflang` alternate links; an edition's `html_baseurl` is the English one
   plus `<lang>/`.
-- The PDF of an edition: book-<lang>.tex with the edition's CJK fonts (SC for zh, JP for ja).
+- The PDF of an edition: book-<lang>.tex with the edition's CJK fonts (SC for zh, JP for ja), LaTeX's
+  words and chapter heads in its language, the edition on the title page; in every PDF an address
+  holding CJK characters is printed percent-encoded (the URL font has no CJK glyphs).
 """
 
 from __future__ import annotations
@@ -66,7 +68,8 @@ class AsciiUrlsInPrint(SphinxTransform):
                 continue
             safe = quote(uri, safe=":/?#[]@!$&'()*+,;=%~-._")
             if node.astext() == uri:
-                node.children = [nodes.Text(safe)]
+                node.clear()
+                node += nodes.Text(safe)
             node["refuri"] = safe
 
 
