@@ -199,3 +199,22 @@ def test_a_list_item_over_several_lines_is_one_message():
     messages = {"Read in order:": "按顺序读：", "A baseline tariff of {glue:text}`rate` on imports.": "基准关税为{glue:text}`rate`。",
                 "Second item.": "第二项。"}
     assert translate_markdown(text, messages) == "按顺序读：\n\n- 基准关税为{glue:text}`rate`。\n- 第二项。"
+
+
+def test_an_editions_inputs_stamp_changes_with_its_catalogs_only(tmp_path, monkeypatch):
+    """A no-op `make editions` starts no Sphinx (the stamp of every input is unchanged); editing a
+    catalog of one edition changes that edition's stamp, not the other's."""
+    root = tmp_path / "book"
+    for lang in ("zh", "ja"):
+        (root / "locales" / lang / "LC_MESSAGES").mkdir(parents=True)
+        (root / "locales" / lang / "LC_MESSAGES" / "intro.po").write_text("", encoding="utf-8")
+    (root / "intro.md").write_text("# Hello\n", encoding="utf-8")
+    monkeypatch.setattr(editions, "REPO_ROOT", root)
+    monkeypatch.setattr(editions, "LOCALES", root / "locales")
+    monkeypatch.setattr(editions, "BUILD", root / "_build")
+    before = {lang: editions.inputs_stamp(lang, "html") for lang in ("zh", "ja")}
+    assert before == {lang: editions.inputs_stamp(lang, "html") for lang in ("zh", "ja")}
+    (root / "locales" / "zh" / "LC_MESSAGES" / "intro.po").write_text("# edited\n", encoding="utf-8")
+    assert editions.inputs_stamp("zh", "html") != before["zh"] and editions.inputs_stamp("ja", "html") == before["ja"]
+    (root / "intro.md").write_text("# Hello again\n", encoding="utf-8")
+    assert editions.inputs_stamp("ja", "html") != before["ja"]

@@ -236,6 +236,10 @@ def _edition_config(app, config) -> None:
     base = config.html_baseurl or ""
     if base:
         config.html_baseurl = base.rstrip("/") + f"/{lang}/"
+    options = dict(config.html_theme_options or {})
+    if options.get("search_bar_text"):
+        options["search_bar_text"] = words(options["search_bar_text"])
+        config.html_theme_options = options
     # The PDF: CJK fonts of the language (Simplified Chinese or Japanese glyphs: one character may be
     # drawn differently), xeCJK's CJK line breaking, LaTeX's own words in the language (babel and
     # polyglossia know no Chinese: the names are set here); its file name and title page:

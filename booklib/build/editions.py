@@ -252,6 +252,31 @@ def make_pdf(language: str) -> int:
     return 0
 
 
+SKIPPED_DIRS = {".git", ".venv", ".venv-lab", ".venv-cite", "_build", "bench", "__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
+
+
+def inputs_stamp(language: str, builder: str) -> str:
+    """Everything an edition's build reads, as a hash: every file of the checkout (name, size, time),
+    git's HEAD and status (the pages' last-change sentences), the edition's PDF (the download menu).
+    Unchanged since the last successful build: nothing to do (a no-op `make editions` starts no Sphinx)."""
+    import hashlib
+
+    digest = hashlib.sha256(f"{language} {builder} {sys.executable}".encode())
+    others = {str(LOCALES / lang) for lang in LANGUAGES if lang != language}  # another edition's catalogs
+    for folder, dirs, files in os.walk(REPO_ROOT):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and os.path.join(folder, d) not in others)
+        for name in sorted(files):
+            stat = os.stat(os.path.join(folder, name))
+            digest.update(f"{folder}/{name} {stat.st_size} {stat.st_mtime_ns}\n".encode())
+    if builder == "html":  # the HTML offers the PDF when it exists
+        pdf = edition_dir(language) / "latex" / f"book-{language}.pdf"
+        digest.update(f"{pdf} {pdf.stat().st_mtime_ns if pdf.exists() else 0}\n".encode())
+    for args in (["rev-parse", "HEAD"], ["status", "--porcelain"]):
+        result = subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True)
+        digest.update(result.stdout.encode())
+    return digest.hexdigest()
+
+
 def run(languages: list[str], builder: str) -> int:
     """Each edition in a process of its own, one after the other; HTML copied under _build/html/<lang>/."""
     if builder in ("gettext", "pot"):
@@ -273,9 +298,17 @@ def run(languages: list[str], builder: str) -> int:
     for language in languages:
         published = prepare_locales(language)
         print(f"[editions] {language}: {len(published)} page(s) published translated: {', '.join(published) or '(none)'}", flush=True)
+    stamps = {}
+    for language in list(pending):
+        stamps[language] = inputs_stamp(language, builder)
+        stamp_file = edition_dir(language) / f"{builder}.stamp"
+        if stamp_file.exists() and stamp_file.read_text() == stamps[language]:
+            pending.remove(language)
+            print(f"[editions] {language}: {builder} up to date (no input changed since its last build)", flush=True)
     while pending or running:
         while pending and len(running) < jobs and not failed:
             language = pending.pop(0)
+            (edition_dir(language) / f"{builder}.stamp").unlink(missing_ok=True)
             log = edition_dir(language) / f"{builder}.log"
             log.parent.mkdir(parents=True, exist_ok=True)
             env = {**os.environ, "BOOK_LANGUAGE": language}
@@ -307,6 +340,7 @@ def run(languages: list[str], builder: str) -> int:
                 copied = sync_tree(edition_dir(language) / "html", BUILD / "html" / language)
                 print(f"[editions] {language}: {copied} file(s) copied into _build/html/{language}/", flush=True)
             print(f"[editions] {language}: {builder} in {time.time() - started:.0f} s", flush=True)
+            (edition_dir(language) / f"{builder}.stamp").write_text(stamps[language])
     return failed
 
 
