@@ -8,7 +8,7 @@ LAB_BIN := $(LAB_VENV)/bin
 # Strict build: warnings (broken refs, missing citations or glue keys) are errors.
 STRICT := --warningiserror --nitpick --keep-going
 
-.PHONY: book html pdf test check lab bench bib anchors refresh refresh-apply clean help editions pdf-editions catalogs gettext check-catalogs
+.PHONY: book html pdf test check lab bench bib anchors refresh refresh-apply clean help editions editions-translated pdf-editions catalogs gettext check-catalogs
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -59,7 +59,12 @@ pdf: $(VENV)/.installed  ## Build the whole book as one PDF into _build/latex (n
 # under _build/html/<lang>/. A page is published translated only when its catalog is complete.
 EDITIONS ?= zh ja
 
-editions: html  ## English at _build/html, Chinese and Japanese under _build/html/zh/ and _build/html/ja/
+# English and the two editions side by side (they share no file): three builds on two cores, each
+# edition executing its pages while the others render.
+editions: $(VENV)/.installed  ## English at _build/html, Chinese and Japanese under _build/html/zh/ and _build/html/ja/
+	@$(MAKE) --no-print-directory -j3 html editions-translated
+
+editions-translated: $(VENV)/.installed
 	$(BIN)/python -m booklib.build.editions html $(EDITIONS)
 
 pdf-editions: $(VENV)/.installed  ## The PDF of each edition: _build/editions/<lang>/latex/book-<lang>.pdf (XeLaTeX, CJK fonts)

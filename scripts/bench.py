@@ -73,6 +73,18 @@ def editions_build(root: Path, *args: str) -> tuple[float, list[str], str]:
     return seconds, read, result.stdout + result.stderr
 
 
+def make_editions(root: Path) -> tuple[float, list[str], str]:
+    """`make editions`: the English build and the editions' build at once; seconds, pages the editions read, output."""
+    started = time.perf_counter()
+    english = subprocess.Popen([str(BIN / "jupyter-book"), "build", str(root), "--builder", "html", *STRICT], cwd=root,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONPATH": str(root)})
+    _, read, output = editions_build(root, "html", *EDITIONS)
+    english_output, _ = english.communicate()
+    if english.returncode != 0:
+        sys.exit(f"html build failed:\n{english_output[-3000:]}")
+    return time.perf_counter() - started, read, output
+
+
 def pseudo_catalog(root: Path, page: str, lang: str) -> Path:
     """A complete catalog of `page` for the benchmark when the edition has none: each message its own
     translation (complete, every role kept), made from the page's extracted template."""
@@ -94,15 +106,14 @@ def editions_lines(root: Path, clean: float) -> list[str]:
     """`make editions` from clean (English, then zh and ja) against the English clean build; a no-op
     `make editions`; the rebuild after editing one page catalog (one page of one edition)."""
     lines = []
-    editions_clean, _, output = editions_build(root, "html", *EDITIONS)
-    total = clean + editions_clean
+    # From clean, as `make editions` builds: English and the editions side by side.
+    shutil.rmtree(root / "_build", ignore_errors=True)
+    total, _, output = make_editions(root)
     ratio = total / clean
     translated = ", ".join(f"{m.group(1)} {m.group(2)}" for m in re.finditer(r"\[editions\] (\w+): (\d+) page\(s\) published", output))
-    lines.append(f"| `make editions` clean (English {clean:.1f} s + zh, ja {editions_clean:.1f} s; pages translated: {translated}) | {total:.1f} s ({ratio:.1f}× the English clean build) "
+    lines.append(f"| `make editions` clean (English, zh and ja side by side; pages translated: {translated}) | {total:.1f} s ({ratio:.1f}× the English clean build, {clean:.1f} s) "
                  f"| ≤ {TARGET_EDITIONS_RATIO}× | {'yes' if ratio <= TARGET_EDITIONS_RATIO else 'no'} |")
-    noop_en, _ = build(root)
-    noop_editions, noop_read, _ = editions_build(root, "html", *EDITIONS)
-    noop = noop_en + noop_editions
+    noop, noop_read, _ = make_editions(root)
     lines.append(f"| `make editions` no-op (pages re-read: {len(noop_read)}) | {noop:.1f} s ({noop / total:.0%} of its clean build) "
                  f"| ≤ {TARGET_NOOP_RATIO:.0%} | {'yes' if noop / total <= TARGET_NOOP_RATIO else 'no'} |")
     catalogs = sorted((root / "locales" / "zh" / "LC_MESSAGES").rglob("*.po"))
