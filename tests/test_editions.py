@@ -218,3 +218,14 @@ def test_an_editions_inputs_stamp_changes_with_its_catalogs_only(tmp_path, monke
     assert editions.inputs_stamp("zh", "html") != before["zh"] and editions.inputs_stamp("ja", "html") == before["ja"]
     (root / "intro.md").write_text("# Hello again\n", encoding="utf-8")
     assert editions.inputs_stamp("ja", "html") != before["ja"]
+
+
+def test_cite_control_labels_are_in_the_build_catalog():
+    """Every label a cite control can carry ("Cite this figure") is in build.po (cite_sphinx.in_edition_words)."""
+    from booklib.build.cite_sphinx import CONTROL_SUMMARY
+
+    labels = re.search(r"\(\?:([^)]*)\)", CONTROL_SUMMARY.pattern).group(1).split("|")
+    for language in editions.TRANSLATED:
+        with editions.LOCALES.joinpath(language, "LC_MESSAGES", "build.po").open("rb") as handle:
+            ids = {m.id for m in read_po(handle) if m.id and m.string}
+        assert not [f"Cite {label}" for label in labels if f"Cite {label}" not in ids], language

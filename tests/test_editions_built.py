@@ -39,12 +39,13 @@ def published(lang: str) -> set[str]:
 
 def test_an_editions_baseurl_is_the_english_one_plus_its_folder(monkeypatch):
     monkeypatch.setenv("BOOK_LANGUAGE", "zh")
-    config = SimpleNamespace(language="zh_CN", html_baseurl="https://example.org/book/", locale_dirs=[],
+    config = SimpleNamespace(language="zh_CN", html_baseurl="https://example.org/book/", locale_dirs=[], html_theme_options={"search_bar_text": "Search this book..."},
                              latex_elements={"fontpkg": "\\setCJKmainfont{Noto Serif CJK JP}"})
     app = SimpleNamespace(srcdir=str(REPO))
     edition_sphinx._edition_config(app, config)
     assert config.html_baseurl == "https://example.org/book/zh/"
     assert "Noto Serif CJK SC" in config.latex_elements["fontpkg"]
+    assert config.html_theme_options["search_bar_text"] == "搜索本书…"
 
 
 @pytest.mark.parametrize("lang", EDITIONS)

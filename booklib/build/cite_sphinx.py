@@ -392,7 +392,7 @@ def _fill_controls(app, pagename, templatename, context, doctree) -> None:
 
     def control(anchor: str) -> str:
         item = citables.get(html_lib.unescape(anchor))
-        return citation.control_html(ed, item, baseurl) if item else ""
+        return in_edition_words(citation.control_html(ed, item, baseurl)) if item else ""
 
     def row(match) -> str:
         """The row as book-cite.js reads it: its number and the title its citation uses."""
@@ -408,8 +408,19 @@ def _fill_controls(app, pagename, templatename, context, doctree) -> None:
     if CELL_RE.search(body):
         # Rows cited one by one (the claims ledger) share one template; book-cite.js makes each row's control.
         body = ROW_RE.sub(row, body) + (f'<template id="{ROW_TEMPLATE_ID}">'
-                                         f'{citation.row_control_template(ed, pagename, baseurl)}</template>')
+                                         f'{in_edition_words(citation.row_control_template(ed, pagename, baseurl))}</template>')
     context["body"] = body
+
+
+CONTROL_SUMMARY = re.compile(r">(Cite (?:the book|this page|this chapter|this section|this figure|this table|this claim))</summary>")
+
+
+def in_edition_words(control: str) -> str:
+    """A cite control's label ("Cite this figure") in the edition's language (build.po); the citation
+    itself keeps the forms reference managers read."""
+    from booklib.build.edition_sphinx import words
+
+    return CONTROL_SUMMARY.sub(lambda m: f">{words(m.group(1))}</summary>", control)
 
 
 # --- the execution table ---------------------------------------------------------------------
