@@ -8,7 +8,7 @@ LAB_BIN := $(LAB_VENV)/bin
 # Strict build: warnings (broken refs, missing citations or glue keys) are errors.
 STRICT := --warningiserror --nitpick --keep-going
 
-.PHONY: book html pdf test check lab bench bib anchors refresh refresh-apply clean help
+.PHONY: book html pdf test check lab bench bib anchors refresh refresh-apply clean help editions editions-translated pdf-editions catalogs gettext check-catalogs
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -54,7 +54,33 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 pdf: $(VENV)/.installed  ## Build the whole book as one PDF into _build/latex (needs TeX: see .ci/run)
 	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) FORCE_SOURCE_DATE=1 $(BIN)/jupyter-book build . --builder pdflatex $(STRICT)
 
-test: pdf html $(LAB_VENV)/.installed $(CITE_VENV)/.installed  ## Build the PDF and the HTML book (which links the PDF), then run every test
+# The Chinese and Japanese editions (booklib/build/editions.py): each its own process with BOOK_LANGUAGE,
+# execution cache (_build/.jupyter_cache-<lang>) and doctrees (_build/editions/<lang>/); HTML copied
+# under _build/html/<lang>/. A page is published translated only when its catalog is complete.
+EDITIONS ?= zh ja
+
+# English and the two editions side by side (they share no file): three builds on two cores, each
+# edition executing its pages while the others render.
+editions: $(VENV)/.installed  ## English at _build/html, Chinese and Japanese under _build/html/zh/ and _build/html/ja/
+	@$(MAKE) --no-print-directory -j3 html editions-translated
+
+editions-translated: $(VENV)/.installed
+	$(BIN)/python -m booklib.build.editions html $(EDITIONS)
+
+pdf-editions: $(VENV)/.installed  ## The PDF of each edition: _build/editions/<lang>/latex/book-<lang>.pdf (XeLaTeX, CJK fonts)
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) FORCE_SOURCE_DATE=1 $(BIN)/python -m booklib.build.editions latex $(EDITIONS)
+
+catalogs: $(VENV)/.installed  ## Extract the page catalogs (_build/gettext/*.pot) and update locales/<lang>/LC_MESSAGES/<page>.po (sphinx-intl)
+	$(BIN)/python -m booklib.build.editions gettext $(EDITIONS)
+
+gettext: catalogs
+
+check-catalogs: $(VENV)/.installed  ## List every untranslated or fuzzy message and every changed role of the page catalogs
+	$(BIN)/python -m booklib.build.editions check $(EDITIONS)
+
+# CI builds the editions' PDFs and HTML too (make pdf-editions, make editions): each edition executes its
+# translated pages once in its own language (pages not yet translated are notices and execute nothing).
+test: pdf html pdf-editions editions $(LAB_VENV)/.installed $(CITE_VENV)/.installed  ## Build the PDFs and the HTML book and editions (which link the PDFs), then run every test
 	$(BIN)/python -m pytest -q
 
 lab: $(LAB_VENV)/.installed  ## Open the chapters as notebooks in JupyterLab, on localhost (run `make book` first for the data cache)
@@ -63,7 +89,7 @@ lab: $(LAB_VENV)/.installed  ## Open the chapters as notebooks in JupyterLab, on
 check: $(VENV)/.installed  ## Fast tier, no book build: library, data, chapter-code tests (seconds)
 	$(BIN)/python -m pytest -q -m "not book and not pdf and not browser and not lab"
 
-bench: $(VENV)/.installed  ## Measure build times, page weights and chart render times into bench/results/
+bench: $(VENV)/.installed  ## Measure build times (English, and make editions: clean, no-op, one .po edited), page weights and chart render times into bench/results/
 	$(BIN)/python scripts/bench.py
 
 bib: $(VENV)/.installed  ## Regenerate references.bib from data/sources.csv

@@ -50,6 +50,87 @@ def build(root: Path, builder: str = "html") -> tuple[float, list[str]]:
     return seconds, executed
 
 
+EDITIONS = ["zh", "ja"]
+TARGET_EDITIONS_RATIO = 2.5
+READING = re.compile(r"reading sources\.\.\. \[[ \d]+%\] (\S+)")
+
+
+def editions_build(root: Path, *args: str) -> tuple[float, list[str], str]:
+    """Seconds for `python -m booklib.build.editions <args>` (the Chinese and Japanese editions), the
+    pages it read (per edition: "zh:chapters/tariffs"), its output."""
+    started = time.perf_counter()
+    result = subprocess.run([str(BIN / "python"), "-m", "booklib.build.editions", *args], cwd=root, capture_output=True,
+                            text=True, env={**os.environ, "PYTHONPATH": str(root)})
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"editions build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    read = []
+    for line in (result.stdout + result.stderr).splitlines():
+        edition = re.match(r"\[editions\] (\w+): (.*)", re.sub(r"\x1b\[[0-9;]*m", "", line))
+        match = READING.search(edition.group(2)) if edition else None
+        if match:
+            read.append(f"{edition.group(1)}:{match.group(1)}")
+    return seconds, read, result.stdout + result.stderr
+
+
+def make_editions(root: Path) -> tuple[float, list[str], str]:
+    """`make editions`: the English build and the editions' build at once; seconds, pages the editions read, output."""
+    started = time.perf_counter()
+    english = subprocess.Popen([str(BIN / "jupyter-book"), "build", str(root), "--builder", "html", *STRICT], cwd=root,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONPATH": str(root)})
+    _, read, output = editions_build(root, "html", *EDITIONS)
+    english_output, _ = english.communicate()
+    if english.returncode != 0:
+        sys.exit(f"html build failed:\n{english_output[-3000:]}")
+    return time.perf_counter() - started, read, output
+
+
+def pseudo_catalog(root: Path, page: str, lang: str) -> Path:
+    """A complete catalog of `page` for the benchmark when the edition has none: each message its own
+    translation (complete, every role kept), made from the page's extracted template."""
+    from babel.messages.pofile import read_po, write_po
+
+    with (root / "_build" / "gettext" / f"{page}.pot").open("rb") as handle:
+        catalog = read_po(handle)
+    for message in catalog:
+        if message.id:
+            message.string = message.id
+    target = root / "locales" / lang / "LC_MESSAGES" / f"{page}.po"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as handle:
+        write_po(handle, catalog, width=0)
+    return target
+
+
+def editions_lines(root: Path, clean: float) -> list[str]:
+    """`make editions` from clean (English, then zh and ja) against the English clean build; a no-op
+    `make editions`; the rebuild after editing one page catalog (one page of one edition)."""
+    lines = []
+    # From clean, as `make editions` builds: English and the editions side by side.
+    shutil.rmtree(root / "_build", ignore_errors=True)
+    total, _, output = make_editions(root)
+    ratio = total / clean
+    translated = ", ".join(f"{m.group(1)} {m.group(2)}" for m in re.finditer(r"\[editions\] (\w+): (\d+) page\(s\) published", output))
+    lines.append(f"| `make editions` clean (English, zh and ja side by side; pages translated: {translated}) | {total:.1f} s ({ratio:.1f}× the English clean build, {clean:.1f} s) "
+                 f"| ≤ {TARGET_EDITIONS_RATIO}× | {'yes' if ratio <= TARGET_EDITIONS_RATIO else 'no'} |")
+    noop, noop_read, _ = make_editions(root)
+    lines.append(f"| `make editions` no-op (pages re-read: {len(noop_read)}) | {noop:.1f} s ({noop / total:.0%} of its clean build) "
+                 f"| ≤ {TARGET_NOOP_RATIO:.0%} | {'yes' if noop / total <= TARGET_NOOP_RATIO else 'no'} |")
+    catalogs = sorted((root / "locales" / "zh" / "LC_MESSAGES").rglob("*.po"))
+    catalogs = [c for c in catalogs if c.name != "build.po" and "data" not in c.parts]
+    if not catalogs:  # no page translated yet: a complete identity catalog of the glossary, built once
+        editions_build(root, "pot")
+        catalogs = [pseudo_catalog(root, "chapters/appendix/glossary", "zh")]
+        editions_build(root, "html", "zh")
+    po = catalogs[0]
+    po.write_text(po.read_text(encoding="utf-8") + "\n# edited by the benchmark\n", encoding="utf-8")
+    one, one_read, _ = editions_build(root, "html", *EDITIONS)
+    page = po.relative_to(root / "locales" / "zh" / "LC_MESSAGES").with_suffix("").as_posix()
+    lines.append(f"| rebuild after editing one .po ({page}, zh; pages re-read: {', '.join(one_read) or 'none'}) | {one:.1f} s "
+                 f"| one page of one edition | {'yes' if one_read == [f'zh:{page}'] else 'no'} |")
+    return lines
+
+
 class Assets(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -76,7 +157,9 @@ def page_weights(html_root: Path) -> tuple[list[tuple[str, int, int, bool]], int
     every page shares (theme, styles; cached after the first page). Own weight is the HTML plus
     the assets not shared by every page; the Vega bundle is counted in neither."""
     loads = {}
-    for page in sorted(p for p in html_root.rglob("*.html") if "_static" not in p.parts and p.name not in ("genindex.html", "search.html", "index.html")):
+    # The English pages: the editions under zh/ and ja/ have their own assets (weighed alike by `make bench`).
+    for page in sorted(p for p in html_root.rglob("*.html") if "_static" not in p.parts and p.name not in ("genindex.html", "search.html", "index.html")
+                       and p.relative_to(html_root).parts[0] not in ("zh", "ja")):
         parser = Assets()
         text = page.read_text(encoding="utf-8")
         parser.feed(text)
@@ -140,6 +223,7 @@ def render_times(html_root: Path, pages: list[str]) -> dict[str, dict]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF build")
+    parser.add_argument("--no-editions", action="store_true", help="skip the Chinese and Japanese editions")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="book-bench-"))
     root = scratch / "book"
@@ -162,6 +246,8 @@ def main() -> int:
     pdf = None
     if not args.no_pdf and shutil.which("xelatex"):
         pdf, _ = build(root, "pdflatex")
+    # After the chapter edit: the English build is current again, as `make editions` finds it.
+    edition_lines = [] if args.no_editions else editions_lines(root, clean)
 
     html_root = root / "_build" / "html"
     weights, shared_bytes = page_weights(html_root)
@@ -178,6 +264,7 @@ def main() -> int:
     lines.append(f"| rebuild after editing one chapter's code (executed: {', '.join(touched_executed) or 'none'}) | {touched:.1f} s | only that chapter re-executes | {'yes' if only_one else 'no'} |")
     if pdf is not None:
         lines.append(f"| PDF build (cache warm) | {pdf:.1f} s | | |")
+    lines += edition_lines
     lines.append(f"| shared Vega runtime (chart pages only, cached once) | {bundle_kb:,.0f} KB | | |")
     chart_pages = [p for p, _, _, charts in weights if charts]
     heaviest = max((first_visit_bytes(html_root, p), p) for p in chart_pages) if chart_pages else (0, "none")

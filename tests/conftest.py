@@ -117,3 +117,11 @@ def book_language(request, monkeypatch):
     message either lacks fails the test (MissingTranslation), as it would fail the edition's build."""
     monkeypatch.setenv("BOOK_LANGUAGE", request.param)
     return request.param
+
+
+EDITION_FOLDERS = ("zh", "ja")
+
+
+def html_pages(root: Path):
+    """The English pages of the built book: not the editions' copies under zh/ and ja/ (tests/test_editions.py)."""
+    return (p for p in root.rglob("*.html") if p.relative_to(root).parts[0] not in EDITION_FOLDERS)

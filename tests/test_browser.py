@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import html_pages
+
 from booklib.build import sphinx_ext
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -90,7 +92,7 @@ def chart_problems(browser, base_url: str, path: str) -> tuple[list[str], int]:
 def chart_pages(html_root: Path) -> list[str]:
     return sorted(
         str(p.relative_to(html_root))
-        for p in html_root.rglob("*.html")
+        for p in html_pages(html_root)
         if "_static" not in p.parts and 'class="book-chart"' in p.read_text(encoding="utf-8")
     )
 

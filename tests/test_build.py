@@ -9,7 +9,7 @@ from pathlib import Path
 
 from booklib import load
 
-from conftest import REPO, toc_pages
+from conftest import REPO, toc_pages, html_pages
 
 
 class PageParser(HTMLParser):
@@ -32,7 +32,7 @@ class PageParser(HTMLParser):
 
 
 def pages(html_root: Path) -> list[Path]:
-    return sorted(p for p in html_root.rglob("*.html") if "_static" not in p.parts)
+    return sorted(p for p in html_pages(html_root) if "_static" not in p.parts)
 
 
 def figures(html: str) -> list[str]:

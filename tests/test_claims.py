@@ -10,7 +10,7 @@ import pytest
 
 from booklib import DataError, load, split_ids
 from booklib.data import MIN_SEARCH_QUERIES, SEARCH_LANGUAGES, search_queries
-from conftest import REPO
+from conftest import REPO, html_pages
 
 
 def test_every_verdict_but_unverifiable_cites_a_non_seed_source():
@@ -30,7 +30,7 @@ def test_claims_come_from_seed_articles():
 
 def test_every_linked_figure_exists_in_the_built_book(built_html):
     figures = set()
-    for page in built_html.rglob("*.html"):
+    for page in html_pages(built_html):
         figures |= set(re.findall(r'<figure[^>]*id="([^"]+)"', page.read_text(encoding="utf-8")))
     linked = set(load("claims")["figure"].dropna()) - {""}
     assert linked and linked <= figures, f"claims link to missing figures: {sorted(linked - figures)}"

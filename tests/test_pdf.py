@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, toc_pages
+from conftest import REPO, toc_pages, html_pages
 
 PDF = REPO / "_build" / "latex" / "book.pdf"
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext") or not shutil.which("xelatex"),
@@ -44,7 +44,7 @@ def test_every_html_figure_is_a_numbered_figure_in_the_pdf(pdf_text, built_html)
     """Match captions by their text (and the numbers, lettered in the appendix, are the same: test_date_of_data)."""
     flat = words(pdf_text)
     captions = []
-    for page in built_html.rglob("*.html"):
+    for page in html_pages(built_html):
         for caption in re.findall(r'<figcaption>\s*<p><span class="caption-number">[^<]*</span><span class="caption-text">(.*?)</span><a class="headerlink"', page.read_text(encoding="utf-8"), re.S):
             captions.append(words(re.sub("<[^>]+>", "", caption).replace("&amp;", "&"))[:50])
     assert captions
@@ -118,7 +118,7 @@ def test_a_figure_has_the_same_number_online_and_in_print(pdf_text, built_html):
     """Appendices are lettered in both editions, so 'Fig. B.1' on the web is 'Fig. B.1' in the PDF."""
     flat = words(pdf_text)
     checked = 0
-    for page in built_html.rglob("*.html"):
+    for page in html_pages(built_html):
         for number, caption in re.findall(r'<figcaption>\s*<p><span class="caption-number">Fig\. ([^ <]+) </span><span class="caption-text">(.*?)</span><a class="headerlink"', page.read_text(encoding="utf-8"), re.S):
             text = words(re.sub("<[^>]+>", "", caption).replace("&amp;", "&"))[:30]
             assert f"Fig. {number}: {text}" in flat, f"Fig. {number} ({text!r}) has another number in the PDF"

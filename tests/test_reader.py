@@ -9,6 +9,8 @@ import re
 import pandas as pd
 import pytest
 
+from conftest import html_pages
+
 from booklib import charts
 
 CAPTION_LIMIT = 900  # visible characters
@@ -123,7 +125,7 @@ def visible(html: str) -> str:
 
 
 def built_pages(built_html):
-    return [p for p in built_html.rglob("*.html") if "_static" not in p.parts]
+    return [p for p in html_pages(built_html) if "_static" not in p.parts]
 
 
 def test_no_caption_is_longer_than_the_limit(built_html):

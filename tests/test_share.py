@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from booklib.build import share
-from conftest import toc_pages
+from conftest import toc_pages, html_pages
 
 
 class Head(HTMLParser):
@@ -69,7 +69,7 @@ def test_the_favicon_is_linked_on_every_page(built_html):
 
 def test_no_empty_index_page_and_no_link_to_one(built_html):
     assert not (built_html / "genindex.html").exists()
-    for path in built_html.rglob("*.html"):
+    for path in html_pages(built_html):
         assert "genindex" not in path.read_text(encoding="utf-8"), f"{path.relative_to(built_html)} links to genindex.html"
 
 
@@ -96,7 +96,7 @@ def test_a_description_is_cut_at_a_word():
 def test_a_page_carries_only_its_first_charts_spec(built_html):
     """The other charts' specs (their data included) are scripts beside the book, loaded as the
     reader nears them: each exists and names its chart."""
-    pages = [p for p in built_html.rglob("*.html") if 'class="book-chart"' in p.read_text(encoding="utf-8")]
+    pages = [p for p in html_pages(built_html) if 'class="book-chart"' in p.read_text(encoding="utf-8")]
     assert pages
     for path in pages:
         text = path.read_text(encoding="utf-8")

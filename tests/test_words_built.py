@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import html_pages
+
 from booklib.data import load, package
 
 # Where code is shown as code (a chart's "Show the code", a data dictionary's column names).
@@ -53,7 +55,7 @@ def visible(page: Path) -> tuple[str, str]:
 
 
 def pages(built_html: Path) -> list[Path]:
-    return [p for p in sorted(built_html.rglob("*.html"))
+    return [p for p in sorted(html_pages(built_html))
             if "_static" not in p.parts and p.name not in ("genindex.html", "search.html")]
 
 

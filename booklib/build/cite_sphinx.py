@@ -88,7 +88,20 @@ def _root(app) -> Path:
 def _edition(app) -> dict:
     if not hasattr(app, "booklib_edition"):
         app.booklib_edition = citation.edition(_root(app))
+        # A citation from the Chinese or Japanese edition names it (its addresses are under zh/, ja/:
+        # html_baseurl, booklib.build.edition_sphinx).
+        label = EDITION_LABELS.get(getattr(app, "booklib_language", "en"))
+        if label:
+            app.booklib_edition["title"] = f"{app.booklib_edition['title']} ({label})"
     return app.booklib_edition
+
+
+def _plain_edition(app) -> dict:
+    """The edition as CITATION.cff has it (the data release is one for all three editions)."""
+    return citation.edition(_root(app))
+
+
+EDITION_LABELS = {"zh": "Chinese edition, 中文版", "ja": "Japanese edition, 日本語版"}
 
 
 def _check_editions(app) -> None:
@@ -146,7 +159,7 @@ def _add_generated_text(app, docname: str, source: list[str]) -> None:
     if docname == REVISIONS_DOC:
         source[0] += "\n\n" + app.env.booklib_revisions_text + "\n"
     if docname == DATA_DICTIONARY_DOC:
-        zip_path = posixpath.relpath(f"data/{release.release_name(_edition(app))}", posixpath.dirname(docname))
+        zip_path = posixpath.relpath(f"data/{release.release_name(_plain_edition(app))}", posixpath.dirname(docname))
         source[0] += (
             "\n\n```{raw} html\n<p class=\"book-release-link\">All tables, <code>datapackage.json</code>, "
             f"<code>sources.csv</code> and a manifest of checksums in one file: <a href=\"{zip_path}\" download>"
@@ -168,7 +181,7 @@ def front_page_links(app) -> str:
         "```{raw} html\n<p class=\"book-downloads\">Cite the whole book: "
         "<a href=\"cite/book.bib\" download>BibTeX (.bib)</a> · <a href=\"cite/book.ris\" download>RIS (.ris)</a> · "
         "<a href=\"cite/book.json\" download>CSL-JSON (.json)</a> · <a href=\"CITATION.cff\">CITATION.cff</a>. "
-        f"Data: <a href=\"data/{release.release_name(ed)}\" download>the data release, version {ed['version']} "
+        f"Data: <a href=\"data/{release.release_name(_plain_edition(app))}\" download>the data release, version {ed['version']} "
         "(.zip: every table, the sources, a manifest with SHA-256 checksums)</a>; "
         "<a href=\"chapters/appendix/reproducibility.html#reproducibility-checksums\">how to check it</a>.</p>\n```\n"
     )
@@ -289,7 +302,15 @@ def _check_anchors(app, env) -> None:
     for docname in env.found_docs:
         ids.setdefault(docname, set())
     try:
-        env.booklib_moves = anchors.check_manifest(anchors.read_manifest(_root(app)), ids)
+        manifest = anchors.read_manifest(_root(app))
+        # An edition checks the anchors of the pages it publishes translated (the same as English's);
+        # a page published as a notice (booklib.build.edition_sphinx) links to the English page.
+        from booklib.build.edition_sphinx import published
+
+        manifest["anchors"] = {page: found for page, found in manifest["anchors"].items() if published(app, page)}
+        manifest["moved"] = {old: new for old, new in manifest["moved"].items()
+                             if published(app, anchors.split_address(old)[0])}
+        env.booklib_moves = anchors.check_manifest(manifest, ids)
     except citation.CitationError as error:
         raise CitationBuildError(str(error)) from None
     out = Path(app.doctreedir) / "booklib-anchors.json"
@@ -376,7 +397,7 @@ def _fill_controls(app, pagename, templatename, context, doctree) -> None:
 
     def control(anchor: str) -> str:
         item = citables.get(html_lib.unescape(anchor))
-        return citation.control_html(ed, item, baseurl) if item else ""
+        return in_edition_words(citation.control_html(ed, item, baseurl)) if item else ""
 
     def row(match) -> str:
         """The row as book-cite.js reads it: its number and the title its citation uses."""
@@ -392,8 +413,19 @@ def _fill_controls(app, pagename, templatename, context, doctree) -> None:
     if CELL_RE.search(body):
         # Rows cited one by one (the claims ledger) share one template; book-cite.js makes each row's control.
         body = ROW_RE.sub(row, body) + (f'<template id="{ROW_TEMPLATE_ID}">'
-                                         f'{citation.row_control_template(ed, pagename, baseurl)}</template>')
+                                         f'{in_edition_words(citation.row_control_template(ed, pagename, baseurl))}</template>')
     context["body"] = body
+
+
+CONTROL_SUMMARY = re.compile(r">(Cite (?:the book|this page|this chapter|this section|this figure|this table|this claim))</summary>")
+
+
+def in_edition_words(control: str) -> str:
+    """A cite control's label ("Cite this figure") in the edition's language (build.po); the citation
+    itself keeps the forms reference managers read."""
+    from booklib.build.edition_sphinx import words
+
+    return CONTROL_SUMMARY.sub(lambda m: f">{words(m.group(1))}</summary>", control)
 
 
 # --- the execution table ---------------------------------------------------------------------
@@ -447,7 +479,7 @@ def _write_files(app, exception) -> None:
     from booklib.paths import data_dir
 
     try:
-        release.build_release(data_dir(), out / "data" / release.release_name(ed), ed, history.head_commit(root))
+        release.build_release(data_dir(), out / "data" / release.release_name(_plain_edition(app)), _plain_edition(app), history.head_commit(root))
     except citation.CitationError as error:
         raise CitationBuildError(str(error)) from None
     for old_page, old_anchor, new_page, new_anchor in getattr(app.env, "booklib_moves", []):

@@ -90,8 +90,13 @@ def last_changes(paths: list[Path], root: Path = ROOT, inputs: dict[Path, list[P
     checkout): the last commit that touched what made it (`inputs[page]`, by default `page_inputs`:
     its source, its declared tables, its chapter module), with one git process per page (its log)
     and two for them all: every build asks this of every page."""
+    from booklib.i18n import translate
+
+    def words(message: str, **values) -> str:  # the edition's language (build.po)
+        return translate(message, domain="build").format(**values)
+
     if not in_git(root):
-        return dict.fromkeys(paths, "Last change: not known (this copy of the book was not built from a git checkout).")
+        return dict.fromkeys(paths, words("Last change: not known (this copy of the book was not built from a git checkout)."))
     inputs = inputs if inputs is not None else {path: page_inputs(path, root) for path in paths}
     rels = {path: [os.path.relpath(p, root) for p in inputs.get(path, [path])] for path in paths}
     # In a clean checkout, the usual case, no file needs a status of its own.
@@ -100,12 +105,12 @@ def last_changes(paths: list[Path], root: Path = ROOT, inputs: dict[Path, list[P
     for path, rel in rels.items():
         log = (git(root, "log", "-1", "--format=%cs %h", "--", *rel) or "").split()
         if not log:
-            sentences[path] = "Last change: not yet committed (a new page)."
+            sentences[path] = words("Last change: not yet committed (a new page).")
             continue
         edited = any_edited and bool((git(root, "status", "--porcelain", "--", *rel) or "").strip())
         what = " (its text, the tables it reads or its chapter's code)" if len(rel) > 1 else ""
-        text = f"This page last changed on {log[0]} (commit {log[1]}){what}."
-        sentences[path] = text[:-1] + "; this copy also has edits not yet committed." if edited else text
+        tail = "; this copy also has edits not yet committed." if edited else "."
+        sentences[path] = words(f"This page last changed on {{date}} (commit {{commit}}){what}{tail}", date=log[0], commit=log[1])
     return sentences
 
 
@@ -219,7 +224,8 @@ def page_changes(root: Path, old: str, new: str) -> list[str]:
     """The pages (.md) whose text changed between two commits ('' = the working tree)."""
     args = ["diff", "--name-only", old] + ([new] if new else []) + ["--", "*.md"]
     names = (git(root, *args) or "").split()
-    return sorted(n for n in names if n != "README.md")
+    # Pages of the book, not the test fixtures' (tests/fixtures/edition_book).
+    return sorted(n for n in names if n != "README.md" and not n.startswith("tests/"))
 
 
 def shallow(root: Path) -> bool:

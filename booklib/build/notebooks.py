@@ -96,6 +96,48 @@ def resolve(text: str, glued: dict, refs: References) -> str:
     return text
 
 
+MYST_COMMENT = re.compile(r"^%[^\n]*\n?", re.M)
+HEADING = re.compile(r"^(#+ )(.+)$")
+ITEM = re.compile(r"^(\s*(?:[-*+]|\d+\.) )(.+)$")
+
+
+def catalog_messages(path: Path) -> dict[str, str]:
+    """A page catalog as msgid -> msgstr (translated, not fuzzy), whitespace as Sphinx extracts it."""
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as handle:
+        return {" ".join(m.id.split()): m.string for m in read_po(handle) if m.id and m.string and not m.fuzzy}
+
+
+def translate_markdown(text: str, messages: dict[str, str]) -> str:
+    """A Markdown cell in the edition's language: each heading, paragraph, list item and caption line the
+    page catalog translates (the catalog is complete for a published page); code, directives' options,
+    tables and raw blocks are kept as they are."""
+    out = []
+    for block in re.split(r"(\n\s*\n)", text):
+        key = " ".join(block.split())
+        if key in messages:
+            out.append(messages[key])
+            continue
+        # Lines grouped into headings, list items (with their indented continuation lines) and the rest.
+        groups: list[list[str]] = []
+        for line in block.split("\n"):
+            if groups and line.startswith((" ", "\t")) and line.strip() and ITEM.match(groups[-1][0]):
+                groups[-1].append(line)
+            else:
+                groups.append([line])
+        lines = []
+        for group in groups:
+            match = HEADING.match(group[0]) or ITEM.match(group[0])
+            key = " ".join(" ".join([match.group(2), *group[1:]] if match else group).split())
+            if key in messages:
+                lines.append((match.group(1) if match else "") + messages[key])
+            else:
+                lines.extend(group)
+        out.append("\n".join(lines))
+    return "".join(out)
+
+
 def _escape_dollars(text: str) -> str:
     """The book writes US$ amounts with a bare $; Jupyter would read a pair of them as math."""
     return re.sub(r"(?<!\\)\$", r"\\$", text)
@@ -198,8 +240,10 @@ def guard_source(title: str, repository: str = "") -> str:
     return GUARD_SOURCE.format(title=title, repository=repository or NOT_PUBLISHED)
 
 
-def reader_notebook(executed: dict, glued: dict, refs: References, title: str, png=glued_png, repository: str = "") -> dict:
-    """The reader's copy of an executed page notebook (see the module docstring)."""
+def reader_notebook(executed: dict, glued: dict, refs: References, title: str, png=glued_png, repository: str = "",
+                    translate=None) -> dict:
+    """The reader's copy of an executed page notebook (see the module docstring); `translate`, in an
+    edition, writes each Markdown cell in its language (translate_markdown with the page's catalog)."""
     notebook = copy.deepcopy(executed)
     rendered: dict[str, str] = {}
     render = png
@@ -215,7 +259,8 @@ def reader_notebook(executed: dict, glued: dict, refs: References, title: str, p
     for cell in notebook["cells"]:
         source = "".join(cell["source"])
         if cell["cell_type"] == "markdown":
-            cells += _figure_cells(source, glued, refs, png, drawn)
+            source = MYST_COMMENT.sub("", source)
+            cells += _figure_cells(translate(source) if translate else source, glued, refs, png, drawn)
         elif cell["cell_type"] == "code" and not source.startswith(FINGERPRINT_CELL):
             cells.append({**cell, "source": source, "outputs": _reader_outputs(cell.get("outputs", []), glued, refs, png, drawn)})
     notebook["cells"] = cells
@@ -241,7 +286,14 @@ def references(app) -> References:
     figures = {}
     for numbers in env.toc_fignumbers.values():
         for label, number in numbers.get("figure", {}).items():
-            figures[label] = "Fig. " + ".".join(map(str, number))
+            # "Fig. %s" in English, the edition's words in another (Sphinx's numfig_format for its language).
+            figures[label] = (app.config.numfig_format or {}).get("figure", "Fig. %s").replace("%s", ".".join(map(str, number))).strip()
+    # A figure of a page the edition publishes as a notice (booklib.build.edition_sphinx): its English page.
+    for label in getattr(env, "booklib_english_labels", {}):
+        if label not in figures:
+            from booklib.build.edition_sphinx import words
+
+            figures[label] = words("(English page)")
     sections = {label: title for label, (_doc, _id, title) in env.domaindata["std"]["labels"].items() if title}
     from booklib.build.bib import citation_labels
 
@@ -280,12 +332,28 @@ def _write_reader_notebook(app, pagename, templatename, context, doctree) -> Non
     inputs = [executed, glue_file, Path(app.env.doc2path(pagename)), Path(app.srcdir) / "_toc.yml",
               Path(app.srcdir) / "data" / "sources.csv", Path(app.srcdir) / "_config.yml", Path(app.srcdir) / "CITATION.cff",
               Path(__file__)]
+    catalog = _page_catalog(app, pagename)
+    if catalog:
+        inputs.append(catalog)
     if target.exists() and all(target.stat().st_mtime_ns >= p.stat().st_mtime_ns for p in inputs if p.exists()):
         return  # the page's outputs have not changed since its notebook was written
     glued = json.loads(glue_file.read_text(encoding="utf-8")) if glue_file.exists() else {}
     from booklib.build.repository import settings
 
     notebook = reader_notebook(with_outputs(app, json.loads(executed.read_text(encoding="utf-8"))), glued, references(app),
-                               app.config.project, png=small_png, repository=settings(Path(app.srcdir))["url"])
+                               app.config.project, png=small_png, repository=settings(Path(app.srcdir))["url"],
+                               translate=(lambda text, m=catalog_messages(catalog): translate_markdown(text, m)) if catalog else None)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _page_catalog(app, pagename: str) -> Path | None:
+    """The page's catalog where the edition's build reads it (booklib.build.editions), or None (English,
+    or a page the edition does not publish translated)."""
+    if not app.config.language or app.config.language == "en":
+        return None
+    for folder in app.config.locale_dirs or []:
+        path = Path(app.srcdir, folder) / app.config.language / "LC_MESSAGES" / f"{pagename}.po"
+        if path.exists():
+            return path
+    return None

@@ -72,6 +72,8 @@ def setup(app):
     app.setup_extension("booklib.build.repository")  # the project's name and the repository's links
     app.setup_extension("booklib.build.titled_tables")  # numbered titles for the tables a page draws itself
     app.setup_extension("booklib.build.figure_sources")  # a caption's "and N more, listed ..." in each output
+    # The editions (zh, ja): outputs are not messages, glue in translated prose, notices, switcher.
+    app.setup_extension("booklib.build.edition_sphinx")
     app.connect("env-get-outdated", _outdated_by_data)
     app.connect("env-get-outdated", _outdated_by_bibliography)
     app.connect("env-get-outdated", _outdated_by_static)
@@ -120,14 +122,24 @@ def citation_box(docname: str, source: str, info: dict, last_change: str = "") -
     if not heading:
         return ""
     anchor = f"#{label.group(1)}" if label else ""
+    words = _words
     return (
-        "\n\n:::{admonition} How to cite this chapter\n:class: tip book-cite-box\n\n"
-        f"{info['authors']} ({info['year']}). \"{heading.group(1).strip()}\". In *{info['title']}*, "
-        f"version {info['version']} of {info['released']}. `{docname}.html{anchor}`\n\n"
-        "The *Cite* control under each heading, figure and table gives its citation as text, BibTeX, RIS "
-        "and CSL-JSON.\n\n"
-        f"{last_change}\n:::\n"
+        f"\n\n:::{{admonition}} {words('How to cite this chapter')}\n:class: tip book-cite-box\n\n"
+        + words('{authors} ({year}). "{chapter}". In *{title}*, version {version} of {released}.',
+                authors=info['authors'], year=info['year'], chapter=heading.group(1).strip(), title=info['title'],
+                version=info['version'], released=info['released'])
+        + f" `{docname}.html{anchor}`\n\n"
+        + words("The *Cite* control under each heading, figure and table gives its citation as text, BibTeX, RIS "
+                "and CSL-JSON.")
+        + f"\n\n{last_change}\n:::\n"
     )
+
+
+def _words(message: str, **values) -> str:
+    """The build's words in the edition's language (build.po; booklib.build.edition_sphinx.words)."""
+    from booklib.build.edition_sphinx import words
+
+    return words(message, **values)
 
 
 def _add_citation_box(app, docname: str, source: list[str]) -> None:
@@ -136,14 +148,16 @@ def _add_citation_box(app, docname: str, source: list[str]) -> None:
     info = edition()
     last_change = cite_sphinx.last_change_sentence(app, docname)
     if docname == app.config.root_doc:
-        pdf = Path(app.outdir).parent / "latex" / "book.pdf"
         # A leading slash makes the path relative to the source folder.
-        download = f" {{download}}`Download the whole book as PDF </{os.path.relpath(pdf, app.srcdir)}>`." if app.builder.format == "html" and pdf.exists() else ""
+        pdf = _built_pdf(app)
+        download = (f" {{download}}`{_words('Download the whole book as PDF')} </{os.path.relpath(pdf, app.srcdir)}>`."
+                    if app.builder.format == "html" and pdf.exists() else "")
         source[0] += (
-            "\n\n:::{admonition} This edition\n:class: note book-edition\n\n"
-            f"Version {info['version']} of {info['released']}. To cite the whole report: {info['authors']} "
-            f"({info['year']}). *{info['title']}*, version {info['version']}. What changed in each edition: "
-            f"{{doc}}`Revisions </{cite_sphinx.REVISIONS_DOC}>`."
+            f"\n\n:::{{admonition}} {_words('This edition')}\n:class: note book-edition\n\n"
+            + _words("Version {version} of {released}. To cite the whole report: {authors} ({year}). *{title}*, "
+                     "version {version}. What changed in each edition:", version=info['version'],
+                     released=info['released'], authors=info['authors'], year=info['year'], title=info['title'])
+            + f" {{doc}}`{_words('Revisions')} </{cite_sphinx.REVISIONS_DOC}>`."
             f"{download}\n\n{cite_sphinx.front_page_links(app)}\n{last_change}\n:::\n"
         )
     elif not docname.endswith("bibliography"):
@@ -180,8 +194,9 @@ def cited_sources(source: str) -> list[str]:
 def documents_to_line() -> str:
     """The line under a page's title: the latest document it uses (glued by the cell that
     `documents_to_cell` adds at its end, never typed) and the book's as-of date."""
-    return (f"Documents to {{glue:text}}`{DOCUMENTS_TO_KEY}`, the latest its figures, tables and text cite. "
-            f"The book is as of {book_as_of()}.")
+    before, _, after = _words("Documents to {date}, the latest its figures, tables and text cite. "
+                              "The book is as of {as_of}.", date="\0", as_of=book_as_of()).partition("\0")
+    return f"{before}{{glue:text}}`{DOCUMENTS_TO_KEY}`{after}"
 
 
 def documents_to_cell(source: str, reads: list[str]) -> str:
@@ -197,7 +212,7 @@ def _add_date_of_data(app, docname: str, source: list[str]) -> None:
     book's as-of date (the title page of the PDF gives both too: _edition_on_title_page)."""
     if docname == app.config.root_doc:
         info = edition()
-        line = f"Version {info['version']} · the book is as of {book_as_of()}."
+        line = _words("Version {version} · the book is as of {as_of}.", version=info['version'], as_of=book_as_of())
     else:
         reads = declared_reads(source[0])
         if not reads:
@@ -212,15 +227,23 @@ def _edition_on_title_page(app, config) -> None:
     """The PDF's title page: the edition as Sphinx's release, and the as-of date as its date."""
     info = edition()
     config.release = config.version = info["version"]
-    config.today = f"Data as of {book_as_of()}"
-    config.latex_elements = {**(config.latex_elements or {}), "releasename": "Version"}
+    config.today = _words("Data as of {as_of}", as_of=book_as_of())
+    config.latex_elements = {**(config.latex_elements or {}), "releasename": _words("Version")}
 
 
 BOOK_PDF = "book.pdf"
 
 
+def book_pdf_name() -> str:
+    """book.pdf, or book-<lang>.pdf in an edition (booklib.build.editions)."""
+    from booklib import formats
+
+    code = formats.language().code
+    return BOOK_PDF if code == "en" else f"book-{code}.pdf"
+
+
 def _built_pdf(app) -> Path:
-    return Path(app.outdir).parent / "latex" / BOOK_PDF
+    return Path(app.outdir).parent / "latex" / book_pdf_name()
 
 
 def _whole_book_in_download_menu(app, pagename, templatename, context, doctree) -> None:
@@ -232,12 +255,12 @@ def _whole_book_in_download_menu(app, pagename, templatename, context, doctree) 
         buttons = group["buttons"]
         for button in buttons:
             if button.get("label") == "download-pdf-button":
-                button.update(text="Print this page", tooltip="Print this page (or save it as PDF)", icon="fas fa-print")
+                button.update(text=_words("Print this page"), tooltip=_words("Print this page (or save it as PDF)"), icon="fas fa-print")
             elif button.get("label") == "download-notebook-button":
-                button.update(text="This page as a notebook (.ipynb)")
+                button.update(text=_words("This page as a notebook (.ipynb)"))
         if _built_pdf(app).exists():
-            buttons.insert(0, {"type": "link", "url": context["pathto"](BOOK_PDF, 1), "text": "The whole book (PDF)",
-                               "tooltip": "Download the whole book as one PDF", "icon": "fas fa-file-pdf",
+            buttons.insert(0, {"type": "link", "url": context["pathto"](book_pdf_name(), 1), "text": _words("The whole book (PDF)"),
+                               "tooltip": _words("Download the whole book as one PDF"), "icon": "fas fa-file-pdf",
                                "label": "download-book-pdf-button"})
 
 
@@ -247,7 +270,7 @@ def _copy_book_pdf(app, exception) -> None:
 
     if exception or app.builder.format != "html" or not _built_pdf(app).exists():
         return
-    target = Path(app.outdir) / BOOK_PDF
+    target = Path(app.outdir) / book_pdf_name()
     if not target.exists() or target.stat().st_mtime_ns < _built_pdf(app).stat().st_mtime_ns:
         shutil.copy2(_built_pdf(app), target)
 
@@ -474,8 +497,14 @@ def _lighter_tables_and_references(app, pagename, templatename, context, doctree
     if "book-figref" in body:
         numbers = figure_numbers(app.env)
 
+        english = getattr(app.env, "booklib_english_labels", {})
+
         def number(match) -> str:
             label = match.group(2)
+            if label not in numbers and label in english:
+                # A figure of a page this edition publishes as a notice: its English page (edition_sphinx).
+                href = "../" * (pagename.count("/") + 1) + f"{english[label]}.html#{label}"
+                return f'<a class="book-figref" href="{href}" hreflang="en">{_words("(English page)")}</a>'
             if label not in numbers:
                 raise ValueError(f"{pagename}: a table links figure {label!r}, which has no number")
             return f"{match.group(1)}Fig.\u00a0{numbers[label]}</a>"
@@ -662,7 +691,10 @@ def _declare_page_data(app, docname: str, source: list[str]) -> None:
     if reads is not None:
         source[0] += (
             "\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n"
-            f"# booklib data fingerprint: {app.env.booklib_data_fingerprints[docname]}\n```\n"
+            f"# booklib data fingerprint: {app.env.booklib_data_fingerprints[docname]}\n"
+            # The edition's language: its outputs are cached apart from English's wherever the cache is.
+            + (f"# booklib edition language: {os.environ['BOOK_LANGUAGE']}\n" if os.environ.get("BOOK_LANGUAGE", "en") != "en" else "")
+            + "```\n"
         )
 
 
