@@ -51,30 +51,7 @@ def words(message: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-class AsciiUrlsInPrint(SphinxTransform):
-    """In the PDF, an address holding CJK characters is printed percent-encoded (the address the browser
-    sends): LaTeX sets an address in its monospaced URL font, which has no CJK glyphs ("Missing character")."""
-
-    default_priority = 800
-
-    def apply(self, **kwargs) -> None:
-        from urllib.parse import quote
-
-        if self.app.builder.format != "latex":
-            return
-        for node in self.document.findall(nodes.reference):
-            uri = node.get("refuri", "")
-            if not uri or uri.isascii():
-                continue
-            safe = quote(uri, safe=":/?#[]@!$&'()*+,;=%~-._")
-            if node.astext() == uri:
-                node.clear()
-                node += nodes.Text(safe)
-            node["refuri"] = safe
-
-
 def setup(app):
-    app.add_post_transform(AsciiUrlsInPrint)
     app.add_transform(OutputsAreNotMessages)
     app.add_transform(ForgetNotebookRenderer)
     _patch_notebook_parser()

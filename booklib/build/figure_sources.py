@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from docutils import nodes
 
-WHERE = {
-    "html": "and {count} more, listed under the chart",
-    "latex": "and {count} more, listed at the end of the chapter",
-}
+from booklib.build.edition_sphinx import words
+
 
 
 class more_sources(nodes.Inline, nodes.TextElement):
@@ -25,19 +23,13 @@ def more_sources_role(name, rawtext, text, lineno, inliner, options=None, conten
     return [more_sources(rawtext, "", count=int(text))], []
 
 
-def words(output: str, count: int) -> str:
-    from booklib.i18n import translate  # here: a no-op rebuild must not load pandas (booklib.formats)
-
-    return translate(WHERE[output], domain="build").format(count=count)
-
-
 def visit_html(self, node: more_sources) -> None:
-    self.body.append(self.encode(words("html", node["count"])))
+    self.body.append(self.encode(words("and {count} more, listed under the chart", count=node["count"])))
     raise nodes.SkipNode
 
 
 def visit_latex(self, node: more_sources) -> None:
-    self.body.append(self.encode(words("latex", node["count"])))
+    self.body.append(self.encode(words("and {count} more, listed at the end of the chapter", count=node["count"])))
     raise nodes.SkipNode
 
 

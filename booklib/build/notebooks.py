@@ -87,7 +87,7 @@ def resolve(text: str, glued: dict, refs: References) -> str:
     text = REF_ROLE.sub(lambda m: m.group(1) or refs.sections.get(m.group(2), m.group(2)), text)
     text = CITE_ROLE.sub(lambda m: "(" + "; ".join(refs.citations[k.strip()] for k in m.group(1).split(",")) + ")", text)
     # The notebook shows the chart as an image, without the list of its sources the page has.
-    text = MORE_SOURCES_ROLE.sub(lambda m: f"and {m.group(1)} more, listed on the chapter's page in the book", text)
+    text = MORE_SOURCES_ROLE.sub(_more_sources, text)
     text = DOWNLOAD_ROLE.sub(lambda m: m.group(1), text)
     text = TARGET_LINE.sub(lambda m: f'<a id="{m.group(1)}"></a>', text)
     text = ADMONITION.sub(lambda m: "> **" + m.group(1) + "**\n>\n" + "\n".join("> " + line for line in m.group(2).splitlines()), text)
@@ -136,6 +136,12 @@ def translate_markdown(text: str, messages: dict[str, str]) -> str:
                 lines.extend(group)
         out.append("\n".join(lines))
     return "".join(out)
+
+
+def _more_sources(match: re.Match) -> str:
+    from booklib.build.edition_sphinx import words
+
+    return words("and {count} more, listed on the chapter's page in the book", count=match.group(1))
 
 
 def _escape_dollars(text: str) -> str:
