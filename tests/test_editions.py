@@ -229,3 +229,18 @@ def test_cite_control_labels_are_in_the_build_catalog():
         with editions.LOCALES.joinpath(language, "LC_MESSAGES", "build.po").open("rb") as handle:
             ids = {m.id for m in read_po(handle) if m.id and m.string}
         assert not [f"Cite {label}" for label in labels if f"Cite {label}" not in ids], language
+
+
+def test_the_page_scripts_words_are_messages_of_the_build_catalog():
+    """What book-tables.js, book-charts.js and book-cite.js write goes through bookWord, whose
+    translations each edition's page carries (booklib.build.sphinx_ext.SCRIPT_WORDS, build.po)."""
+    from booklib.build.sphinx_ext import SCRIPT_WORDS
+
+    scripts = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "booklib" / "build" / "static").glob("book-*.js"))
+    called = set(re.findall(r'bookWord\("((?:[^"\\]|\\.)*)"', scripts)) | set(re.findall(r'bookWord\(ok \? "([^"]+)" : "([^"]+)"\)', scripts)[0])
+    called = {c.replace("\\'", "'") for c in called}
+    assert called and called <= set(SCRIPT_WORDS), f"not in SCRIPT_WORDS: {sorted(called - set(SCRIPT_WORDS))}"
+    for lang in ("zh", "ja"):
+        with editions.LOCALES.joinpath(lang, "LC_MESSAGES", "build.po").open("rb") as handle:
+            translated = {m.id for m in read_po(handle) if m.id and m.string}
+        assert not set(SCRIPT_WORDS) - translated, f"{lang}: {sorted(set(SCRIPT_WORDS) - translated)}"

@@ -94,6 +94,7 @@ def setup(app):
     # Tables that fit, sort and filter; the in-page contents of long pages (every page: shared, cached once).
     app.add_css_file(f"{STATIC_DIR_NAME}/book-tables.css")
     app.add_js_file(f"{STATIC_DIR_NAME}/book-tables.js", loading_method="defer")
+    _add_script_words(app)
     app.add_css_file(f"{STATIC_DIR_NAME}/book-print.css")
     # After sphinx-book-theme's header buttons (priority 501), which make the download menu.
     app.connect("html-page-context", _whole_book_in_download_menu, priority=510)
@@ -133,6 +134,31 @@ def citation_box(docname: str, source: str, info: dict, last_change: str = "") -
                 "and CSL-JSON.")
         + f"\n\n{last_change}\n:::\n"
     )
+
+
+# The words the page scripts write (book-tables.js, book-charts.js, book-cite.js call bookWord(...)),
+# each a message of build.po: in another edition, the page carries their translations.
+SCRIPT_WORDS = (
+    "Show the other columns of this row", "Show the {count} other columns of this row", "Sort by this column",
+    "Show the rows of one {facet}", "all", "On this page", "Scenario. ", "The book's scenario is drawn again.",
+    "Link to this scenario copied.", "The address now links to this scenario.", "Copy {name}", "{name} copied.",
+    "Select the text and copy it.",
+)
+SCRIPT_WORD = ("window.bookWord=function(t,v){var s=(window.bookWords||{})[t]||t;return v?s.replace(/\\{(\\w+)\\}/g,"
+               "function(m,k){return k in v?v[k]:m}):s};")
+
+
+def _add_script_words(app) -> None:
+    """bookWord(text, values) for the page scripts, before them (a small inline script in the head):
+    English is the text itself; another edition's page carries the translations."""
+    import json
+    import os
+
+    translated = {}
+    if os.environ.get("BOOK_LANGUAGE", "en") != "en":
+        translated = {message: _words(message) for message in SCRIPT_WORDS}
+    body = SCRIPT_WORD + (f"window.bookWords={json.dumps(translated, ensure_ascii=False)};" if translated else "")
+    app.add_js_file(None, body=body, priority=100)
 
 
 def _words(message: str, **values) -> str:
@@ -507,7 +533,9 @@ def _lighter_tables_and_references(app, pagename, templatename, context, doctree
                 return f'<a class="book-figref" href="{href}" hreflang="en">{_words("(English page)")}</a>'
             if label not in numbers:
                 raise ValueError(f"{pagename}: a table links figure {label!r}, which has no number")
-            return f"{match.group(1)}Fig.\u00a0{numbers[label]}</a>"
+            # "Fig. 1.5" in English, the edition's word in another (Sphinx's numfig_format for its language).
+            word = (app.config.numfig_format or {}).get("figure", "Fig. %s").replace(" %s", "\u00a0%s")
+            return f"{match.group(1)}{word.replace('%s', numbers[label])}</a>"
 
         body = FIGREF.sub(number, body)
     body = PRE_WORD.sub(r"\1", body)

@@ -471,7 +471,7 @@
       var subtitle = spec.title.subtitle == null ? [] : [].concat(spec.title.subtitle);
       // One line per input, wrapped to the chart's width, so that the image does not widen.
       var width = +figure.dataset.width || 500;
-      setting.forEach(function (line, i) { subtitle = subtitle.concat(wrapLines((i ? "" : "Scenario. ") + line, width, 12)); });
+      setting.forEach(function (line, i) { subtitle = subtitle.concat(wrapLines((i ? "" : bookWord("Scenario. ")) + line, width, 12)); });
       spec.title.subtitle = subtitle;
     }
     var view = new vega.View(vega.parse(spec), { renderer: "none" });
@@ -533,13 +533,13 @@
       if (reset) reset.addEventListener("click", function () {
         if (!figure._bookView) return;
         setSignals(figure, defaults(figure)).then(function () {
-          if (status) status.textContent = "The book's scenario is drawn again.";
+          if (status) status.textContent = bookWord("The book's scenario is drawn again.");
         });
       });
       if (link) link.addEventListener("click", function (event) {
         event.preventDefault();
         history.replaceState(history.state, "", location.pathname + location.search + link.getAttribute("href"));
-        var done = function (ok) { if (status) status.textContent = ok ? "Link to this scenario copied." : "The address now links to this scenario."; };
+        var done = function (ok) { if (status) status.textContent = bookWord(ok ? "Link to this scenario copied." : "The address now links to this scenario."); };
         if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(location.href).then(function () { done(true); }, function () { done(false); });
         else done(false);
       });

@@ -75,7 +75,7 @@
       button.type = "button";
       button.className = "book-cite-copy";
       button.setAttribute("data-cite-format", pre.getAttribute("data-cite-format"));
-      button.textContent = "Copy " + name;
+      button.textContent = bookWord("Copy {name}", {name: name});
       head.appendChild(label);
       head.appendChild(button);
       pre.parentNode.insertBefore(box, pre);
@@ -98,7 +98,7 @@
     var format = button.getAttribute("data-cite-format");
     var status = control.querySelector(".book-cite-status");
     copy(pre.textContent + (format === "text" ? "" : "\n")).then(function (ok) {
-      status.textContent = ok ? pre.getAttribute("data-cite-name") + " copied." : "Select the text and copy it.";
+      status.textContent = ok ? bookWord("{name} copied.", {name: pre.getAttribute("data-cite-name")}) : bookWord("Select the text and copy it.");
       control.setAttribute("data-copied", format);
     });
   });

@@ -120,8 +120,8 @@
       button.type = "button";
       button.className = "book-row-toggle";
       button.setAttribute("aria-expanded", "false");
-      button.title = "Show the other columns of this row";
-      button.setAttribute("aria-label", "Show the " + count + " other columns of this row");
+      button.title = bookWord("Show the other columns of this row");
+      button.setAttribute("aria-label", bookWord("Show the {count} other columns of this row", {count: count}));
       first.insertBefore(button, first.firstChild);
     });
   }
@@ -134,12 +134,18 @@
     return table.getBoundingClientRect().width > box(table) + 1;
   }
 
+  /* A text's length in Latin letters: a Chinese or Japanese character is as wide as two (and says as much),
+     so a column of Chinese claims is as cramped as one of English claims twice as long. */
+  function letters(text) {
+    return text.length + (text.match(/[\u3000-\u9fff\uff00-\uffef]/g) || []).length;
+  }
+
   /* A key column of long text (a claim, its evidence) needs room to be read: about 14 em. */
   function cramped(table) {
     var heads = headCells(table), rows = bodyRows(table);
     return heads.some(function (th, i) {
       if (!th.hasAttribute("data-key")) return false;
-      var chars = rows.reduce(function (sum, row) { return sum + (row.cells[i] ? row.cells[i].textContent.length : 0); }, 0);
+      var chars = rows.reduce(function (sum, row) { return sum + (row.cells[i] ? letters(row.cells[i].textContent) : 0); }, 0);
       var em = parseFloat(getComputedStyle(th).fontSize);
       return chars / Math.max(rows.length, 1) > 60 && th.getBoundingClientRect().width < 14 * em;
     });
@@ -176,7 +182,7 @@
       return;
     }
     each(table.querySelectorAll(".book-row-toggle"), function (button) {
-      button.setAttribute("aria-label", "Show the " + hidden + " other columns of this row");
+      button.setAttribute("aria-label", bookWord("Show the {count} other columns of this row", {count: hidden}));
     });
     table.setAttribute("data-folded", String(hidden));
   }
@@ -205,7 +211,7 @@
       button.type = "button";
       button.className = "book-sort";
       while (th.firstChild) button.appendChild(th.firstChild);
-      button.title = "Sort by this column";
+      button.title = bookWord("Sort by this column");
       th.appendChild(button);
       button.addEventListener("click", function () {
         var ascending = th.getAttribute("aria-sort") !== "ascending";
@@ -267,7 +273,7 @@
       group = document.createElement("div");
       group.className = "book-facets";
       group.setAttribute("role", "group");
-      group.setAttribute("aria-label", "Show the claims of one " + facetName);
+      group.setAttribute("aria-label", bookWord("Show the rows of one {facet}", {facet: facetName}));
       [""].concat(values).forEach(function (value) {
         var button = document.createElement("button");
         button.type = "button";
@@ -275,7 +281,7 @@
         button.setAttribute("data-value", value);
         button.setAttribute("aria-pressed", value ? "false" : "true");
         button.innerHTML = '<span class="book-facet-name"></span> <span class="book-facet-count"></span>';
-        button.querySelector(".book-facet-name").textContent = value || "all";
+        button.querySelector(".book-facet-name").textContent = value || bookWord("all");
         button.querySelector(".book-facet-count").textContent = value ? counts[value] : rows.length;
         button.addEventListener("click", function () {
           facet.value = value;
@@ -347,11 +353,11 @@
     if (items.length < 2) return;
     var nav = document.createElement("nav");
     nav.className = "book-page-contents book-page-contents-" + kind;
-    nav.setAttribute("aria-label", "On this page");
+    nav.setAttribute("aria-label", bookWord("On this page"));
     var details = document.createElement("details");
     details.open = true;
     var summary = document.createElement("summary");
-    summary.textContent = marker.getAttribute("data-title") || "On this page";
+    summary.textContent = marker.getAttribute("data-title") || bookWord("On this page");
     var list = document.createElement("ol");
     items.forEach(function (item) {
       var li = document.createElement("li"), a = document.createElement("a");
