@@ -51,7 +51,33 @@ def words(message: str, **values) -> str:
     return text.format(**values) if values else text
 
 
+class TranslateTocCaptions(SphinxTransform):
+    """The sidebar's part captions ("Chapters", "Appendix") in the edition's words: the table of contents
+    inserts its toctrees (sphinx-external-toc, priority 100) after Sphinx has translated the page (20),
+    so their captions are looked up here in the page's catalog, as Sphinx's Locale transform would."""
+
+    default_priority = 101
+
+    def apply(self, **kwargs) -> None:
+        from sphinx import addnodes
+        from sphinx.locale import init as init_locale
+        from sphinx.util.i18n import docname_to_domain
+
+        if language() == editions.SOURCE_LANGUAGE:
+            return
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        dirs = [os.path.join(self.env.srcdir, d) for d in self.config.locale_dirs]
+        catalog, found = init_locale(dirs, self.config.language, domain)
+        if not found:
+            return
+        for toctree in self.document.findall(addnodes.toctree):
+            caption = toctree.get("caption")
+            if caption and catalog.gettext(caption) != caption:
+                toctree["caption"] = catalog.gettext(caption)
+
+
 def setup(app):
+    app.add_transform(TranslateTocCaptions)
     app.add_transform(OutputsAreNotMessages)
     app.add_transform(ForgetNotebookRenderer)
     _patch_notebook_parser()
@@ -213,6 +239,8 @@ def _edition_config(app, config) -> None:
     base = config.html_baseurl or ""
     if base:
         config.html_baseurl = base.rstrip("/") + f"/{lang}/"
+    # The book's title over the sidebar and in each page's <title>, in the edition's words.
+    config.html_title = words(config.html_title or config.project)
     options = dict(config.html_theme_options or {})
     if options.get("search_bar_text"):
         options["search_bar_text"] = words(options["search_bar_text"])

@@ -140,14 +140,16 @@
     return text.length + (text.match(/[\u3000-\u9fff\uff00-\uffef]/g) || []).length;
   }
 
-  /* A key column of long text (a claim, its evidence) needs room to be read: about 14 em. */
+  /* A key column of long text (a claim, its evidence) needs room to be read: about 14 em; any other
+     column of text, a few words a line (5 em), not a letter or two (Chinese breaks anywhere). */
   function cramped(table) {
     var heads = headCells(table), rows = bodyRows(table);
     return heads.some(function (th, i) {
-      if (!th.hasAttribute("data-key")) return false;
+      if (th.classList.contains("book-col-hidden") || th.classList.contains("book-cite-head")) return false;
       var chars = rows.reduce(function (sum, row) { return sum + (row.cells[i] ? letters(row.cells[i].textContent) : 0); }, 0);
-      var em = parseFloat(getComputedStyle(th).fontSize);
-      return chars / Math.max(rows.length, 1) > 60 && th.getBoundingClientRect().width < 14 * em;
+      var em = parseFloat(getComputedStyle(th).fontSize), width = th.getBoundingClientRect().width;
+      var average = chars / Math.max(rows.length, 1);
+      return th.hasAttribute("data-key") ? average > 60 && width < 14 * em : average > 20 && width < 5 * em;
     });
   }
 
