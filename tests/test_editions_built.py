@@ -189,3 +189,16 @@ def test_the_extracted_catalogs_hold_prose_only():
             messages = [m.id for m in read_po(handle) if m.id]
         stray = [m for m in messages if " ".join(m.split()) not in source and m not in captions]
         assert not stray, f"{page}: messages that are not the page's prose: {stray[:5]}"
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_the_sidebar_names_the_book_and_its_parts_in_the_editions_words(built_editions, lang):
+    """The part captions come from the table of contents after Sphinx translated the page: they were
+    "Chapters" and "Appendix" over Chinese and Japanese titles (booklib.build.edition_sphinx.TranslateTocCaptions)."""
+    from booklib.i18n import translate
+
+    page = (built_editions / lang / "chapters" / "tariffs.html").read_text(encoding="utf-8")
+    captions = re.findall(r'<p aria-level="2" class="caption" role="heading"><span class="caption-text">([^<]+)</span>', page)
+    assert captions and "Chapters" not in captions and "Appendix" not in captions, captions
+    title = translate("Japan between Washington and Beijing, 2025–2026", domain="build", language=lang)
+    assert f"<title>" in page and title in page.split("<title>", 1)[1].split("</title>", 1)[0]
