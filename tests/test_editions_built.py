@@ -145,6 +145,40 @@ def test_the_switcher_lands_on_the_same_anchor(built_editions, lang):
         server.shutdown()
 
 
+CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_a_chart_of_an_edition_is_drawn_with_its_title_and_axes_in_the_editions_words(built_editions, lang):
+    """In Chromium, offline: the first chart of the edition's tariff chapter, drawn by Vega, has a
+    Chinese or Japanese title and axis titles (read from the drawn scene, as SVG), in the edition's font."""
+    from playwright.sync_api import sync_playwright
+
+    from test_browser import CHROMIUM_ARGS, serve
+
+    server = serve(built_editions)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url else route.abort())
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/{lang}/chapters/tariffs.html#fig-tar-headline")
+            page.wait_for_function("() => { const f = document.querySelector('#chart-fig-tar-headline'); return f && f._bookView; }", timeout=20000)
+            svg = page.evaluate("() => document.querySelector('#chart-fig-tar-headline')._bookView.toSVG()")
+            browser.close()
+    finally:
+        server.shutdown()
+    def marks(role: str) -> list[str]:
+        return [t for body in re.findall(rf'<g class="mark-text role-{role}"[^>]*>(.*?)</g>', svg, re.S)
+                for t in re.findall(r"<text[^>]*>([^<]*)</text>", body)]
+
+    # The title and its subtitle, the panels' and the legend's titles, the time axis's labels (2026年1月).
+    for role in ("title-text", "title-subtitle", "legend-title", "axis-label"):
+        assert any(CJK.search(t) for t in marks(role)), f"{role}: {marks(role)[:4]}"
+    assert all(CJK.search(t) or not re.search(r"[A-Za-z]{3,}", t) for t in marks("title-text") + marks("legend-label")), marks("title-text")
+    assert "Noto Sans CJK" in svg
+
+
 PDF_WORDS = {"zh": ("中文版", "数据截至", "目录"), "ja": ("日本語版", "データは", "目次")}
 
 
