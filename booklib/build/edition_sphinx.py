@@ -292,6 +292,7 @@ def _edition_latex_document(app, env) -> None:
     if documents:
         first = list(documents[0])
         first[1] = f"book-{lang}.tex"
+        first[2] = words(first[2])  # the book's title on the title page and in the running heads
         app.config.latex_documents = [tuple(first), *documents[1:]]
 
 
