@@ -240,7 +240,8 @@ def _edition_config(app, config) -> None:
     if base:
         config.html_baseurl = base.rstrip("/") + f"/{lang}/"
     # The book's title over the sidebar and in each page's <title>, in the edition's words.
-    config.html_title = words(config.html_title or config.project)
+    if getattr(config, "html_title", None):
+        config.html_title = words(config.html_title)
     options = dict(config.html_theme_options or {})
     if options.get("search_bar_text"):
         options["search_bar_text"] = words(options["search_bar_text"])
