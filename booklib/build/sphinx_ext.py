@@ -143,6 +143,8 @@ SCRIPT_WORDS = (
     "Show the rows of one {facet}", "all", "On this page", "Scenario. ", "The book's scenario is drawn again.",
     "Link to this scenario copied.", "The address now links to this scenario.", "Copy {name}", "{name} copied.",
     "Select the text and copy it.",
+    # The in-page contents' titles the pages give (data-title of their book-contents-marker).
+    "Events by year", "Entries by letter", "The tables on this page",
 )
 SCRIPT_WORD = ("window.bookWord=function(t,v){var s=(window.bookWords||{})[t]||t;return v?s.replace(/\\{(\\w+)\\}/g,"
                "function(m,k){return k in v?v[k]:m}):s};")

@@ -359,7 +359,7 @@
     var details = document.createElement("details");
     details.open = true;
     var summary = document.createElement("summary");
-    summary.textContent = marker.getAttribute("data-title") || bookWord("On this page");
+    summary.textContent = bookWord(marker.getAttribute("data-title") || "On this page");
     var list = document.createElement("ol");
     items.forEach(function (item) {
       var li = document.createElement("li"), a = document.createElement("a");
