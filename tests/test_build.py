@@ -305,3 +305,16 @@ def test_works_in_one_citation_are_separated_by_semicolons(built_html):
     between = re.findall(r'\d{4}[a-z]?</a>([;,]) <a class="reference internal" href="appendix/bibliography\.html#cite-', page)
     assert between, "no citation of several works on the tariffs page"
     assert set(between) == {";"}, f"{between.count(',')} citations of several works separated by commas"
+
+
+def test_a_build_that_changed_nothing_rewrites_no_page(built_html):
+    """The appendices' letters (booklib.build.book_structure) made the table of contents find their
+    numbers changed at every build, so each no-op rewrote the seven appendices and the front page."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(REPO), "--builder", "html",
+                             "--warningiserror", "--nitpick", "--keep-going"], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stdout[-2000:]
+    written = re.findall(r"writing output\.\.\. .*?\[\s*\d+%\].*?(\S+)$", result.stdout, re.M)
+    assert not written, f"a no-op build rewrote {written}"

@@ -36,9 +36,25 @@ def letter(index: int) -> str:
     return chr(ord("A") + index)
 
 
+def _unletter_appendices(app, env) -> list[str]:
+    """Before the table of contents numbers sections and figures again (its collector compares the new
+    numbers with the stored ones and rewrites every page whose numbers changed): the appendices'
+    numbers as it wrote them, so that a build that changed nothing rewrites no page (it rewrote the
+    seven appendices and the front page each time, 9 % of a clean build)."""
+    for docname, (sections, figures) in getattr(env, "booklib_unlettered", {}).items():
+        if docname in env.toc_secnumbers:
+            env.toc_secnumbers[docname] = sections
+        if docname in env.toc_fignumbers:
+            env.toc_fignumbers[docname] = figures
+    return []
+
+
 def _letter_appendices(app, env) -> list[str]:
     """After the table of contents numbered sections and figures: an appendix's number is its letter."""
+    env.booklib_unlettered = {}
     for index, docname in enumerate(appendix_docs(app.srcdir)):
+        env.booklib_unlettered[docname] = (dict(env.toc_secnumbers.get(docname, {})),
+                                           {kind: dict(n) for kind, n in env.toc_fignumbers.get(docname, {}).items()})
         numbers = env.toc_secnumbers.get(docname)
         if numbers:
             env.toc_secnumbers[docname] = {anchor: (letter(index), *number[1:]) if number else number
@@ -107,6 +123,7 @@ LATEX_PREAMBLE = r"""
 
 
 def setup(app):
+    app.connect("env-get-updated", _unletter_appendices, priority=100)
     app.connect("env-get-updated", _letter_appendices, priority=900)
     app.add_post_transform(AppendixInLatex)
     app.add_post_transform(BibliographyInItsChapter)
