@@ -247,3 +247,25 @@ def test_the_page_scripts_words_are_messages_of_the_build_catalog():
         with editions.LOCALES.joinpath(lang, "LC_MESSAGES", "build.po").open("rb") as handle:
             translated = {m.id for m in read_po(handle) if m.id and m.string}
         assert not set(SCRIPT_WORDS) - translated, f"{lang}: {sorted(set(SCRIPT_WORDS) - translated)}"
+
+
+def test_an_edited_edition_catalog_re_executes_that_editions_pages_only(monkeypatch):
+    """The chart and data words an edition's pages write come from booklib.po and data/*.po: editing
+    one changes the fingerprint their cached execution is keyed on, in that edition, not in English."""
+    from booklib.build import sphinx_ext
+    from booklib.paths import data_dir
+
+    def prints(lang: str) -> str:
+        monkeypatch.setenv("BOOK_LANGUAGE", lang)
+        return sphinx_ext.data_fingerprint(["claims"], data_dir())
+
+    before = {lang: prints(lang) for lang in ("en", "zh", "ja")}
+    catalog = editions.LOCALES / "zh" / "LC_MESSAGES" / "booklib.po"
+    text = catalog.read_text(encoding="utf-8")
+    try:
+        catalog.write_text(text + "\n# edited\n", encoding="utf-8")
+        after = {lang: prints(lang) for lang in ("en", "zh", "ja")}
+    finally:
+        catalog.write_text(text, encoding="utf-8")
+    assert after["zh"] != before["zh"] and after["en"] == before["en"] and after["ja"] == before["ja"]
+    assert len(set(before.values())) == 3

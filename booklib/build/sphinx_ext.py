@@ -669,6 +669,14 @@ def data_fingerprint(reads: list[str], data_dir: Path) -> str:
     tables = sorted(resources) if reads == ["*"] else [*reads, "sources"]
     paths = [data_dir / "datapackage.json", *(data_dir / resources[t] for t in tables)]
     paths += sorted(p for folder in CODE_DIRS for p in folder.rglob("*.py"))
+    language = os.environ.get("BOOK_LANGUAGE", "en")
+    if language != "en":
+        # In an edition, the words the page's code writes (charts, tables, data text) come from its
+        # catalogs: an edited catalog re-executes the page, as an edited table does.
+        from booklib.paths import REPO_ROOT
+
+        catalogs = REPO_ROOT / "locales" / language / "LC_MESSAGES"
+        paths += [catalogs / "booklib.po", *sorted((catalogs / "data").glob("*.po"))]
     digest = hashlib.sha256()
     for path in paths:
         digest.update(str(path.name).encode())
