@@ -117,8 +117,13 @@ def editions_lines(root: Path, clean: float) -> list[str]:
     lines.append(f"| `make editions` no-op (pages re-read: {len(noop_read)}) | {noop:.1f} s ({noop / total:.0%} of its clean build) "
                  f"| ≤ {TARGET_NOOP_RATIO:.0%} | {'yes' if noop / total <= TARGET_NOOP_RATIO else 'no'} |")
     catalogs = sorted((root / "locales" / "zh" / "LC_MESSAGES").rglob("*.po"))
-    # A page's catalog (not the library's, the build's or a table's, which every page uses).
-    catalogs = [c for c in catalogs if c.name not in ("build.po", "booklib.po") and "data" not in c.parts]
+    # The catalog of a page the edition publishes translated (not the library's, the build's or a
+    # table's, which every page uses; not a page published as a notice, which reads no catalog).
+    import yaml
+
+    listed = set(yaml.safe_load((root / "locales" / "translated.yml").read_text(encoding="utf-8")).get("zh") or [])
+    messages = root / "locales" / "zh" / "LC_MESSAGES"
+    catalogs = [c for c in catalogs if c.relative_to(messages).with_suffix("").as_posix() in listed]
     if not catalogs:  # no page translated yet: a complete identity catalog of the glossary, built once
         editions_build(root, "pot")
         catalogs = [pseudo_catalog(root, "chapters/appendix/glossary", "zh")]
