@@ -11,7 +11,6 @@ from docutils import nodes
 from booklib.build.edition_sphinx import words
 
 
-
 class more_sources(nodes.Inline, nodes.TextElement):
     """How many sources a caption leaves out (`count`)."""
 
