@@ -32,6 +32,7 @@ from pathlib import Path
 from docutils import nodes
 from docutils.parsers.rst import Directive
 from sphinx.errors import SphinxError
+from sphinx.util.nodes import traverse_parent
 
 from booklib import citation
 from booklib.build import anchors, history, release
@@ -239,7 +240,7 @@ def _collect_citables(app, doctree) -> None:
             rubric = " ".join(node.astext().split())
         elif isinstance(node, nodes.section) and node["ids"]:
             title = node[0].astext() if node.children and isinstance(node[0], nodes.title) else ""
-            depth = sum(1 for p in _parents(node) if isinstance(p, nodes.section))
+            depth = sum(1 for _ in traverse_parent(node.parent, nodes.section))
             found.append({"kind": "section" if depth else "top", "anchor": _section_anchor(node, explicit),
                           "first_id": node["ids"][0], "ids": list(node["ids"]), "title": title})
         elif isinstance(node, nodes.figure) and node["ids"]:
@@ -249,7 +250,7 @@ def _collect_citables(app, doctree) -> None:
             found.append({"kind": "figure", "anchor": node["ids"][0], "first_id": node["ids"][0],
                           "ids": list(node["ids"]), "title": title})
         elif isinstance(node, nodes.table):
-            section = next((p for p in _parents(node) if isinstance(p, nodes.section)), None)
+            section = next(traverse_parent(node.parent, nodes.section), None)
             sec_anchor = _section_anchor(section, explicit) if section is not None and section["ids"] else docname.rsplit("/", 1)[-1]
             per_section[sec_anchor] = per_section.get(sec_anchor, 0) + 1
             title_node = next((c for c in node.children if isinstance(c, nodes.title)), None)
@@ -271,13 +272,6 @@ def _collect_citables(app, doctree) -> None:
     if not hasattr(env, "booklib_citables"):
         env.booklib_citables = {}
     env.booklib_citables[docname] = found
-
-
-def _parents(node):
-    node = node.parent
-    while node is not None:
-        yield node
-        node = node.parent
 
 
 def _purge(app, env, docname) -> None:

@@ -90,10 +90,7 @@ def last_changes(paths: list[Path], root: Path = ROOT, inputs: dict[Path, list[P
     checkout): the last commit that touched what made it (`inputs[page]`, by default `page_inputs`:
     its source, its declared tables, its chapter module), with one git process per page (its log)
     and two for them all: every build asks this of every page."""
-    from booklib.i18n import translate
-
-    def words(message: str, **values) -> str:  # the edition's language (build.po)
-        return translate(message, domain="build").format(**values)
+    from booklib.build.edition_sphinx import words  # the edition's language (build.po)
 
     if not in_git(root):
         return dict.fromkeys(paths, words("Last change: not known (this copy of the book was not built from a git checkout)."))

@@ -48,6 +48,7 @@ from pathlib import Path
 
 from sphinx.errors import SphinxError
 
+from booklib.build.edition_sphinx import words
 from booklib.build.latex_tables import WrapLongTables
 from booklib.build.typography import CjkAddresses, KeepUnits
 
@@ -123,7 +124,6 @@ def citation_box(docname: str, source: str, info: dict, last_change: str = "") -
     if not heading:
         return ""
     anchor = f"#{label.group(1)}" if label else ""
-    words = _words
     return (
         f"\n\n:::{{admonition}} {words('How to cite this chapter')}\n:class: tip book-cite-box\n\n"
         + words('{authors} ({year}). "{chapter}". In *{title}*, version {version} of {released}.',
@@ -158,16 +158,9 @@ def _add_script_words(app) -> None:
 
     translated = {}
     if os.environ.get("BOOK_LANGUAGE", "en") != "en":
-        translated = {message: _words(message) for message in SCRIPT_WORDS}
+        translated = {message: words(message) for message in SCRIPT_WORDS}
     body = SCRIPT_WORD + (f"window.bookWords={json.dumps(translated, ensure_ascii=False)};" if translated else "")
     app.add_js_file(None, body=body, priority=100)
-
-
-def _words(message: str, **values) -> str:
-    """The build's words in the edition's language (build.po; booklib.build.edition_sphinx.words)."""
-    from booklib.build.edition_sphinx import words
-
-    return words(message, **values)
 
 
 def _add_citation_box(app, docname: str, source: list[str]) -> None:
@@ -178,14 +171,14 @@ def _add_citation_box(app, docname: str, source: list[str]) -> None:
     if docname == app.config.root_doc:
         # A leading slash makes the path relative to the source folder.
         pdf = _built_pdf(app)
-        download = (f" {{download}}`{_words('Download the whole book as PDF')} </{os.path.relpath(pdf, app.srcdir)}>`."
+        download = (f" {{download}}`{words('Download the whole book as PDF')} </{os.path.relpath(pdf, app.srcdir)}>`."
                     if app.builder.format == "html" and pdf.exists() else "")
         source[0] += (
-            f"\n\n:::{{admonition}} {_words('This edition')}\n:class: note book-edition\n\n"
-            + _words("Version {version} of {released}. To cite the whole report: {authors} ({year}). *{title}*, "
+            f"\n\n:::{{admonition}} {words('This edition')}\n:class: note book-edition\n\n"
+            + words("Version {version} of {released}. To cite the whole report: {authors} ({year}). *{title}*, "
                      "version {version}. What changed in each edition:", version=info['version'],
                      released=info['released'], authors=info['authors'], year=info['year'], title=info['title'])
-            + f" {{doc}}`{_words('Revisions')} </{cite_sphinx.REVISIONS_DOC}>`."
+            + f" {{doc}}`{words('Revisions')} </{cite_sphinx.REVISIONS_DOC}>`."
             f"{download}\n\n{cite_sphinx.front_page_links(app)}\n{last_change}\n:::\n"
         )
     elif not docname.endswith("bibliography"):
@@ -222,7 +215,7 @@ def cited_sources(source: str) -> list[str]:
 def documents_to_line() -> str:
     """The line under a page's title: the latest document it uses (glued by the cell that
     `documents_to_cell` adds at its end, never typed) and the book's as-of date."""
-    before, _, after = _words("Documents to {date}, the latest its figures, tables and text cite. "
+    before, _, after = words("Documents to {date}, the latest its figures, tables and text cite. "
                               "The book is as of {as_of}.", date="\0", as_of=book_as_of()).partition("\0")
     return f"{before}{{glue:text}}`{DOCUMENTS_TO_KEY}`{after}"
 
@@ -240,7 +233,7 @@ def _add_date_of_data(app, docname: str, source: list[str]) -> None:
     book's as-of date (the title page of the PDF gives both too: _edition_on_title_page)."""
     if docname == app.config.root_doc:
         info = edition()
-        line = _words("Version {version} · the book is as of {as_of}.", version=info['version'], as_of=book_as_of())
+        line = words("Version {version} · the book is as of {as_of}.", version=info['version'], as_of=book_as_of())
     else:
         reads = declared_reads(source[0])
         if not reads:
@@ -255,8 +248,8 @@ def _edition_on_title_page(app, config) -> None:
     """The PDF's title page: the edition as Sphinx's release, and the as-of date as its date."""
     info = edition()
     config.release = config.version = info["version"]
-    config.today = _words("Data as of {as_of}", as_of=book_as_of())
-    config.latex_elements = {**(config.latex_elements or {}), "releasename": _words("Version")}
+    config.today = words("Data as of {as_of}", as_of=book_as_of())
+    config.latex_elements = {**(config.latex_elements or {}), "releasename": words("Version")}
 
 
 BOOK_PDF = "book.pdf"
@@ -283,12 +276,12 @@ def _whole_book_in_download_menu(app, pagename, templatename, context, doctree) 
         buttons = group["buttons"]
         for button in buttons:
             if button.get("label") == "download-pdf-button":
-                button.update(text=_words("Print this page"), tooltip=_words("Print this page (or save it as PDF)"), icon="fas fa-print")
+                button.update(text=words("Print this page"), tooltip=words("Print this page (or save it as PDF)"), icon="fas fa-print")
             elif button.get("label") == "download-notebook-button":
-                button.update(text=_words("This page as a notebook (.ipynb)"))
+                button.update(text=words("This page as a notebook (.ipynb)"))
         if _built_pdf(app).exists():
-            buttons.insert(0, {"type": "link", "url": context["pathto"](book_pdf_name(), 1), "text": _words("The whole book (PDF)"),
-                               "tooltip": _words("Download the whole book as one PDF"), "icon": "fas fa-file-pdf",
+            buttons.insert(0, {"type": "link", "url": context["pathto"](book_pdf_name(), 1), "text": words("The whole book (PDF)"),
+                               "tooltip": words("Download the whole book as one PDF"), "icon": "fas fa-file-pdf",
                                "label": "download-book-pdf-button"})
 
 
@@ -532,7 +525,7 @@ def _lighter_tables_and_references(app, pagename, templatename, context, doctree
             if label not in numbers and label in english:
                 # A figure of a page this edition publishes as a notice: its English page (edition_sphinx).
                 href = "../" * (pagename.count("/") + 1) + f"{english[label]}.html#{label}"
-                return f'<a class="book-figref" href="{href}" hreflang="en">{_words("(English page)")}</a>'
+                return f'<a class="book-figref" href="{href}" hreflang="en">{words("(English page)")}</a>'
             if label not in numbers:
                 raise ValueError(f"{pagename}: a table links figure {label!r}, which has no number")
             # "Fig. 1.5" in English, the edition's word in another (Sphinx's numfig_format for its language).

@@ -16,6 +16,7 @@ import re
 
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
+from sphinx.util.nodes import traverse_parent
 
 # The opening tag FilterableTable writes when it has a title (booklib/prose.py).
 TITLED = re.compile(r'<div class="book-filter-table" id="([\w-]+)"[^>]*? data-table-title="([^"]*)"')
@@ -41,18 +42,11 @@ class TitlePageDrawnTables(SphinxTransform):
                 continue
             name, title = match.group(1), html.unescape(match.group(2))
             # The output with all its forms: myst-nb's mime bundle, whose form the builder picks later.
-            outer = next((p for p in _parents(raw) if p.get("nb_element") == "mime_bundle"), raw)
+            outer = next((p for p in traverse_parent(raw.parent) if p.get("nb_element") == "mime_bundle"), raw)
             wrapper = titled_table(title=title, ids=[name], names=[name])
             outer.replace_self(wrapper)
             wrapper.append(outer)
             self.document.note_explicit_target(wrapper)
-
-
-def _parents(node):
-    node = node.parent
-    while node is not None:
-        yield node
-        node = node.parent
 
 
 def visit_html(self, node: titled_table) -> None:

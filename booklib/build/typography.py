@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.nodes import traverse_parent
 
 
 LITERAL = (nodes.literal, nodes.literal_block, nodes.raw, nodes.math, nodes.math_block, nodes.comment)
@@ -32,7 +33,7 @@ class KeepUnits(SphinxPostTransform):
         before = " "  # the character before each text, so that a quote opening a text node reads right
         for text in list(self.document.findall(nodes.Text)):
             parent = text.parent
-            if parent is None or isinstance(parent, LITERAL) or any(isinstance(a, LITERAL) for a in _ancestors(parent)):
+            if parent is None or next(traverse_parent(parent, LITERAL), None) is not None:
                 continue
             kept = keep_units(str(text))
             if latex and ('"' in kept or "'" in kept):
@@ -62,10 +63,3 @@ class CjkAddresses(SphinxPostTransform):
             if reference.astext() == address:
                 # Printed without its scheme, as the HTML shows addresses; it wraps at hyphens and CJK.
                 reference.children = [nodes.Text(address.split("://", 1)[-1])]
-
-
-def _ancestors(node):
-    node = node.parent
-    while node is not None:
-        yield node
-        node = node.parent
