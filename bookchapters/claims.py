@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 
 from booklib import formats as fmt
-from booklib.i18n import N_, _, translate
+from booklib.i18n import N_, WEB_ADDRESS, _, translate
 from booklib.data import MIN_SEARCH_QUERIES, SEARCH_LANGUAGES, search_queries, search_record_problem
 from booklib.prose import free_text, markdown_list, require
 
@@ -97,7 +97,22 @@ def _links(text: str) -> str:
         url = match.group(0).rstrip(").,;")
         site = re.sub(r"^www\.", "", url.split("/")[2])
         return f"[{site}]({url})" + match.group(0)[len(url):]
-    return re.sub(r"https?://[^\s,;]+", link, text)
+    return WEB_ADDRESS.sub(link, text)
+
+
+def search_record_parts(record: str) -> tuple[str, str]:
+    """A search record's closest documents and why they do not settle the claim (English, as recorded)."""
+    closest, _sep, unsettled = record.partition("Closest:")[2].partition("Not settled:")
+    return closest.strip(), unsettled.strip()
+
+
+def search_record_texts() -> list[tuple[str, str]]:
+    """The texts of the search records a reader sees, as (context, text): messages of the claims catalog."""
+    from booklib import load
+
+    claims = load("claims")
+    records = claims.loc[claims["verdict"] == "unverifiable", "search_record"]
+    return [pair for record in records for pair in zip(("search_closest", "search_unsettled"), search_record_parts(record))]
 
 
 def search_records(claims: pd.DataFrame) -> pd.DataFrame:
@@ -106,15 +121,15 @@ def search_records(claims: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for row in claims[claims["verdict"] == "unverifiable"].itertuples():
         record = row.search_record
-        closest, _sep, unsettled = record.partition("Closest:")[2].partition("Not settled:")
+        closest, unsettled = search_record_parts(record)
         rows.append({
             "claim_id": row.claim_id,
             "claim": free_text("claims", "claim", row.claim),
-            # The queries as searched; the documents and reasons as the record gives them (English).
+            # The queries as searched, in their languages; the documents and reasons in the edition's.
             "queries": "; ".join(f"{translate(LANGUAGE_NAMES[lang]) if lang in LANGUAGE_NAMES else lang} \u201c{text}\u201d"
                                  for lang, text in search_queries(record)),
-            "closest": _links(closest.strip()),
-            "unsettled": unsettled.strip(),
+            "closest": _links(free_text("claims", "search_closest", closest)),
+            "unsettled": free_text("claims", "search_unsettled", unsettled),
         })
     return pd.DataFrame(rows, columns=["claim_id", "claim", "queries", "closest", "unsettled"])
 
@@ -169,10 +184,22 @@ def article_name(article_source_id: str, sources: pd.DataFrame) -> str:
     its date (Article 001: Sohu Cai Jing, 2025-05-05), or undated; the outlet is the publisher without
     its explanation in brackets (two articles of one outlet differ by their number)."""
     row = sources.loc[article_source_id]
-    outlet = re.sub(r"\s*\(.*$", "", str(row["publisher"])).strip().rstrip(",")
     published = row["date_published"]
-    return _("{article}: {outlet}, {date}", article=article_number(article_source_id), outlet=outlet,
+    return _("{article}: {outlet}, {date}", article=article_number(article_source_id), outlet=translate(article_outlet(row["publisher"])),
              date=_("undated") if pd.isna(published) or published == "" else published)
+
+
+def article_outlet(publisher: str) -> str:
+    """A seed article's outlet: its publisher without the explanation in brackets."""
+    return re.sub(r"\s*\(.*$", "", str(publisher)).strip().rstrip(",")
+
+
+def article_outlets() -> list[str]:
+    """The outlets of the articles the ledger checks, in English (booklib.i18n extracts them as messages)."""
+    from booklib import load
+
+    articles = load("claims")["article_source_id"].unique()
+    return sorted({article_outlet(p) for p in load("sources").set_index("source_id").loc[articles, "publisher"]})
 
 
 def article_links(claims: pd.DataFrame, sources: pd.DataFrame, bibliography: str) -> dict[str, str]:

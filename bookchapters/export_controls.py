@@ -63,15 +63,11 @@ def timeline(measures: pd.DataFrame) -> pd.DataFrame:
     """The timeline figure's rows: each measure with its side, the columns the chart shows, kinds
     and statuses in the schema's words (the legend's and the tooltips')."""
     from booklib import label_values
-    from booklib.prose import label_categories
-
-    from booklib.prose import free_text
+    from booklib.prose import in_reader_words
 
     sides = measures.assign(side=label_values(measures["imposer"], SIDES))
     shown = sides[["effective_date", "side", "imposer", "target", "kind", "instrument", "status", "measure_id"]]
-    # The tooltips' free text in the edition's words (data/export_control_measures.po).
-    shown = shown.assign(**{c: free_text("export_control_measures", c, shown[c]) for c in ("target", "instrument")})
-    return label_categories(shown, "export_control_measures", ["kind", "status"])
+    return in_reader_words(shown, "export_control_measures", ["target", "kind", "instrument", "status"])
 
 
 def measures_list(measures: pd.DataFrame) -> pd.DataFrame:
@@ -215,9 +211,13 @@ def cost_curve(model: LinearLoss, months: int) -> pd.DataFrame:
 
 
 def published_estimates(estimates: pd.DataFrame) -> pd.DataFrame:
-    """The published estimates with a share of GDP, as points (with their sources)."""
+    """The published estimates with a share of GDP, as points (with their sources), each scenario
+    in the reader's words."""
+    from booklib.prose import in_reader_words
+
     published = estimates.dropna(subset=["gdp_loss_pct"]).reset_index(drop=True)
-    return published.assign(months=published["duration_months"], loss_pct=published["gdp_loss_pct"], label=published["publisher"])
+    published = published.assign(months=published["duration_months"], loss_pct=published["gdp_loss_pct"], label=published["publisher"])
+    return in_reader_words(published, "rare_earth_gdp_scenarios", ["scenario"])
 
 
 def diversification_list(actions: pd.DataFrame) -> pd.DataFrame:

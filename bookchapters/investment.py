@@ -16,7 +16,7 @@ from booklib import formats as fmt
 from booklib.i18n import N_, _, translate
 from booklib.formats import Quantity, quantity
 from booklib.models.mou_waterfall import Split, waterfall
-from booklib.prose import one_of, require
+from booklib.prose import in_reader_words, one_of, require
 
 # The day the text says the memorandum was signed ("signed on 4 September 2025").
 SIGNING_DAY = "2025-09-04"
@@ -141,6 +141,12 @@ def latest_pledges(pledges: pd.DataFrame) -> pd.DataFrame:
     return latest.assign(tariff=tariff)
 
 
+def pledge_bars(latest: pd.DataFrame) -> pd.DataFrame:
+    """The pledges figure's rows: the columns the chart shows, each pledge's vehicle in the reader's words."""
+    bars = latest[["partner", "investment_commitment_usd_bn", "tariff", "announced_date", "vehicle"]]
+    return in_reader_words(bars, "investment_pledges", ["vehicle"])
+
+
 def pledge_facts(latest: pd.DataFrame, gdp: pd.DataFrame) -> dict[str, str]:
     """The EU's and Korea's pledges, and Japan's and the EU's as a share of their GDP; checks
     that both obtained Japan's rate and that only those two have a dollar GDP figure."""
@@ -183,8 +189,9 @@ def project_facts(projects: pd.DataFrame) -> dict[str, str]:
 
 
 def project_bars(projects: pd.DataFrame) -> pd.DataFrame:
-    """The projects figure's rows: those with an amount, the columns the chart shows."""
-    return projects.dropna(subset=["amount_usd_bn"])[["project", "sector", "company", "amount_usd_bn", "stage"]]
+    """The projects figure's rows: those with an amount, the columns the chart shows, in the reader's words."""
+    bars = projects.dropna(subset=["amount_usd_bn"])[["project", "sector", "company", "amount_usd_bn", "stage"]]
+    return in_reader_words(bars, "mou_projects", ["project", "sector", "company"])
 
 
 def fdi_table(fdi: pd.DataFrame) -> pd.DataFrame:

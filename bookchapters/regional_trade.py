@@ -205,10 +205,10 @@ def role_color() -> alt.Color:
 
 def membership_matrix(membership: pd.DataFrame) -> pd.DataFrame:
     """One square per economy and agreement, dates as text (blank when none), agreements in the schema's words."""
-    from booklib.prose import label_categories
+    from booklib.prose import in_reader_words
 
     matrix = membership.assign(signed=membership["signed_date"].fillna(""), in_force=membership["entry_into_force_date"].fillna(""))
-    return label_categories(matrix[["agreement", "economy", "role", "signed", "in_force", "status"]], "fta_membership", ["agreement"])
+    return in_reader_words(matrix[["agreement", "economy", "role", "signed", "in_force", "status"]], "fta_membership", ["agreement"])
 
 
 def AGREEMENTS() -> dict[str, str]:

@@ -21,7 +21,7 @@ from booklib.i18n import N_, _, translate
 from booklib.charts import date_x, label_values
 from booklib.data import latest_vintage
 from booklib.formats import Quantity, quantity
-from booklib.prose import category_labels, require
+from booklib.prose import category_labels, in_reader_words, require
 
 # Partners of the headline-rate figure, in the order of its panels.
 PARTNERS = ["Japan", "China", "EU", "Korea", "United Kingdom"]
@@ -126,10 +126,11 @@ def measures_table(measures: pd.DataFrame) -> pd.DataFrame:
 
 
 def headline_steps(headline: pd.DataFrame, end) -> pd.DataFrame:
-    """Each partner's headline rates, the last carried to `end` so the steps run to the end."""
+    """Each partner's headline rates, the last carried to `end` so the steps run to the end; the
+    legal basis of each in the reader's words."""
     columns = ["partner", "effective_date", "headline_rate_pct", "basis"]
     last = headline.sort_values("effective_date").groupby("partner").tail(1).assign(effective_date=pd.Timestamp(end))
-    return pd.concat([headline, last]).sort_values(["partner", "effective_date"])[columns]
+    return in_reader_words(pd.concat([headline, last]).sort_values(["partner", "effective_date"])[columns], "headline_rates", ["basis"])
 
 
 def headline_facts(headline: pd.DataFrame) -> dict[str, str]:
@@ -176,11 +177,12 @@ def covered(period_covered: str) -> str:
 
 
 def trade_bars(japan: pd.DataFrame) -> pd.DataFrame:
-    """The trade figure's rows: flows in words, the period without its note."""
-    return japan.assign(
+    """The trade figure's rows: flows and bases in words, the period without its note."""
+    bars = japan.assign(
         flow=label_values(japan["flow"], TRADE_FLOWS),
         period=japan["period_covered"].map(covered),
     )[["year", "flow", "value_usd_bn", "period", "basis"]]
+    return in_reader_words(bars, "us_goods_trade", ["basis"])
 
 
 def mof_facts(japan_side: pd.DataFrame) -> dict[str, str]:

@@ -87,7 +87,9 @@ class Citable:
         number = f" {self.number}" if self.number else ""
         if not number and self.kind in ("section", "chapter", "table"):
             return self.title
-        return _("{kind}{number}: {title}", kind=translate(KINDS[self.kind]), number=number, title=self.title)
+        # An appendix is a chapter numbered by a letter: "Appendix F", not "Chapter F".
+        kind = KINDS["page"] if self.kind == "chapter" and self.number.isalpha() else KINDS[self.kind]
+        return _("{kind}{number}: {title}", kind=translate(kind), number=number, title=self.title)
 
 
 def address(item: Citable, baseurl: str = "") -> tuple[str, bool]:

@@ -5,7 +5,8 @@ reader, no compile step):
 - `booklib.po`: the words of charts, tables and the library (titles, axes, legends, schema titles and
   value labels, source lists, controls);
 - `build.po`: the words the Sphinx build writes (the date lines, cite and share controls);
-- `data/<table>.po`: a table's reader-visible free text, `msgctxt` the column, `msgid` the English value.
+- `data/<table>.po`: a table's reader-visible free text (its FREE_TEXT columns), `msgctxt` the column,
+  `msgid` the English value: made from the data (`data_template`), so a new value in data/ is a new message.
 
 English is the source language: it has no catalog and a message is its own translation. In another
 edition a message missing from its catalog, untranslated or fuzzy raises `MissingTranslation` naming
@@ -18,7 +19,7 @@ and table titles, axes, tooltips, categories, bullet templates); the schema's ti
 the names of NAME_COLUMNS and NAME_FUNCTIONS. After a change to any of them:
 
     python -m booklib.i18n extract   # locales/booklib.pot
-    python -m booklib.i18n update    # new messages into locales/{zh,ja}/LC_MESSAGES/booklib.po, untranslated
+    python -m booklib.i18n update    # new messages into the zh and ja booklib.po and data/*.po, untranslated
     python -m booklib.i18n check     # what the catalogs lack (tests/test_i18n.py fails on it too)
 
 A message with {placeholders} is filled in after translation (`_("{first} to {last}", first=..., last=...)`);
@@ -73,7 +74,8 @@ def translate(message: str, *, context: str | None = None, domain: str = "bookli
         ) from None
 
 
-def _edition() -> str:
+def edition_language() -> str:
+    """The edition's language code (BOOK_LANGUAGE: en, zh or ja)."""
     from booklib import formats  # here, not at the top: see `translate`
 
     return formats.language().code
@@ -82,7 +84,7 @@ def _edition() -> str:
 def words(text: str, language: str | None = None) -> str:
     """A title the code was given (a chapter's literal, booklib.po) in the edition's language; a text
     already in it (written there through a template) or without words (a number) is kept."""
-    language = language or _edition()
+    language = language or edition_language()
     if language == SOURCE_LANGUAGE or not any("a" <= c.lower() <= "z" for c in text) or _has_cjk(text):
         return text
     return translate(text, language=language)
@@ -159,6 +161,8 @@ _VALUE_LISTS = {"domain", "sort", "values"}
 # there, or only in a filter, is a key the data and the controls must keep as they are).
 _SHOWN_CHANNELS = {"x", "y", "x2", "y2", "color", "fill", "stroke", "shape", "strokeDash", "size", "opacity",
                    "text", "tooltip", "row", "column", "facet", "angle", "theta"}
+# The channels whose categories Vega-Lite puts in an order (an axis, a legend, a facet's headers).
+_SORTED_CHANNELS = {"x", "y", "color", "fill", "stroke", "shape", "strokeDash", "row", "column", "facet", "xOffset", "yOffset"}
 _COMPARISON = __import__("re").compile(
     r"""(datum(?:\.(\w+)|\[['"](\w+)['"]\])\s*[!=]==?\s*)(['"])((?:(?!\4).)*)\4""")
 
@@ -194,7 +198,7 @@ def translate_spec(spec: dict, language: str | None = None) -> dict:
     catalog (a category), in the data, the scales' domains and sorts, and the filters on that field
     alike, so that a category keeps its colour; a value kept as a key (a control's option, a field
     only filtered on) and anything else (a number, a date, a citation) stays as it is."""
-    language = language or _edition()
+    language = language or edition_language()
     if language == SOURCE_LANGUAGE:
         return spec
     known = _translations(language)
@@ -220,6 +224,22 @@ def translate_spec(spec: dict, language: str | None = None) -> dict:
             return f"{match.group(1)}{quote}{_escaped(value(match.group(5)), quote)}{quote}"
         return _COMPARISON.sub(one, text)
 
+    # A category axis, legend or header without a sort of its own is in the English order (Vega-Lite
+    # sorts by value: in Chinese or Japanese that is code-point order): the same chart in every edition.
+    english = {}
+    for rows in spec.get("datasets", {}).values():
+        for row in rows:
+            for column, x in row.items():
+                if column in shown and isinstance(x, str):
+                    english.setdefault(column, set()).add(x)
+
+    def english_order(definition: dict) -> list | None:
+        categories = english.get(definition.get("field"), set())
+        if (definition.get("type") not in ("nominal", "ordinal") or "sort" in definition or not categories
+                or "domain" in (definition.get("scale") or {}) or not any(is_message(x) for x in categories)):
+            return None
+        return [value(x) for x in sorted(categories)]
+
     def walk(node, key=None):
         if isinstance(node, list):
             if key in _VALUE_LISTS:
@@ -233,6 +253,9 @@ def translate_spec(spec: dict, language: str | None = None) -> dict:
             return node
         out = {}
         keyed_on_shown = node.get("field") in shown
+        order = english_order(node) if key in _SORTED_CHANNELS else None
+        if order:
+            out["sort"] = order
         for k, v in node.items():
             if k == "bind" and isinstance(v, dict):  # an explorer's input: its name and option labels (not its options)
                 out[k] = {**v, **({"name": words(v["name"])} if isinstance(v.get("name"), str) else {}),
@@ -315,8 +338,31 @@ NAME_COLUMNS = {
     "rcep_china_japan_commitments": ["agreement_year"],
     "rare_earth_gdp_scenarios": ["publisher"],
 }
+# A table's free-text columns a reader sees (in a table, a list or a chart's tooltip): in another
+# edition, each value through the table's own catalog, `data/<table>.po` (msgctxt the column, msgid
+# the English value; `translate_value`), made and checked like booklib.po (`data_template`). A column
+# with categories in the schema is not free text: its labels are booklib.po's.
+FREE_TEXT = {
+    "claims": ["claim", "evidence", "figure_ruled_out"],
+    "events": ["actor", "event"],
+    "entities": ["role"],
+    "tariff_measures": ["legal_basis", "instrument"],
+    "export_control_measures": ["target", "items", "instrument"],
+    "diversification": ["actor", "action"],  # its amount is a number, shown with its unit's words (booklib.po)
+    "mou_terms": ["value", "clause"],
+    "japan_fdi_position_us": ["basis", "country_attribution", "verified"],
+    "investment_pledges": ["vehicle"],
+    "mou_projects": ["project", "sector", "company"],
+    "headline_rates": ["basis"],
+    "us_goods_trade": ["basis"],
+    "japan_rare_earth_imports": ["note"],
+    "rare_earth_gdp_scenarios": ["scenario"],
+}
+# Texts a chapter's code cuts out of a table's free text (module:function returning (context, text)
+# pairs): messages of that table's catalog too.
+TEXT_FUNCTIONS = {"claims": ["bookchapters.claims:search_record_texts"]}
 # Names a chapter's code writes from a table's codes (module:function returning them): each a message.
-NAME_FUNCTIONS = ["bookchapters.tariffs:hs_group_names"]
+NAME_FUNCTIONS = ["bookchapters.tariffs:hs_group_names", "bookchapters.claims:article_outlets"]
 
 
 def _python_messages(source: str, where: str, cells: bool = False):
@@ -363,7 +409,7 @@ def _python_messages(source: str, where: str, cells: bool = False):
 _CELL_SKIP = {"load", "query", "glue_facts", "glue_text", "require", "transform_filter", "transform_calculate", "condition",
               "expr", "sources_of", "figure_pages", "FieldEqualPredicate", "FieldOneOfPredicate", "set_index", "sort_values",
               "groupby", "latest_vintage", "pivot", "assign", "rename", "drop", "isin", "loc", "eq", "ne", "Markdown", "print",
-              "FilterableTable", "markdown_list", "reader_table", "reader_values", "label_categories"}
+              "FilterableTable", "markdown_list", "reader_table", "reader_values", "in_reader_words"}
 _CELL_SKIP_KEYWORDS = {"name", "sources", "pdf_template", "anchor_column", "anchor_prefix", "cite_title_column", "facet_column",
                        "key_columns", "table", "figure_column", "color", "stroke", "fill", "align", "baseline", "interpolate",
                        "orient", "anchor", "labelAlign", "labelBaseline", "strokeCap", "shape", "font", "fontWeight"}
@@ -458,6 +504,14 @@ def template():
                       header_comment=HEADER)
     for message, places in messages().items():
         catalog.add(message, locations=[(p.rsplit(":", 1)[0], None) for p in dict.fromkeys(places)])
+    return _without_format_guesses(catalog)
+
+
+def _without_format_guesses(catalog):
+    """The catalog without Babel's `python-format` flags, guessed from a "%" ("Loss (% of GDP)"): the
+    book's placeholders are {braces}, and the flag makes `msgfmt -c` refuse every translation."""
+    for message in catalog:
+        message.flags -= {"python-format", "no-python-format"}
     return catalog
 
 
@@ -473,10 +527,61 @@ def write_template(path: Path = TEMPLATE) -> int:
     return len(catalog)
 
 
+def data_messages(table: str) -> list[tuple[str, str]]:
+    """The messages of a table's catalog (`data/<table>.po`): (column, value) for each distinct
+    value of its FREE_TEXT columns in data/<table>.csv, and the texts of its TEXT_FUNCTIONS."""
+    import csv
+
+    import importlib
+
+    with (REPO_ROOT / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    found = [(column, value) for column in FREE_TEXT[table] for value in sorted({row[column] for row in rows}) if value.strip()]
+    for name in TEXT_FUNCTIONS.get(table, []):
+        module, function = name.split(":")
+        found += sorted(set(getattr(importlib.import_module(module), function)()))
+    return found
+
+
+def data_template(table: str):
+    """A table's catalog template (Babel), made from its data: `msgctxt` the column, `msgid` the value."""
+    from babel.messages.catalog import Catalog
+
+    import datetime as dt
+
+    catalog = Catalog(project="Japan between Washington and Beijing (data)", domain=f"data/{table}", charset="utf-8",
+                      fuzzy=False, creation_date=dt.datetime(2026, 12, 7, tzinfo=dt.timezone.utc), revision_date=None)
+    for column, value in data_messages(table):
+        catalog.add(value, context=column, locations=[(f"data/{table}.csv", None)])
+    return _without_format_guesses(catalog)
+
+
+def _template_messages(domain: str) -> list[tuple[str | None, str]]:
+    if domain == "booklib":
+        return [(None, message) for message in messages()]
+    return data_messages(domain.removeprefix("data/"))
+
+
+def domains() -> list[str]:
+    """The catalogs of an edition: booklib, and one per table with free text (`data/<table>`)."""
+    return ["booklib", *(f"data/{table}" for table in FREE_TEXT)]
+
+
+# A web address in a text: ASCII up to a space, a comma or a semicolon (a Chinese or Japanese bracket or
+# stop after it ends it too); a closing bracket or full stop that ends its sentence is not part of it.
+WEB_ADDRESS = __import__("re").compile(r"https?://[^\s,;\u0080-\uffff]+")
+
+
+def web_addresses(text: str) -> list[str]:
+    """The web addresses of `text`, in order."""
+    return [match.group(0).rstrip(").,;") for match in WEB_ADDRESS.finditer(text)]
+
+
+
 def catalog_problems(language: str, domain: str = "booklib", path: Path | None = None) -> list[str]:
-    """What the edition's catalog (or the catalog at `path`) lacks of the template: each message
-    missing, empty or fuzzy, and each translation that drops or adds a {placeholder}, named with the
-    catalog; [] when complete."""
+    """What the edition's catalog of `domain` (or the catalog at `path`) lacks of its template: each
+    message missing, empty or fuzzy, and each translation that drops or adds a {placeholder} or a web
+    address, named with the catalog (and, for a table's, the column); [] when complete."""
     import re
 
     path = path or catalog_path(language, domain)
@@ -486,31 +591,44 @@ def catalog_problems(language: str, domain: str = "booklib", path: Path | None =
     with path.open("rb") as handle:
         catalog = read_po(handle)
     problems = []
-    for message in messages():
-        entry = catalog.get(message)
+    for context, message in _template_messages(domain):
+        entry = catalog.get(message, context=context)
+        named = f"{message!r}" + (f" (column {context})" if context else "")
         if entry is None:
-            problems.append(f"{where}: no entry for {message!r}")
+            problems.append(f"{where}: no entry for {named}")
         elif not entry.string:
-            problems.append(f"{where}: {message!r} is untranslated")
+            problems.append(f"{where}: {named} is untranslated")
         elif entry.fuzzy:
-            problems.append(f"{where}: {message!r} is fuzzy")
+            problems.append(f"{where}: {named} is fuzzy")
         elif set(re.findall(r"\{(\w*)\}", entry.string)) != set(re.findall(r"\{(\w*)\}", message)):
-            problems.append(f"{where}: {message!r} is translated with other placeholders: {entry.string!r}")
+            problems.append(f"{where}: {named} is translated with other placeholders: {entry.string!r}")
+        elif sorted(web_addresses(entry.string)) != sorted(web_addresses(message)):
+            problems.append(f"{where}: {named} is translated with other web addresses: {entry.string!r}")
     return problems
 
 
-def update_catalog(language: str) -> list[str]:
-    """Bring the edition's booklib.po in line with the template: a new message added untranslated,
-    one no longer used dropped, every translation kept (no fuzzy guesses). The messages it lacks."""
+def update_catalog(language: str, domain: str = "booklib") -> list[str]:
+    """Bring the edition's catalog of `domain` in line with its template (made if missing): a new
+    message added untranslated, one no longer used dropped, every translation kept (no fuzzy
+    guesses). The messages it lacks."""
+    from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po
 
-    path = catalog_path(language, "booklib")
-    with TEMPLATE.open("rb") as handle:
-        template_catalog = read_po(handle)
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=language)
+    path = catalog_path(language, domain)
+    if domain == "booklib":
+        with TEMPLATE.open("rb") as handle:
+            template_catalog = read_po(handle)
+    else:
+        template_catalog = data_template(domain.removeprefix("data/"))
+    if path.exists():
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=language)
+    else:
+        catalog = Catalog(locale=language, domain=domain, project=template_catalog.project, charset="utf-8", fuzzy=False)
     catalog.update(template_catalog, no_fuzzy_matching=True, update_header_comment=False)
     catalog.obsolete.clear()
+    _without_format_guesses(catalog)
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
         write_po(handle, catalog, width=100, sort_output=True)
     _catalog.cache_clear()
@@ -522,8 +640,9 @@ def main(argv=None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m booklib.i18n", description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["extract", "update", "check"],
-                        help="extract: write locales/booklib.pot; update: add its new messages to the zh and ja "
-                             "booklib.po (untranslated) and drop unused ones; check: list what the catalogs lack")
+                        help="extract: write locales/booklib.pot; update: add its new messages, and the data's new free "
+                             "text, to the zh and ja catalogs (untranslated) and drop unused ones; check: list what "
+                             "the catalogs lack")
     args = parser.parse_args(argv)
     if args.command == "extract":
         count = write_template()
@@ -531,10 +650,11 @@ def main(argv=None) -> int:
         return 0
     if args.command == "update":
         for language in ("zh", "ja"):
-            lacking = update_catalog(language)
-            print(f"{catalog_path(language, 'booklib').relative_to(REPO_ROOT)}: {len(lacking)} message(s) to translate")
+            for domain in domains():
+                lacking = update_catalog(language, domain)
+                print(f"{catalog_path(language, domain).relative_to(REPO_ROOT)}: {len(lacking)} message(s) to translate")
         return 0
-    problems = [p for language in ("zh", "ja") for p in catalog_problems(language)]
+    problems = [p for language in ("zh", "ja") for domain in domains() for p in catalog_problems(language, domain)]
     print("\n".join(problems) or "booklib catalogs complete")
     return 1 if problems else 0
 

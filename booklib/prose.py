@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from booklib.i18n import N_, NAME_COLUMNS, translate, words
+from booklib.i18n import FREE_TEXT, N_, NAME_COLUMNS, translate, words
 
 
 class ProseError(AssertionError):
@@ -452,23 +452,8 @@ def category_labels(table: str, column: str) -> dict[str, str]:
     return {c["value"]: translate(c["label"]) for c in _fields(table).get(column, {}).get("categories", [])}
 
 
-# A table's free-text columns a reader sees: in another edition, each value through the table's own
-# catalog (locales/<lang>/LC_MESSAGES/data/<table>.po, booklib.i18n.translate_value).
-FREE_TEXT = {
-    "claims": ["claim", "evidence", "figure_ruled_out"],
-    "events": ["actor", "event"],
-    "entities": ["role"],
-    "tariff_measures": ["scope", "legal_basis", "instrument"],
-    "export_control_measures": ["target", "items", "instrument"],
-    "diversification": ["actor", "action"],  # its amount is a number, shown with its unit's words (booklib.po)
-    "mou_terms": ["term", "value", "clause"],
-    "japan_fdi_position_us": ["basis", "country_attribution", "verified"],
-    "rcep_china_japan_commitments": ["measure", "basis"],
-}
-
-
 def free_text(table: str, column: str, values):
-    """`values` of a free-text column (FREE_TEXT) in the edition's language; blanks stay blank."""
+    """`values` of a free-text column (FREE_TEXT, or a text of TEXT_FUNCTIONS) in the edition's language; blanks stay blank."""
     from booklib import i18n
 
     def one(value):
@@ -552,14 +537,15 @@ def view_table(frame, view: str, values_as_columns: list[str] | None = None):
     return shown
 
 
-def label_categories(frame, table: str, columns: list[str]):
-    """`frame` with the categories of `columns` in the schema's words, for a chart's legend, axis and
-    tooltips (its column names stay, for the encodings). A value without a label fails, naming
-    table and column."""
-    shown = frame.copy()
+def in_reader_words(frame, table: str, columns: list[str]):
+    """`frame` with `columns` in the reader's words, for a chart's axes, legends and tooltips:
+    categories in the schema's labels, names (NAME_COLUMNS) and free text (FREE_TEXT) in the
+    edition's language; its other columns (the encodings' keys) as they are. A column that has none
+    of these words fails, naming table and column; so does a category without a label."""
     for column in columns:
-        labels = category_labels(table, column)
-        if not labels:
-            raise WordsError(f"table {table}: column {column!r} has no category labels in datapackage.json")
-        shown[column] = _in_words(table, column, shown[column], labels)
+        if not (category_labels(table, column) or column in FREE_TEXT.get(table, ()) or column in NAME_COLUMNS.get(table, ())):
+            raise WordsError(f"table {table}: column {column!r} has no category labels in datapackage.json and no catalog "
+                             "of its words (booklib.i18n FREE_TEXT or NAME_COLUMNS)")
+    shown = frame.copy()
+    shown[columns] = reader_values(frame, table, columns)
     return shown

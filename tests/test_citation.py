@@ -37,6 +37,11 @@ def ed(monkeypatch) -> dict:
     return citation.edition(REPO)
 
 
+def test_a_lettered_chapter_is_cited_as_an_appendix():
+    assert Citable("chapter", "Revisions", "F", "chapters/appendix/revisions", "revisions").label() == "Appendix F: Revisions"
+    assert Citable("chapter", "Tariffs", "1", "chapters/tariffs", "tariffs").label() == "Chapter 1: Tariffs"
+
+
 def parse_ris(text: str) -> list[dict]:
     rispy = pytest.importorskip("rispy", reason="rispy reads RIS files (name it in requirements.txt)")
     return rispy.loads(text)

@@ -236,3 +236,19 @@ def test_the_sidebar_names_the_book_and_its_parts_in_the_editions_words(built_ed
     assert captions and "Chapters" not in captions and "Appendix" not in captions, captions
     title = translate("Japan between Washington and Beijing, 2025–2026", domain="build", language=lang)
     assert f"<title>" in page and title in page.split("<title>", 1)[1].split("</title>", 1)[0]
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_the_page_s_citation_box_and_the_front_page_s_links_are_in_the_editions_words(built_editions, lang):
+    """The box that ends a page cites the page by its translated title in the named edition, as its cite
+    controls do; the front page's citation files and data release are offered in the edition's words."""
+    from booklib.build.cite_sphinx import EDITION_LABELS
+    from booklib.i18n import translate
+
+    page = (built_editions / lang / "chapters" / "tariffs.html").read_text(encoding="utf-8")
+    title = re.sub(r"<[^>]+>", "", re.search(r'<h1><span class="section-number">[^<]*</span>(.*?)<a class="headerlink"', page, re.S).group(1)).strip()
+    box = re.sub(r"<[^>]+>", "", page.split("book-cite-box", 1)[1].split("</div>", 1)[0])
+    assert title and title in box and EDITION_LABELS[lang] in box, box[:300]
+    front = (built_editions / lang / "intro.html").read_text(encoding="utf-8")
+    links = re.sub(r"<[^>]+>", "", front.split('class="book-downloads"', 1)[1].split("</p>", 1)[0])
+    assert translate("how to check it", domain="build", language=lang) in links and "Cite the whole book" not in links

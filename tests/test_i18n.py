@@ -32,8 +32,61 @@ def test_the_template_holds_every_message_of_the_code_cells_and_schema():
 
 
 @pytest.mark.parametrize("language", EDITIONS)
-def test_each_edition_translates_every_message(language):
-    assert i18n.catalog_problems(language) == []
+@pytest.mark.parametrize("domain", i18n.domains())
+def test_each_edition_translates_every_message(language, domain):
+    """booklib.po, and each table's catalog of the free text readers see (data/<table>.po)."""
+    assert i18n.catalog_problems(language, domain) == []
+
+
+def test_a_table_s_catalog_is_made_from_its_data_and_names_what_it_lacks(tmp_path, monkeypatch):
+    """A new free-text value in data/ is a message of its table's catalog: missing from the
+    catalog, it is named with the catalog and its column; `update` adds it untranslated."""
+    import shutil
+
+    root = tmp_path / "repo"
+    (root / "data").mkdir(parents=True)
+    shutil.copy(i18n.REPO_ROOT / "data" / "us_goods_trade.csv", root / "data")
+    shutil.copytree(i18n.LOCALES / "zh", root / "locales" / "zh")
+    with (root / "data" / "us_goods_trade.csv").open("a", encoding="utf-8") as handle:
+        handle.write("2030,Japan,imports,1.0,full year,A new basis,census_2025\n")
+    monkeypatch.setattr(i18n, "REPO_ROOT", root)
+    monkeypatch.setattr(i18n, "LOCALES", root / "locales")
+    i18n._catalog.cache_clear()
+    path = root / "locales" / "zh" / "LC_MESSAGES" / "data" / "us_goods_trade.po"
+    assert i18n.catalog_problems("zh", "data/us_goods_trade") == [
+        f"{path.relative_to(root)}: no entry for 'A new basis' (column basis)"]
+    assert i18n.update_catalog("zh", "data/us_goods_trade") == ["A new basis"]
+    assert i18n.catalog_problems("zh", "data/us_goods_trade") == [
+        f"{path.relative_to(root)}: 'A new basis' (column basis) is untranslated"]
+    i18n._catalog.cache_clear()
+
+
+def test_a_translation_that_drops_or_alters_a_web_address_is_named(tmp_path):
+    """The search records' closest documents carry their addresses: a translation keeps each of them."""
+    messages = i18n.data_messages("claims")
+    catalog = Catalog(locale="zh", domain="data/claims")
+    for context, message in messages:
+        catalog.add(message, message, context=context)
+    context, message = next((c, m) for c, m in messages if c == "search_closest" and "https://" in m)
+    address = i18n.web_addresses(message)[0]
+    catalog.get(message, context=context).string = message.replace(address, address.replace("https://", "http://"))
+    path = tmp_path / "claims.po"
+    with path.open("wb") as handle:
+        write_po(handle, catalog)
+    problems = i18n.catalog_problems("zh", "data/claims", path=path)
+    assert len(problems) == 1 and "(column search_closest) is translated with other web addresses" in problems[0]
+
+
+def test_chart_words_of_a_column_without_words_fail_naming_table_and_column():
+    """in_reader_words: categories, names and free text in the reader's words; a column with none
+    of these (a number, a code) is not words a chart can show."""
+    from booklib.prose import WordsError, in_reader_words
+
+    frame = pd.DataFrame({"basis": ["IEEPA fentanyl 10% (EO 14195)"], "partner": ["China"], "headline_rate_pct": [10.0]})
+    shown = in_reader_words(frame, "headline_rates", ["basis"])
+    assert shown["basis"].tolist() == ["IEEPA fentanyl 10% (EO 14195)"] and shown["partner"].tolist() == ["China"]
+    with pytest.raises(WordsError, match=r"table headline_rates: column 'headline_rate_pct' has no category labels"):
+        in_reader_words(frame, "headline_rates", ["headline_rate_pct"])
 
 
 def test_a_missing_empty_fuzzy_or_misplaced_translation_is_named(tmp_path):
@@ -90,6 +143,20 @@ def _chart() -> alt.Chart:
         tooltip=[alt.Tooltip("month:T", title="Month", format="%b %Y"), alt.Tooltip("partner:N", title="Partner")],
     ).transform_filter("datum.partner !== 'Japan' || datum.value > 0").properties(
         title=alt.Title("Trade among China, Japan and Korea", subtitle="Trillion yen"), description="Key events")
+
+
+@pytest.mark.parametrize("language", EDITIONS)
+def test_categories_without_a_sort_keep_the_english_order(language):
+    """Vega-Lite sorts an unsorted category axis by value: code-point order in Chinese or Japanese. The
+    edition's spec gives the English order, translated; an axis with a sort or a scale's domain keeps its own."""
+    data = pd.DataFrame({"partner": ["Korea", "China", "Japan"], "value": [1.0, 2.0, 3.0]})
+    chart = alt.Chart(data).mark_bar().encode(y=alt.Y("partner:N").title("Partner"), x=alt.X("value:Q").title("Trillion yen"),
+                                              color=alt.Color("partner:N").scale(domain=["Japan", "China", "Korea"]))
+    spec = translate_spec(chart.to_dict(), language=language)
+    assert spec["encoding"]["y"]["sort"] == [translate(p, language=language) for p in ["China", "Japan", "Korea"]]
+    assert "sort" not in spec["encoding"]["color"]
+    sorted_by_value = chart.encode(y=alt.Y("partner:N").sort("-x").title("Partner"))
+    assert translate_spec(sorted_by_value.to_dict(), language=language)["encoding"]["y"]["sort"] == "-x"
 
 
 def test_a_chart_spec_in_english_is_unchanged():

@@ -34,6 +34,17 @@ def test_a_column_needs_its_longest_line_and_word():
     assert needs[2].line == WIDEST and needs[2].word == math.ceil(len("instrument") * HEADER_SCALE) + PADDING
 
 
+def test_a_chinese_or_japanese_cell_counts_double_width_and_breaks_between_characters():
+    """Table 1.1 of the Japanese PDF: its status (置き換え済み) is a short column, kept on one line; its
+    legal basis, one CJK "word" without spaces, may wrap after any character."""
+    needs = columns(table([["2025-03-12", "通商拡大法232条", "置き換え済み"]], header=["発効日", "法的根拠", "状況"]))
+    assert needs[2] == Column(line=2 * 6 + PADDING, word=math.ceil(2 * HEADER_SCALE) + PADDING) and needs[2].short
+    assert needs[1].line == 2 * 6 + len("232") + PADDING  # 6 CJK characters and 3 digits
+    assert needs[1].word == len("232") + PADDING  # its longest unbreakable run
+    shares = line_shares([Column(13, 13), Column(40, 6), Column(40, 5), Column(15, 5)])
+    assert shares[0] == 13 and shares[3] == 15  # the short columns are not squeezed
+
+
 def test_a_row_with_too_many_cells_is_refused():
     bad = table([["a", "b"]])
     next(bad.findall(nodes.row)).append(nodes.entry("", nodes.paragraph(text="extra")))

@@ -86,7 +86,7 @@ def _root(app) -> Path:
     return Path(app.srcdir)
 
 
-def _edition(app) -> dict:
+def edition(app) -> dict:
     if not hasattr(app, "booklib_edition"):
         app.booklib_edition = citation.edition(_root(app))
         # A citation from the Chinese or Japanese edition names it (its addresses are under zh/, ja/:
@@ -160,14 +160,25 @@ def _add_generated_text(app, docname: str, source: list[str]) -> None:
     if docname == REVISIONS_DOC:
         source[0] += "\n\n" + app.env.booklib_revisions_text + "\n"
     if docname == DATA_DICTIONARY_DOC:
-        zip_path = posixpath.relpath(f"data/{release.release_name(_plain_edition(app))}", posixpath.dirname(docname))
-        source[0] += (
-            "\n\n```{raw} html\n<p class=\"book-release-link\">All tables, <code>datapackage.json</code>, "
-            f"<code>sources.csv</code> and a manifest of checksums in one file: <a href=\"{zip_path}\" download>"
-            f"the data release, version {_edition(app)['version']} (.zip)</a>; "
-            f"<a href=\"{posixpath.relpath('chapters/appendix/reproducibility.html', posixpath.dirname(docname))}#reproducibility-checksums\">"
-            "how to check its checksums</a>.</p>\n```\n"
-        )
+        from booklib.build.edition_sphinx import words
+
+        here = posixpath.dirname(docname)
+        release_link = _link(posixpath.relpath(f"data/{release.release_name(_plain_edition(app))}", here),
+                             words("the data release, version {version} (.zip)", version=edition(app)["version"]), download=True)
+        check_link = _link(f"{posixpath.relpath(CHECKSUMS_PAGE, here)}#{CHECKSUMS_ANCHOR}", words("how to check its checksums"))
+        text = words("All tables, {package}, {sources} and a manifest of checksums in one file: {release}; {check}.",
+                     package="<code>datapackage.json</code>", sources="<code>sources.csv</code>", release=release_link,
+                     check=check_link)
+        source[0] += f"\n\n```{{raw}} html\n<p class=\"book-release-link\">{text}</p>\n```\n"
+
+
+# Where a reader learns to check the data release's checksums.
+CHECKSUMS_PAGE, CHECKSUMS_ANCHOR = "chapters/appendix/reproducibility.html", "reproducibility-checksums"
+
+
+def _link(href: str, text: str, download: bool = False) -> str:
+    """An HTML link whose text (the edition's words) is escaped."""
+    return f'<a href="{html_lib.escape(href)}"{" download" if download else ""}>{html_lib.escape(text, quote=False)}</a>'
 
 
 def last_change_sentence(app, docname: str) -> str:
@@ -176,16 +187,17 @@ def last_change_sentence(app, docname: str) -> str:
 
 
 def front_page_links(app) -> str:
-    """Raw HTML: the whole book's citation files, CITATION.cff and the data release."""
-    ed = _edition(app)
-    return (
-        "```{raw} html\n<p class=\"book-downloads\">Cite the whole book: "
-        "<a href=\"cite/book.bib\" download>BibTeX (.bib)</a> · <a href=\"cite/book.ris\" download>RIS (.ris)</a> · "
-        "<a href=\"cite/book.json\" download>CSL-JSON (.json)</a> · <a href=\"CITATION.cff\">CITATION.cff</a>. "
-        f"Data: <a href=\"data/{release.release_name(_plain_edition(app))}\" download>the data release, version {ed['version']} "
-        "(.zip: every table, the sources, a manifest with SHA-256 checksums)</a>; "
-        "<a href=\"chapters/appendix/reproducibility.html#reproducibility-checksums\">how to check it</a>.</p>\n```\n"
-    )
+    """Raw HTML: the whole book's citation files, CITATION.cff and the data release, in the edition's words."""
+    from booklib.build.edition_sphinx import words
+
+    files = " · ".join([_link("cite/book.bib", "BibTeX (.bib)", download=True), _link("cite/book.ris", "RIS (.ris)", download=True),
+                        _link("cite/book.json", "CSL-JSON (.json)", download=True), _link("CITATION.cff", "CITATION.cff")])
+    data = _link(f"data/{release.release_name(_plain_edition(app))}", words(
+        "the data release, version {version} (.zip: every table, the sources, a manifest with SHA-256 checksums)",
+        version=edition(app)["version"]), download=True)
+    text = words("Cite the whole book: {files}. Data: {release}; {check}.", files=files, release=data,
+                 check=_link(f"{CHECKSUMS_PAGE}#{CHECKSUMS_ANCHOR}", words("how to check it")))
+    return f"```{{raw}} html\n<p class=\"book-downloads\">{text}</p>\n```\n"
 
 
 # --- what a page holds that a reader may cite ------------------------------------------------
@@ -325,7 +337,7 @@ def page_citables(app, docname: str) -> dict[str, citation.Citable]:
         if kind == "top":
             number = ".".join(map(str, secnumbers.get("", ())))
             if docname == app.config.root_doc:
-                item = citation.Citable("book", _edition(app)["title"], page=docname, anchor="")
+                item = citation.Citable("book", edition(app)["title"], page=docname, anchor="")
             else:
                 item = citation.Citable("chapter" if numbered else "page", c["title"], number, docname, anchor)
             section_labels[c["first_id"]] = (number, c["title"])
@@ -387,7 +399,7 @@ def _fill_controls(app, pagename, templatename, context, doctree) -> None:
     citables = getattr(app, "booklib_page_citables", {}).get(pagename)
     if not body or not citables:
         return
-    ed, baseurl = _edition(app), app.config.html_baseurl or ""
+    ed, baseurl = edition(app), app.config.html_baseurl or ""
 
     def control(anchor: str) -> str:
         item = citables.get(html_lib.unescape(anchor))
@@ -463,7 +475,7 @@ def _write_files(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     out, root = Path(app.outdir), _root(app)
-    ed, baseurl = _edition(app), app.config.html_baseurl or ""
+    ed, baseurl = edition(app), app.config.html_baseurl or ""
     book = citation.Citable("book", ed["title"], page=app.config.root_doc)
     (out / "cite").mkdir(exist_ok=True)
     (out / "cite" / "book.bib").write_text(citation.as_bibtex(ed, book, baseurl), encoding="utf-8")

@@ -30,6 +30,7 @@ from sphinx.errors import SphinxError
 from sphinx.transforms import SphinxTransform
 
 from booklib.build import editions
+from booklib.i18n import edition_language, translate
 
 # Classes of the boxes the build writes into a page (booklib.build.sphinx_ext): their words come from build.po.
 BUILD_BOX_CLASSES = {"book-cite-box", "book-edition", "book-asof", "book-edition-notice", "book-downloads"}
@@ -37,18 +38,33 @@ OUTPUT_CLASSES = {"cell_output", "output"}
 NOTICE_CLASS = "book-edition-notice"
 
 
-def language() -> str:
-    from booklib import formats
-
-    return formats.language().code
-
-
 def words(message: str, **values) -> str:
     """The build's own words in the edition's language (locales/<lang>/LC_MESSAGES/build.po)."""
-    from booklib.i18n import translate
-
     text = translate(message, domain="build")
     return text.format(**values) if values else text
+
+
+def page_catalog(app, pagename: str) -> Path | None:
+    """The page's catalog where the edition's build reads it (booklib.build.editions), or None (English,
+    or a page the edition does not publish translated)."""
+    if not app.config.language or app.config.language == "en":
+        return None
+    for folder in app.config.locale_dirs or []:
+        path = Path(app.srcdir, folder) / app.config.language / "LC_MESSAGES" / f"{pagename}.po"
+        if path.exists():
+            return path
+    return None
+
+
+def page_title(app, pagename: str, title: str) -> str:
+    """A page's title (its `# ` heading) as the edition's page has it: the page catalog's translation
+    where the edition publishes the page translated, else as written."""
+    catalog = page_catalog(app, pagename)
+    if catalog is None:
+        return title
+    from booklib.build.notebooks import catalog_messages
+
+    return catalog_messages(catalog).get(" ".join(title.split()), title)
 
 
 class TranslateTocCaptions(SphinxTransform):
@@ -63,7 +79,7 @@ class TranslateTocCaptions(SphinxTransform):
         from sphinx.locale import init as init_locale
         from sphinx.util.i18n import docname_to_domain
 
-        if language() == editions.SOURCE_LANGUAGE:
+        if edition_language() == editions.SOURCE_LANGUAGE:
             return
         domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
         dirs = [os.path.join(self.env.srcdir, d) for d in self.config.locale_dirs]
@@ -224,10 +240,15 @@ def _patch_glue_retrieval() -> None:
 # --- configuration of an edition -------------------------------------------------------------------
 
 CJK_FONTS = {"en": "JP", "ja": "JP", "zh": "SC"}
+# Chinese text quotes with full-width “ ” and joins with a full-width dash (中国—东盟, 2025—2026年); the
+# book's fontpkg makes them Western, for English text, and between Chinese characters a Western quote
+# or dash gets a space beside it.
+FULL_WIDTH_PUNCTUATION = {"zh": '\n\\xeCJKDeclareCharClass{FullLeft}{"2018, "201C}\n\\xeCJKDeclareCharClass{FullRight}{"2019, "201D}'
+                           '\n\\xeCJKDeclareCharClass{CJK}{"2014}\n'}
 
 
 def _edition_config(app, config) -> None:
-    lang = language()
+    lang = edition_language()
     expected = editions.SPHINX_LANGUAGE[lang]
     if lang != editions.SOURCE_LANGUAGE and (config.language or "en") != expected:
         raise ValueError(f"BOOK_LANGUAGE={lang} but Sphinx language {config.language!r}: build editions with booklib.build.editions")
@@ -252,7 +273,7 @@ def _edition_config(app, config) -> None:
     # _edition_latex_document.
     elements = dict(config.latex_elements or {})
     fonts = elements.get("fontpkg", "")
-    elements["fontpkg"] = re.sub(r"CJK (JP|SC|TC|KR)\}", f"CJK {CJK_FONTS[lang]}}}", fonts)
+    elements["fontpkg"] = re.sub(r"CJK (JP|SC|TC|KR)\}", f"CJK {CJK_FONTS[lang]}}}", fonts) + FULL_WIDTH_PUNCTUATION.get(lang, "")
     names = LATEX_NAMES[lang]
     renames = "".join(f"\\renewcommand{{\\{name}}}{{{word}}}" for name, word in names.items())
     # Set where nothing comes after to set them back (babel's captions are applied at \begin{document}).

@@ -10,13 +10,14 @@ puts before such a table the column specification a `tabularcolumns` directive w
   long cell does not starve the others), each at least as wide as its longest word;
 - every column is set ragged-right (justified narrow columns open wide gaps).
 
-Widths are counted in characters of the body's type; a header's bold sans-serif letters count
-wider. Shorter tables are left to Sphinx's tabulary, which wraps by itself.
+Widths are counted in characters of the body's type, a Chinese or Japanese character as two (a
+line may break before or after it); a header's bold sans-serif letters count wider. Shorter tables are left to Sphinx's tabulary, which wraps by itself.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from docutils import nodes
@@ -46,8 +47,19 @@ class Column:
         return self.line <= SHORT
 
 
+def _wide(char: str) -> bool:
+    """A CJK character (or a full-width form): about as wide as two Latin letters, and a line may break
+    before or after it."""
+    return "\u3000" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\uff00" <= char <= "\uffef"
+
+
 def _width(text: str, scale: float) -> int:
-    return math.ceil(len(text) * scale) + PADDING
+    return math.ceil(sum(2 if _wide(c) else 1 for c in text) * scale) + PADDING
+
+
+def _words(text: str) -> list[str]:
+    """What a line cannot break inside: the space-separated words, each CJK character apart."""
+    return [w for token in text.split() for w in re.findall(r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]+", token)]
 
 
 def columns(tgroup: nodes.tgroup) -> list[Column]:
@@ -61,7 +73,7 @@ def columns(tgroup: nodes.tgroup) -> list[Column]:
                 raise ValueError(f"a table row has more cells than the table's {count} columns: {row.astext()[:80]!r}")
             text = entry.astext()
             line[index] = max(line[index], _width(text, scale))
-            word[index] = max(word[index], max((_width(w, scale) for w in text.split()), default=PADDING))
+            word[index] = max(word[index], max((_width(w, scale) for w in _words(text)), default=PADDING))
     return [Column(min(l, max(WIDEST, w)), w) for l, w in zip(line, word)]
 
 

@@ -338,7 +338,9 @@ def _write_reader_notebook(app, pagename, templatename, context, doctree) -> Non
     inputs = [executed, glue_file, Path(app.env.doc2path(pagename)), Path(app.srcdir) / "_toc.yml",
               Path(app.srcdir) / "data" / "sources.csv", Path(app.srcdir) / "_config.yml", Path(app.srcdir) / "CITATION.cff",
               Path(__file__)]
-    catalog = _page_catalog(app, pagename)
+    from booklib.build.edition_sphinx import page_catalog
+
+    catalog = page_catalog(app, pagename)
     if catalog:
         inputs.append(catalog)
     if target.exists() and all(target.stat().st_mtime_ns >= p.stat().st_mtime_ns for p in inputs if p.exists()):
@@ -352,14 +354,3 @@ def _write_reader_notebook(app, pagename, templatename, context, doctree) -> Non
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
-
-def _page_catalog(app, pagename: str) -> Path | None:
-    """The page's catalog where the edition's build reads it (booklib.build.editions), or None (English,
-    or a page the edition does not publish translated)."""
-    if not app.config.language or app.config.language == "en":
-        return None
-    for folder in app.config.locale_dirs or []:
-        path = Path(app.srcdir, folder) / app.config.language / "LC_MESSAGES" / f"{pagename}.po"
-        if path.exists():
-            return path
-    return None

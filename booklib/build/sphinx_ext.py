@@ -108,17 +108,18 @@ def setup(app):
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
 
 
-def edition() -> dict:
-    """Title, authors, version and its date of the book, from CITATION.cff (see booklib.citation)."""
-    from booklib import citation
+def edition(app) -> dict:
+    """Title (naming the edition, in zh and ja), authors, version and its date of the book, from
+    CITATION.cff: as the cite controls give them (booklib.build.cite_sphinx)."""
+    from booklib.build import cite_sphinx
 
-    info = citation.edition()
+    info = cite_sphinx.edition(app)
     return {**info, "authors": info["authors_text"]}
 
 
-def citation_box(docname: str, source: str, info: dict, last_change: str = "") -> str:
-    """MyST for the box that ends a page: author, title, version, date, address with anchor,
-    where to find the other formats, and when the page last changed."""
+def citation_box(docname: str, source: str, info: dict, last_change: str = "", title=lambda heading: heading) -> str:
+    """MyST for the box that ends a page: author, title (the page's, through `title` for an edition's
+    words), version, date, address with anchor, where to find the other formats, and when the page last changed."""
     heading = re.search(r"^# (.+)$", source, re.M)
     label = re.search(r"^\(([\w-]+)\)=\s*$", source, re.M)
     if not heading:
@@ -127,7 +128,7 @@ def citation_box(docname: str, source: str, info: dict, last_change: str = "") -
     return (
         f"\n\n:::{{admonition}} {words('How to cite this chapter')}\n:class: tip book-cite-box\n\n"
         + words('{authors} ({year}). "{chapter}". In *{title}*, version {version} of {released}.',
-                authors=info['authors'], year=info['year'], chapter=heading.group(1).strip(), title=info['title'],
+                authors=info['authors'], year=info['year'], chapter=title(heading.group(1).strip()), title=info['title'],
                 version=info['version'], released=info['released'])
         + f" `{docname}.html{anchor}`\n\n"
         + words("The *Cite* control under each heading, figure and table gives its citation as text, BibTeX, RIS "
@@ -166,23 +167,26 @@ def _add_script_words(app) -> None:
 def _add_citation_box(app, docname: str, source: list[str]) -> None:
     from booklib.build import cite_sphinx
 
-    info = edition()
+    info = edition(app)
     last_change = cite_sphinx.last_change_sentence(app, docname)
     if docname == app.config.root_doc:
         # A leading slash makes the path relative to the source folder.
         pdf = _built_pdf(app)
-        download = (f" {{download}}`{words('Download the whole book as PDF')} </{os.path.relpath(pdf, app.srcdir)}>`."
+        download = (" " + words("{sentence}.", sentence=f"{{download}}`{words('Download the whole book as PDF')} "
+                                                         f"</{os.path.relpath(pdf, app.srcdir)}>`")
                     if app.builder.format == "html" and pdf.exists() else "")
         source[0] += (
             f"\n\n:::{{admonition}} {words('This edition')}\n:class: note book-edition\n\n"
             + words("Version {version} of {released}. To cite the whole report: {authors} ({year}). *{title}*, "
                      "version {version}. What changed in each edition:", version=info['version'],
                      released=info['released'], authors=info['authors'], year=info['year'], title=info['title'])
-            + f" {{doc}}`{words('Revisions')} </{cite_sphinx.REVISIONS_DOC}>`."
-            f"{download}\n\n{cite_sphinx.front_page_links(app)}\n{last_change}\n:::\n"
+            + " " + words("{sentence}.", sentence=f"{{doc}}`{words('Revisions')} </{cite_sphinx.REVISIONS_DOC}>`")
+            + f"{download}\n\n{cite_sphinx.front_page_links(app)}\n{last_change}\n:::\n"
         )
     elif not docname.endswith("bibliography"):
-        source[0] += citation_box(docname, source[0], info, last_change)
+        from booklib.build.edition_sphinx import page_title
+
+        source[0] += citation_box(docname, source[0], info, last_change, title=lambda heading: page_title(app, docname, heading))
 
 
 ASOF_CLASS = "book-asof"
@@ -232,7 +236,7 @@ def _add_date_of_data(app, docname: str, source: list[str]) -> None:
     """Under each page's title, the date of its data; under the front page's, the edition and the
     book's as-of date (the title page of the PDF gives both too: _edition_on_title_page)."""
     if docname == app.config.root_doc:
-        info = edition()
+        info = edition(app)
         line = words("Version {version} · the book is as of {as_of}.", version=info['version'], as_of=book_as_of())
     else:
         reads = declared_reads(source[0])
@@ -246,7 +250,9 @@ def _add_date_of_data(app, docname: str, source: list[str]) -> None:
 
 def _edition_on_title_page(app, config) -> None:
     """The PDF's title page: the edition as Sphinx's release, and the as-of date as its date."""
-    info = edition()
+    from booklib import citation
+
+    info = citation.edition()  # its version and date, the same in every edition
     config.release = config.version = info["version"]
     config.today = words("Data as of {as_of}", as_of=book_as_of())
     config.latex_elements = {**(config.latex_elements or {}), "releasename": words("Version")}
