@@ -185,7 +185,8 @@ def article_name(article_source_id: str, sources: pd.DataFrame) -> str:
     its explanation in brackets (two articles of one outlet differ by their number)."""
     row = sources.loc[article_source_id]
     published = row["date_published"]
-    return _("{article}: {outlet}, {date}", article=article_number(article_source_id), outlet=translate(article_outlet(row["publisher"])),
+    outlet = translate(article_outlet(row["publisher"]))
+    return _("{article}: {outlet}, {date}", article=article_number(article_source_id), outlet=outlet,
              date=_("undated") if pd.isna(published) or published == "" else published)
 
 

@@ -531,7 +531,6 @@ def data_messages(table: str) -> list[tuple[str, str]]:
     """The messages of a table's catalog (`data/<table>.po`): (column, value) for each distinct
     value of its FREE_TEXT columns in data/<table>.csv, and the texts of its TEXT_FUNCTIONS."""
     import csv
-
     import importlib
 
     with (REPO_ROOT / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
@@ -575,7 +574,6 @@ WEB_ADDRESS = __import__("re").compile(r"https?://[^\s,;\u0080-\uffff]+")
 def web_addresses(text: str) -> list[str]:
     """The web addresses of `text`, in order."""
     return [match.group(0).rstrip(").,;") for match in WEB_ADDRESS.finditer(text)]
-
 
 
 def catalog_problems(language: str, domain: str = "booklib", path: Path | None = None) -> list[str]:

@@ -453,7 +453,8 @@ def category_labels(table: str, column: str) -> dict[str, str]:
 
 
 def free_text(table: str, column: str, values):
-    """`values` of a free-text column (FREE_TEXT, or a text of TEXT_FUNCTIONS) in the edition's language; blanks stay blank."""
+    """`values` of a free-text column (FREE_TEXT, or a text of TEXT_FUNCTIONS) in the edition's
+    language; blanks stay blank."""
     from booklib import i18n
 
     def one(value):

@@ -11,7 +11,8 @@ puts before such a table the column specification a `tabularcolumns` directive w
 - every column is set ragged-right (justified narrow columns open wide gaps).
 
 Widths are counted in characters of the body's type, a Chinese or Japanese character as two (a
-line may break before or after it); a header's bold sans-serif letters count wider. Shorter tables are left to Sphinx's tabulary, which wraps by itself.
+line may break before or after it); a header's bold sans-serif letters count wider. Shorter tables
+are left to Sphinx's tabulary, which wraps by itself.
 """
 
 from __future__ import annotations
@@ -47,10 +48,15 @@ class Column:
         return self.line <= SHORT
 
 
+# Chinese and Japanese characters and full-width forms; a line may break before or after each.
+_CJK = "\u3000-\u9fff\uf900-\ufaff\uff00-\uffef"
+_UNBREAKABLE = re.compile(f"[{_CJK}]|[^{_CJK}]+")
+
+
 def _wide(char: str) -> bool:
     """A CJK character (or a full-width form): about as wide as two Latin letters, and a line may break
     before or after it."""
-    return "\u3000" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\uff00" <= char <= "\uffef"
+    return re.fullmatch(f"[{_CJK}]", char) is not None
 
 
 def _width(text: str, scale: float) -> int:
@@ -59,7 +65,7 @@ def _width(text: str, scale: float) -> int:
 
 def _words(text: str) -> list[str]:
     """What a line cannot break inside: the space-separated words, each CJK character apart."""
-    return [w for token in text.split() for w in re.findall(r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]+", token)]
+    return [w for token in text.split() for w in _UNBREAKABLE.findall(token)]
 
 
 def columns(tgroup: nodes.tgroup) -> list[Column]:
