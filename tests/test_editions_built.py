@@ -193,6 +193,8 @@ def test_the_pdf_of_an_edition(lang):
     first = subprocess.run(["pdftotext", "-l", "3", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     for word in PDF_WORDS[lang]:
         assert word in first, f"book-{lang}.pdf: no {word!r} on its first pages"
+    if lang == "zh":  # full-width quotes and dash between Chinese characters: no space beside them
+        assert "其他“以投资换关税”的协议" in first and "中国—东盟" in first
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "CJK" in fonts
     log = (pdf.with_suffix(".log")).read_text(encoding="utf-8", errors="replace")
