@@ -463,19 +463,13 @@ def _messages() -> dict[str, list[str]]:
         where = str(path.relative_to(REPO_ROOT))
         for message, at in _python_messages(_code_cells(path), where, cells=True):
             found.setdefault(message, []).append(at)
-    import csv
-
     for table, columns in NAME_COLUMNS.items():
-        with (REPO_ROOT / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
+        rows = _data_rows(table)
         for column in columns:
             for value in sorted({row[column] for row in rows if any(c.isalpha() for c in row[column])}):
                 found.setdefault(value, []).append(f"data/{table}.csv:{column}")
-    import importlib
-
     for name in NAME_FUNCTIONS:
-        module, function = name.split(":")
-        for value in getattr(importlib.import_module(module), function)():
+        for value in _named_function(name)():
             found.setdefault(value, []).append(name)
     package = json.loads((REPO_ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
     for resource in package["resources"]:
@@ -530,16 +524,27 @@ def write_template(path: Path = TEMPLATE) -> int:
 def data_messages(table: str) -> list[tuple[str, str]]:
     """The messages of a table's catalog (`data/<table>.po`): (column, value) for each distinct
     value of its FREE_TEXT columns in data/<table>.csv, and the texts of its TEXT_FUNCTIONS."""
-    import csv
-    import importlib
-
-    with (REPO_ROOT / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = _data_rows(table)
     found = [(column, value) for column in FREE_TEXT[table] for value in sorted({row[column] for row in rows}) if value.strip()]
     for name in TEXT_FUNCTIONS.get(table, []):
-        module, function = name.split(":")
-        found += sorted(set(getattr(importlib.import_module(module), function)()))
+        found += sorted(set(_named_function(name)()))
     return found
+
+
+def _data_rows(table: str) -> list[dict[str, str]]:
+    """data/<table>.csv as its text (no pandas: the build imports this module)."""
+    import csv
+
+    with (REPO_ROOT / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _named_function(name: str):
+    """The function a "module:function" name of NAME_FUNCTIONS or TEXT_FUNCTIONS names."""
+    import importlib
+
+    module, function = name.split(":")
+    return getattr(importlib.import_module(module), function)
 
 
 def data_template(table: str):

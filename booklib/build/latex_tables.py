@@ -51,16 +51,11 @@ class Column:
 # Chinese and Japanese characters and full-width forms; a line may break before or after each.
 _CJK = "\u3000-\u9fff\uf900-\ufaff\uff00-\uffef"
 _UNBREAKABLE = re.compile(f"[{_CJK}]|[^{_CJK}]+")
-
-
-def _wide(char: str) -> bool:
-    """A CJK character (or a full-width form): about as wide as two Latin letters, and a line may break
-    before or after it."""
-    return re.fullmatch(f"[{_CJK}]", char) is not None
+_WIDE = re.compile(f"[{_CJK}]")  # about as wide as two Latin letters
 
 
 def _width(text: str, scale: float) -> int:
-    return math.ceil(sum(2 if _wide(c) else 1 for c in text) * scale) + PADDING
+    return math.ceil((len(text) + len(_WIDE.findall(text))) * scale) + PADDING
 
 
 def _words(text: str) -> list[str]:
