@@ -75,7 +75,7 @@ def pytest_collection_modifyitems(items):
 
 
 # No network for the refresh tests: they replay stored files and recorded responses only.
-NETWORK_FREE_MODULES = {"test_refresh"}
+NETWORK_FREE_MODULES = {"test_refresh", "test_refresh_gac"}
 
 
 class NetworkBlocked(OSError):

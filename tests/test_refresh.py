@@ -298,10 +298,10 @@ def test_rows_of_other_sources_are_never_touched(tmp_path):
 
 
 def test_feeds_without_a_parser_say_why(tmp_path):
-    snap = Snapshot(feed="gac_rare_earths", file="gac/x.xls", address="http://x", fetched_at="2026-08-07T00:00:00Z",
+    snap = Snapshot(feed="census_imports_japan", file="census/x.json", address="http://x", fetched_at="2026-08-07T00:00:00Z",
                     sha256=sha256(b"x"), raw=b"x")
     staged = staged_results([snap], tmp_path)
-    assert any("feed gac_rare_earths: gac/x.xls: has no parser yet" in e for e in staged.errors)
+    assert any("feed census_imports_japan: census/x.json: has no parser yet" in e for e in staged.errors)
     assert [f.name for f in select(FEEDS, ["japan_customs"])][:2] == ["japan_customs.d51ma", "japan_customs.d61ma"]
 
 

@@ -65,6 +65,13 @@ def cmd_stage(args) -> int:
     failures = guards.run(pages, staged.folder / "data", root)
     write_report(staged, failures, pages)
     print(f"Staged under {out} from {len(snapshots)} snapshot(s) ({', '.join(s.feed for s in snapshots) or 'none'}):")
+    if not (args.feed or args.file or args.snapshots):
+        by_file = sorted(f.name for f in feeds.values() if f.access == "file" and f.parser)
+        unparsed = sorted(f.name for f in feeds.values() if not f.parser)
+        if by_file:
+            print(f"Not fetched (no automated access): {', '.join(by_file)}; give each its file: make refresh FEED=<feed> FILE=<path>")
+        if unparsed:
+            print(f"Not read (no parser yet, see feeds.yml): {', '.join(unparsed)}")
     for line in report_lines(staged):
         print(line)
     for error in staged.errors:

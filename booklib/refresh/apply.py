@@ -1,5 +1,6 @@
-"""Apply a staged refresh: move the staged tables and sources.csv into data/, keep the raw file
-of each new source under data/snapshots/<source_id>/, and regenerate references.bib.
+"""Apply a staged refresh: move the staged tables and sources.csv into data/, keep each new
+source's snapshot metadata (and its raw file, unless a public mirror keeps it) under
+data/snapshots/<source_id>/, and regenerate references.bib.
 
 It refuses when the staging reported errors, or guard failures (unless forced): fix or scope
 the sentences first, then stage again. It never edits prose and never commits.
@@ -14,6 +15,7 @@ from pathlib import Path
 from booklib.build.bib import render
 from booklib.data import load, resource
 from booklib.refresh.parsers import RefreshError
+from booklib.refresh.snapshots import kept_in_mirror
 from booklib.refresh.stage import SNAPSHOT_HOME
 
 
@@ -44,10 +46,12 @@ def apply(staged: Path, root: Path, force: bool = False) -> list[str]:
             folder = root / SNAPSHOT_HOME / entry["source_id"]
             folder.mkdir(parents=True, exist_ok=True)
             target = folder / Path(meta["file"]).name
-            shutil.copyfile(staged / "snapshots" / meta["file"], target)
+            if not kept_in_mirror(meta.get("origin")):
+                shutil.copyfile(staged / "snapshots" / meta["file"], target)
+                written.append(target.relative_to(root).as_posix())
             (folder / "snapshot.json").write_text(json.dumps({**meta, "file": target.name}, indent=2, ensure_ascii=False) + "\n",
                                                   encoding="utf-8")
-            written += [target.relative_to(root).as_posix(), (folder / "snapshot.json").relative_to(root).as_posix()]
+            written.append((folder / "snapshot.json").relative_to(root).as_posix())
         bib = root / "references.bib"
         bib.write_text(render(load("sources", data)), encoding="utf-8")
         written.append("references.bib")

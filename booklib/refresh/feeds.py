@@ -33,6 +33,8 @@ class Feed:
     max_lag_days: int | None = None
     source: dict = field(default_factory=dict)
     group: str | None = None
+    covers: str = "history"  # history: the series up to the file's latest period; period: that period only
+    adds: list | None = None  # the series (series_column values) a new row may have; None: any
 
     def owns_source(self, source_id: str) -> bool:
         return re.fullmatch(self.owns, source_id) is not None
@@ -41,9 +43,12 @@ class Feed:
         return any(self.owns_source(s.strip()) for s in cell.split(";") if s.strip())
 
     def release(self, latest: str) -> str:
-        """The source_id of the release whose latest period is `latest`."""
-        if latest in self.known:
-            return self.known[latest]
+        """The source_id of the release whose latest period is `latest`; a `known` key 'A/B' is
+        every period from A to B (one source row for a run of monthly tables)."""
+        for periods, source_id in self.known.items():
+            first, _, last = str(periods).partition("/")
+            if first <= latest <= (last or first):
+                return source_id
         return self.release_id.format(latest=latest.replace("-", "_"))
 
     @property

@@ -205,13 +205,9 @@ def tic_slt_table5(feed: str, name: str, raw: bytes, options: dict) -> Parsed:
     Securities', 'Holdings at end of time period', 'Billions of dollars' and a line 'Link: ...'
     naming the file; then one line 'Country' with a month (YYYY-MM) over each column, latest
     first (13 months), one row per holder, 'All Other', 'Grand Total', the 'Of Which: Foreign
-    Official' rows, and a block 'Notes:'.
-
-    No copy of the .txt itself was found in a public repository (research/search-log-2026-12.md,
-    search 5), so no real file tests this parser. Its layout is the one of Treasury's HTML twin
-    of the file (slt_table5.html, the page sources.csv cites), whose text begins with the same
-    heading lines and the 'Link:' line naming slt_table5.txt, and of a quoted head of the .txt;
-    tests/test_refresh.py checks it on a file in that layout built from the book's own rows."""
+    Official' rows, and a block 'Notes:'. Every line has as many tab-separated fields as the
+    'Country' line (heading lines padded with tabs); lines end CRLF. Tested on the real file of
+    the 2026-04 release (tests/fixtures/refresh)."""
     rows = _tab_rows(feed, name, raw)
     _tic_heading(feed, name, rows, [
         ("Major Foreign Holders of Treasury Securities", "does not begin with the title 'Table 5: Major Foreign Holders of Treasury Securities'", 1),
@@ -286,4 +282,116 @@ def customs_ts(feed: str, name: str, raw: bytes, options: dict) -> Parsed:
     return Parsed(observations, latest=latest, earliest=earliest)
 
 
-PARSERS = {"fred_csv": fred_csv, "tic_mfhhis01": tic_mfhhis01, "tic_slt_table5": tic_slt_table5, "customs_ts": customs_ts}
+# China customs (GAC) ----------------------------------------------------------------------
+
+_GAC_MONTH = re.compile(r"(\d{4})年(\d{1,2})月")
+_GAC_UNIT_LINE = re.compile(r"单位\s*[:：∶]")
+
+
+def _gac_cells(row) -> list[str]:
+    return [str(c).strip() for c in row]
+
+
+def _gac_quantity(feed: str, name: str, line: int, cell) -> Decimal | None:
+    """A quantity cell: a number (xlrd gives floats; repr is the shortest text of one), a text
+    number (thousands commas allowed) or '-' / empty for none."""
+    if isinstance(cell, float):
+        return Decimal(repr(cell))
+    text = str(cell).strip().replace(",", "")
+    if text in ("", "-"):
+        return None
+    return _number(feed, name, line, text)
+
+
+def gac_commodity_xls(feed: str, name: str, raw: bytes, options: dict) -> Parsed:
+    """One of GAC's monthly export tables by commodity (.xls, RMB version): a title line holding
+    'YYYY年M月' and the table's name (options `title`), a unit line '单位：<amount unit>' (options
+    `amount_unit`: 亿元人民币 in the Statistics Express key-commodity table, 万元人民币 in the Monthly
+    Report main-commodity table), a header line '商品名称 | 计量单位 | <month> | ... ' and a line
+    '数量 | 金额 ...' under it, then one line per commodity down to a note '注：'. The table either
+    begins with an empty line and has the names in its second column or begins with the title and
+    has them in its first; a header with a '累计' (cumulative) column gives the year to date beside
+    the month (January's Monthly Report has none). The row named options `item` in options
+    `quantity_unit` gives the month ('month'), the year to date from January ('cumulative') or,
+    in December, the year ('year'); a table after January without a '累计' column is refused.
+
+    No real .xls of these tables is stored where this book's tools reach (research/search-log-2026-12.md,
+    searches 5 and 6): the layout asserted here is the one a public converter of the real files
+    relies on (Ex-Caliburn/funny, scripts/tools/china_export_xls_to_json.js and
+    customs_export_xls_to_json.js, the repository whose transcriptions sources.csv cites), and
+    tests/test_refresh_gac.py checks it on workbooks written in that layout from the book's rows."""
+    import xlrd
+
+    refuse_error_body(feed, name, raw)
+    try:
+        sheet = xlrd.open_workbook(file_contents=raw).sheet_by_index(0)
+    except Exception as error:  # xlrd fails on other bytes with errors of many kinds (zip, struct, its own)
+        raise RefreshError(feed, name, f"is not an .xls workbook xlrd can read ({type(error).__name__}: {error})") from None
+    rows = [sheet.row_values(i) for i in range(sheet.nrows)]
+    header = next((i for i, r in enumerate(rows[:10]) if any("商品名称" in str(c) for c in r)), None)
+    if header is None:
+        raise RefreshError(feed, name, "has no header line with '商品名称' (commodity) in its first 10 lines")
+    cells = _gac_cells(rows[header])
+    column = next(i for i, c in enumerate(cells) if "商品名称" in c)
+    if len(cells) < column + 3 or "计量单位" not in cells[column + 1]:
+        raise RefreshError(feed, name, "the column after '商品名称' is not '计量单位' (unit of quantity)", header + 1)
+    above = [" ".join(_gac_cells(r)) for r in rows[:header]]
+    title_line = next((i for i in range(header - 1, -1, -1) if _GAC_MONTH.search(above[i])), None)
+    if title_line is None:
+        raise RefreshError(feed, name, "has no title line with the month 'YYYY年M月' above its header", header + 1)
+    title = above[title_line]
+    if options["title"] not in title:
+        raise RefreshError(feed, name, f"its title reads {title.strip()!r}; expected the table {options['title']!r}", title_line + 1)
+    unit_line = next((i for i in range(header - 1, -1, -1) if _GAC_UNIT_LINE.search(above[i])), None)
+    if unit_line is None:
+        raise RefreshError(feed, name, "has no unit line '单位：...' above its header", header + 1)
+    if "美元" in title or "美元" in above[unit_line] or "USD" in sheet.name.upper():
+        raise RefreshError(feed, name, "is the US-dollar version of the table; the RMB version is read", unit_line + 1)
+    if options["amount_unit"] not in above[unit_line]:
+        raise RefreshError(feed, name, f"its unit line reads {above[unit_line].strip()!r}; expected {options['amount_unit']!r}",
+                           unit_line + 1)
+    under = _gac_cells(rows[header + 1]) if header + 1 < len(rows) else []
+    if len(under) <= column + 2 or under[column + 2] != "数量":
+        raise RefreshError(feed, name, "the line under the header does not begin its values with '数量' (quantity)", header + 2)
+    match = _GAC_MONTH.search(title)
+    year, month = int(match[1]), int(match[2])
+    if not 1 <= month <= 12:
+        raise RefreshError(feed, name, f"its title names month {month}", title_line + 1)
+    label = cells[column + 2]
+    if not re.fullmatch(rf"{month}月(份)?", label):
+        raise RefreshError(feed, name, f"the month column reads {label!r}; the title names {year}年{month}月", header + 1)
+    year_to_date = any("累计" in c for c in cells[column + 3:])
+    if month > 1 and not year_to_date:
+        raise RefreshError(feed, name, f"the table of {year}年{month}月 has no '累计' (year to date) column", header + 1)
+    found = []
+    for number in range(header + 2, len(rows)):
+        row = rows[number]
+        text = str(row[column]).strip() if len(row) > column else ""
+        if re.match(r"注\s*[:：]", text):
+            break
+        if text == options["item"]:
+            found.append(number)
+    if not found:
+        raise RefreshError(feed, name, f"has no row {options['item']!r}")
+    rows_in_unit = [n for n in found if str(rows[n][column + 1]).strip() == options["quantity_unit"]]
+    if len(rows_in_unit) != 1:
+        units = ", ".join(repr(str(rows[n][column + 1]).strip()) for n in found)
+        raise RefreshError(feed, name, f"has {len(rows_in_unit)} rows {options['item']!r} in {options['quantity_unit']!r} "
+                           f"(units found: {units}); expected one", found[0] + 1)
+    number = rows_in_unit[0]
+    row = rows[number]
+    period = f"{year}-{month:02d}"
+    observations = [Observation("month", period, _gac_quantity(feed, name, number + 1, row[column + 2]), number + 1)]
+    if year_to_date:
+        value = _gac_quantity(feed, name, number + 1, row[column + 4])
+        if month == 12:
+            observations.append(Observation("year", str(year), value, number + 1))
+        elif month > 1:
+            observations.append(Observation("cumulative", f"{year}-01/{period}", value, number + 1))
+    if observations[0].value is None:
+        raise RefreshError(feed, name, f"the row {options['item']!r} has no quantity for {year}年{month}月", number + 1)
+    return Parsed(observations, latest=period, earliest=period)
+
+
+PARSERS = {"fred_csv": fred_csv, "tic_mfhhis01": tic_mfhhis01, "tic_slt_table5": tic_slt_table5, "customs_ts": customs_ts,
+           "gac_commodity_xls": gac_commodity_xls}

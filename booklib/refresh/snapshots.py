@@ -46,6 +46,12 @@ class Snapshot:
         return {k: v for k, v in meta.items() if v is not None}
 
 
+def kept_in_mirror(origin: dict | None) -> bool:
+    """Whether a snapshot's bytes are (a trimmed copy of) a file a public repository keeps: such a
+    file is named, not copied into data/ (a test's doctored copy is no one's file but the test's)."""
+    return bool(origin) and "repository" in origin and "doctored" not in origin
+
+
 def sha256(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 

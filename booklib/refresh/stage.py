@@ -21,7 +21,7 @@ from pathlib import Path
 from booklib.data import DataError, resource, split_ids, validate_all
 from booklib.refresh.feeds import Feed, years_in_scope
 from booklib.refresh.parsers import PARSERS, Parsed, RefreshError
-from booklib.refresh.snapshots import Snapshot
+from booklib.refresh.snapshots import Snapshot, kept_in_mirror
 
 SNAPSHOT_HOME = Path("data") / "snapshots"  # where `apply` keeps the raw file of each new source
 
@@ -62,10 +62,14 @@ def same_number(old: str, new: str) -> bool:
 
 
 def period_cell(kind: str, period: str) -> str:
-    return {"date": period, "month": f"{period}-01", "year": period}[kind]
+    """A parser's period as the table writes it: a `date` or `period` column as is, a `month`
+    column as the month's first day, a `year` column as the year."""
+    return {"date": period, "period": period, "month": f"{period}-01", "year": period}[kind]
 
 
 def period_end(period: str) -> dt.date:
+    """The last day of a period: YYYY, YYYY-MM, an ISO date, or a span 'YYYY-MM/YYYY-MM'."""
+    period = period.rpartition("/")[2]
     if re.fullmatch(r"\d{4}", period):
         return dt.date(int(period), 12, 31)
     if re.fullmatch(r"\d{4}-\d{2}", period):
@@ -73,6 +77,22 @@ def period_end(period: str) -> dt.date:
         first_next = dt.date(year + (month == 12), month % 12 + 1, 1)
         return first_next - dt.timedelta(days=1)
     return dt.date.fromisoformat(period[:10])
+
+
+def period_start(period: str) -> dt.date:
+    """The first day of a period (the forms of `period_end`)."""
+    period = period.partition("/")[0]
+    if re.fullmatch(r"\d{4}", period):
+        return dt.date(int(period), 1, 1)
+    if re.fullmatch(r"\d{4}-\d{2}", period):
+        return dt.date.fromisoformat(f"{period}-01")
+    return dt.date.fromisoformat(period[:10])
+
+
+def covered(parsed: Parsed, period: str) -> bool:
+    """Whether a row's period lies within the periods the file holds, so that its absence from
+    the file means the file dropped it (a one-month table says nothing of other months)."""
+    return period_start(parsed.earliest) <= period_start(period) and period_end(period) <= period_end(parsed.latest)
 
 
 # The difference --------------------------------------------------------------------------
@@ -98,6 +118,7 @@ class FeedResult:
     unchanged: int = 0
     new_source: dict | None = None
     skipped_not_owned: int = 0
+    not_added: list[str] = field(default_factory=list)  # new rows of a kind the feed does not add (`adds`)
 
 
 def key_columns(table: str, directory: Path) -> list[str]:
@@ -157,7 +178,9 @@ def merge(feed: Feed, table: Table, parsed: Parsed, snapshot: Snapshot, keys: li
             key = key_of(new)
             seen.add(key)
             old = by_key.get(key)
-            if old is not None and not feed.owns_row(old["source_id"]):
+            if old is None and feed.adds is not None and new[feed.series_column] not in feed.adds:
+                result.not_added.append(f"{new[feed.series_column]} {new[feed.period_column]}")
+            elif old is not None and not feed.owns_row(old["source_id"]):
                 result.skipped_not_owned += 1
             elif old is not None:
                 if same_number(old[feed.value], new[feed.value]):
@@ -168,14 +191,13 @@ def merge(feed: Feed, table: Table, parsed: Parsed, snapshot: Snapshot, keys: li
             else:
                 row = {c: new.get(c, "") for c in table.header}
                 row["source_id"] = release
-                table.rows.append(row)
+                _insert_in_order(table, row, [k for k in plain_key if k != feed.period_column], feed.period_column)
                 by_key[key] = row
                 result.changes.append(Change("new", shown(row), None, row[feed.value], release, feed.name))
         for row in list(owned):
-            if key_of(row) not in seen and _in_scope(feed, row, set()):
+            if key_of(row) not in seen and _in_scope(feed, row, set()) and covered(parsed, row[feed.period_column]):
                 table.rows.remove(row)
                 result.changes.append(Change("removed", shown(row), row[feed.value], None, row["source_id"], feed.name))
-        table.rows.sort(key=lambda r: tuple(r[k] for k in plain_key))
     else:
         incoming_by_key = {key_of(r): r for r in incoming}
         of_release = [r for r in owned if release in split_ids(r["source_id"])]
@@ -217,6 +239,16 @@ def merge(feed: Feed, table: Table, parsed: Parsed, snapshot: Snapshot, keys: li
     return result
 
 
+def _insert_in_order(table: Table, row: dict, series: list[str], period: str) -> None:
+    """Put a new row after the last row of its series with an earlier period (before the
+    series' first row when none is earlier; at the end of a new series), so that rows already
+    there keep their places and order."""
+    same = [i for i, r in enumerate(table.rows) if all(r[k] == row[k] for k in series)]
+    earlier = [i for i in same if table.rows[i][period] <= row[period]]
+    place = earlier[-1] + 1 if earlier else (same[0] if same else len(table.rows))
+    table.rows.insert(place, row)
+
+
 def _published(row: dict, feed: Feed, published: dict[str, str]) -> str:
     ids = [s for s in split_ids(row["source_id"]) if feed.owns_source(s)]
     return max((published.get(s, "") for s in ids), default="")
@@ -230,8 +262,8 @@ def _check_freshness(feed: Feed, parsed: Parsed, snapshot: Snapshot, owned: list
                            f"fetched ({snapshot.fetched_at[:10]}); this feed allows {feed.max_lag_days}")
     if lag < -1:
         raise RefreshError(feed.name, name, f"claims a period {parsed.latest} after the day it was fetched ({snapshot.fetched_at[:10]})")
-    if not owned:
-        return
+    if not owned or feed.covers == "period":
+        return  # a one-period table may be any month's, older or newer than the rows held
     column = feed.period_column
     held = max(r[column] for r in owned)
     if period_end(parsed.latest) < period_end(held[:len(parsed.latest)] if feed.period != "year" else held):
@@ -302,14 +334,27 @@ def source_row(feed: Feed, result: FeedResult, sources: Table) -> dict[str, str]
     origin = snap.origin or {}
     mirror = f"{origin['repository']}:{origin['path']}@{origin['commit']}" if "repository" in origin else ""
     day = snap.fetched_at[:10]
-    note = (f"Fetched by `make refresh` from {snap.address} at {snap.fetched_at} (HTTP {snap.status or 'n/a'}); "
-            f"SHA-256 {snap.sha256}; raw file kept as {SNAPSHOT_HOME.as_posix()}/{result.release}/{Path(snap.file).name}. "
-            f"Latest period in the file: {result.latest}.")
+    # A copy read in a mirror was accessed today; a fetched or supplied file when it was fetched.
+    accessed = dt.date.today().isoformat() if mirror else day
+    if mirror:
+        how = (f"Read from a copy of the official file kept in a public repository (the mirror named), which "
+               f"fetched it from the publisher at {snap.fetched_at}")
+    elif "supplied_file" in origin:
+        how = (f"Downloaded by hand from the page listed at {snap.address} and given to `make refresh` as a file "
+               f"(modified {snap.fetched_at})")
+    else:
+        how = f"Fetched by `make refresh` from {snap.address} at {snap.fetched_at} (HTTP {snap.status or 'n/a'})"
+    folder = f"{SNAPSHOT_HOME.as_posix()}/{result.release}"
+    kept = (f"the file stays in the mirror, its metadata is kept as {folder}/snapshot.json" if kept_in_mirror(origin)
+            else f"raw file kept as {folder}/{Path(snap.file).name}")
+    note = (f"{how}; SHA-256 {snap.sha256}; {kept}. "
+            f"Latest period in the file: {result.latest}. The file prints no release date: the date given is the day "
+            "it was fetched, by which it was published.")
     if origin.get("doctored"):
         note += f" DOCTORED FOR A TEST: {origin['doctored']}"
     return {"source_id": result.release, "publisher": feed.source["publisher"],
             "title": feed.source["title"].replace("{latest}", result.latest), "url": url, "date_published": day,
-            "date_accessed": day, "kind": "primary_official", "bib_key": result.release, "mirror": mirror, "note": note}
+            "date_accessed": accessed, "kind": "primary_official", "bib_key": result.release, "mirror": mirror, "note": note}
 
 
 # The report ------------------------------------------------------------------------------
@@ -326,7 +371,9 @@ def report_lines(staged: Staged) -> list[str]:
     for table, results in by_table.items():
         changes = [c for r in results for c in r.changes]
         counts = {kind: sum(c.kind == kind for c in changes) for kind in ("new", "changed", "removed")}
-        feeds = ", ".join(f"{r.feed} (release {r.release}, latest {r.latest}, {r.unchanged} rows as before)" for r in results)
+        feeds = ", ".join(f"{r.feed} (release {r.release}, latest {r.latest}, {r.unchanged} rows as before"
+                          + (f"; not added, a kind the table keeps only as the book chose: {', '.join(r.not_added)}" if r.not_added else "")
+                          + ")" for r in results)
         if not changes:
             lines.append(f"{table}: no change  [{feeds}]")
             continue
