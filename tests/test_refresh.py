@@ -6,6 +6,7 @@ gives a clean diff in a copy of the repository. No test opens a network connecti
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import socket
@@ -69,7 +70,7 @@ def test_replaying_the_fixtures_stages_todays_tables_exactly(tmp_path):
     reproduced = {}
     for r in staged.results:
         reproduced[r.table] = reproduced.get(r.table, 0) + r.unchanged
-    assert reproduced == {"us_treasury_yield": 334, "exchange_rates": 4, "treasury_holdings": 44,
+    assert reproduced == {"us_treasury_yield": 334, "exchange_rates": 4, "treasury_holdings": 46,
                           "japan_trade_by_partner": 262}
 
 
@@ -177,75 +178,37 @@ def test_tic_unit_and_holder_rows_are_asserted():
         tic_mfhhis01("tic_mfhhis01", "f", raw.replace(b'"China, Mainland"', b"China", 1), FEEDS["tic_mfhhis01"].options)
 
 
-# slt_table5.txt: no real copy was found in a public repository (research/search-log-2026-12.md,
-# search 5), so its parser is checked on a file in the layout of Treasury's HTML twin of it
-# (slt_table5.html, whose text the book's rows of these releases were read from): the heading
-# lines, a 'Link:' line, a blank line, 'Country' over the months latest first, rows the feed does
-# not read, the 'Of Which:' rows and a 'Notes:' block. The holders' values are the book's own rows
-# of the release; the rows the feed does not read carry the placeholder 0.0. It is not a fixture.
-
-def slt_table5_layout(release: str) -> tuple[bytes, dict]:
-    """A file in slt_table5.txt's layout holding the book's rows of one release (source_id), and
-    those rows as {(holder, month): value}."""
-    import csv as _csv
+def books_holdings(release: str) -> dict[tuple[str, str], str]:
     with (DATA / "treasury_holdings.csv").open(encoding="utf-8", newline="") as f:
-        rows = {(r["holder"], r["month"][:7]): r["value_usd_bn"] for r in _csv.DictReader(f) if r["source_id"] == release}
-    months = sorted({m for _, m in rows}, reverse=True)
-    placeholder = "\t".join(["0.0"] * len(months))
-    lines = ["Table 5: Major Foreign Holders of Treasury Securities\t\t\t",
-             "Holdings at end of time period\t\t\t",
-             "Billions of dollars\t\t\t",
-             "Link: https://ticdata.treasury.gov/resource-center/data-chart-center/tic/Documents/slt_table5.txt\t\t\t",
-             "\t\t\t",
-             "Country\t" + "\t".join(months),
-             "Japan\t" + "\t".join(rows[("Japan", m)] for m in months),
-             "United Kingdom\t" + placeholder,
-             "China, Mainland\t" + "\t".join(rows[("China", m)] for m in months),
-             "All Other\t" + placeholder,
-             "Grand Total\t" + placeholder,
-             "Of Which: Foreign Official\t" + placeholder,
-             "",
-             "Notes:",
-             "Japan and China, Mainland appear in this note only to show that the notes are not read.",
-             ""]
-    return "\r\n".join(lines).encode(), rows
+        return {(r["holder"], r["month"][:7]): r["value_usd_bn"] for r in csv.DictReader(f) if r["source_id"] == release}
 
 
-@pytest.mark.parametrize("release", ["treasury_tic_mfh_2026_02", "treasury_tic_mfh_2026_03"])
-def test_slt_table5_layout_gives_back_the_books_rows(release):
-    raw, rows = slt_table5_layout(release)
-    assert len(rows) >= 24  # Japan and China, 12 or 13 months each
-    parsed = tic_slt_table5("tic_slt_table5", "slt_table5.txt", raw, FEEDS["tic_slt_table5"].options)
-    assert {(o.series, o.period): str(o.value) for o in parsed.observations} == rows
-    assert parsed.latest == release[-7:].replace("_", "-")
-
-
-def test_slt_table5_layout_stages_no_change(tmp_path):
-    raw, _ = slt_table5_layout("treasury_tic_mfh_2026_03")
-    snap = Snapshot(feed="tic_slt_table5", file="tic_slt_table5/slt_table5.txt",
-                    address=FEEDS["tic_slt_table5"].endpoint, fetched_at="2026-05-20T00:00:00Z", sha256=sha256(raw), raw=raw,
-                    origin={"layout": "built from the book's rows in the layout of slt_table5.html; not a real file"})
-    staged = staged_results([snap], tmp_path)
-    assert staged.errors == []
-    [result] = staged.results
-    assert not result.changes and result.unchanged == 26
-    assert (tmp_path / "out/data/treasury_holdings.csv").read_bytes() == (DATA / "treasury_holdings.csv").read_bytes()
+def test_slt_table5_gives_back_the_books_rows_of_two_releases():
+    """The real file (the release of 2026-04) holds the 2026-03 release's months back to 2025-04
+    unrevised, as the book read them from Treasury's HTML twin, and the two rows of April 2026."""
+    parsed = tic_slt_table5("tic_slt_table5", "slt_table5.txt", fixture("tic_slt_table5").raw, FEEDS["tic_slt_table5"].options)
+    values = {(o.series, o.period): str(o.value) for o in parsed.observations}
+    march, april = books_holdings("treasury_tic_mfh_2026_03"), books_holdings("treasury_tic_mfh_2026_04")
+    overlap = {key: value for key, value in march.items() if key in values}
+    assert len(overlap) == 24 and all(values[key] == value for key, value in overlap.items())
+    assert april == {key: values[key] for key in values if key[1] == "2026-04"} and len(april) == 2
+    assert parsed.latest == "2026-04" and parsed.earliest == "2025-04"
 
 
 def test_slt_table5_heading_months_and_holders_are_asserted():
-    raw, _ = slt_table5_layout("treasury_tic_mfh_2026_03")
+    raw = fixture("tic_slt_table5").raw
     options = FEEDS["tic_slt_table5"].options
     with pytest.raises(RefreshError, match=r"tic_slt_table5: f, line 3: does not state its unit 'Billions of dollars'"):
         tic_slt_table5("tic_slt_table5", "f", raw.replace(b"Billions of dollars", b"Millions of dollars"), options)
     with pytest.raises(RefreshError, match=r"line 2: does not say its holdings are 'Holdings at end of time period'"):
         tic_slt_table5("tic_slt_table5", "f", raw.replace(b"Holdings at end of time period", b"Net purchases"), options)
-    with pytest.raises(RefreshError, match=r"line 6: the months of the 'Country' line \(2025-03, 2025-04"):
+    with pytest.raises(RefreshError, match=r"line 6: the months of the 'Country' line \(2025-04, 2025-05"):
         head, rest = raw.split(b"\r\nJapan", 1)
         months = head.split(b"\r\n")[-1].split(b"\t")[1:]
         flipped = b"\r\n".join(head.split(b"\r\n")[:-1] + [b"\t".join([b"Country"] + months[::-1])])
         tic_slt_table5("tic_slt_table5", "f", flipped + b"\r\nJapan" + rest, options)
-    with pytest.raises(RefreshError, match=r"line 6: the 'Country' line reads \['Mar 2026'"):
-        tic_slt_table5("tic_slt_table5", "f", raw.replace(b"Country\t2026-03", b"Country\tMar 2026"), options)
+    with pytest.raises(RefreshError, match=r"line 6: the 'Country' line reads \['Apr 2026'"):
+        tic_slt_table5("tic_slt_table5", "f", raw.replace(b"Country\t2026-04", b"Country\tApr 2026"), options)
     with pytest.raises(RefreshError, match=r"line 7: has no row 'China, Mainland'"):
         tic_slt_table5("tic_slt_table5", "f", raw.replace(b"China, Mainland\t", b"China\t"), options)
     with pytest.raises(RefreshError, match=r"line 1: the body is an HTML page"):
