@@ -143,7 +143,7 @@ def test_make_refresh_takes_a_new_months_table_as_a_file(tmp_path, capsys):
     assert code == 0, printed
     assert "china_rare_earth_exports: 1 new, 0 changed, 0 removed" in printed
     assert "new      period=2026-08, product=rare_earths, destination=world: 4000.5  <- gac_export_key_commodities_2026_08" in printed
-    assert "not added, a kind the table keeps only as the book chose: cumulative 2026-01/2026-08" in printed
+    assert "not added, of a kind this feed does not add: cumulative 2026-01/2026-08" in printed
     before = (DATA / "china_rare_earth_exports.csv").read_text(encoding="utf-8").splitlines()
     after = (tmp_path / "out/data/china_rare_earth_exports.csv").read_text(encoding="utf-8").splitlines()
     july = next(i for i, line in enumerate(before) if line.startswith("2026-07,month,rare_earths,world,"))

@@ -23,7 +23,7 @@ from booklib.refresh.feeds import Feed, years_in_scope
 from booklib.refresh.parsers import PARSERS, Parsed, RefreshError
 from booklib.refresh.snapshots import Snapshot, kept_in_mirror
 
-SNAPSHOT_HOME = Path("data") / "snapshots"  # where `apply` keeps the raw file of each new source
+SNAPSHOT_HOME = Path("data") / "snapshots"  # where `apply` keeps each new source's snapshot (and raw file)
 
 
 # Tables as text: untouched rows are written back byte for byte -----------------------------
@@ -372,7 +372,7 @@ def report_lines(staged: Staged) -> list[str]:
         changes = [c for r in results for c in r.changes]
         counts = {kind: sum(c.kind == kind for c in changes) for kind in ("new", "changed", "removed")}
         feeds = ", ".join(f"{r.feed} (release {r.release}, latest {r.latest}, {r.unchanged} rows as before"
-                          + (f"; not added, a kind the table keeps only as the book chose: {', '.join(r.not_added)}" if r.not_added else "")
+                          + (f"; not added, of a kind this feed does not add: {', '.join(r.not_added)}" if r.not_added else "")
                           + ")" for r in results)
         if not changes:
             lines.append(f"{table}: no change  [{feeds}]")
