@@ -205,9 +205,8 @@ def tic_slt_table5(feed: str, name: str, raw: bytes, options: dict) -> Parsed:
     Securities', 'Holdings at end of time period', 'Billions of dollars' and a line 'Link: ...'
     naming the file; then one line 'Country' with a month (YYYY-MM) over each column, latest
     first (13 months), one row per holder, 'All Other', 'Grand Total', the 'Of Which: Foreign
-    Official' rows, and a block 'Notes:'. Every line has as many tab-separated fields as the
-    'Country' line (heading lines padded with tabs); lines end CRLF. Tested on the real file of
-    the 2026-04 release (tests/fixtures/refresh)."""
+    Official' rows, and a block 'Notes:' (heading lines padded with tabs, lines ending CRLF).
+    Tested on the real file of the 2026-04 release (tests/fixtures/refresh)."""
     rows = _tab_rows(feed, name, raw)
     _tic_heading(feed, name, rows, [
         ("Major Foreign Holders of Treasury Securities", "does not begin with the title 'Table 5: Major Foreign Holders of Treasury Securities'", 1),
