@@ -67,32 +67,32 @@ def period_cell(kind: str, period: str) -> str:
     return {"date": period, "period": period, "month": f"{period}-01", "year": period}[kind]
 
 
-def period_end(period: str) -> dt.date:
-    """The last day of a period: YYYY, YYYY-MM, an ISO date, or a span 'YYYY-MM/YYYY-MM'."""
-    period = period.rpartition("/")[2]
+def period_span(period: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of a period: YYYY, YYYY-MM, an ISO date, or a span 'YYYY-MM/YYYY-MM'."""
+    first, _, last = period.partition("/")
+    return _days(first)[0], _days(last or first)[1]
+
+
+def _days(period: str) -> tuple[dt.date, dt.date]:
     if re.fullmatch(r"\d{4}", period):
-        return dt.date(int(period), 12, 31)
+        return dt.date(int(period), 1, 1), dt.date(int(period), 12, 31)
     if re.fullmatch(r"\d{4}-\d{2}", period):
         year, month = map(int, period.split("-"))
         first_next = dt.date(year + (month == 12), month % 12 + 1, 1)
-        return first_next - dt.timedelta(days=1)
-    return dt.date.fromisoformat(period[:10])
+        return dt.date(year, month, 1), first_next - dt.timedelta(days=1)
+    day = dt.date.fromisoformat(period[:10])
+    return day, day
 
 
-def period_start(period: str) -> dt.date:
-    """The first day of a period (the forms of `period_end`)."""
-    period = period.partition("/")[0]
-    if re.fullmatch(r"\d{4}", period):
-        return dt.date(int(period), 1, 1)
-    if re.fullmatch(r"\d{4}-\d{2}", period):
-        return dt.date.fromisoformat(f"{period}-01")
-    return dt.date.fromisoformat(period[:10])
+def period_end(period: str) -> dt.date:
+    return period_span(period)[1]
 
 
 def covered(parsed: Parsed, period: str) -> bool:
     """Whether a row's period lies within the periods the file holds, so that its absence from
     the file means the file dropped it (a one-month table says nothing of other months)."""
-    return period_start(parsed.earliest) <= period_start(period) and period_end(period) <= period_end(parsed.latest)
+    first, last = period_span(period)
+    return period_span(parsed.earliest)[0] <= first and last <= period_end(parsed.latest)
 
 
 # The difference --------------------------------------------------------------------------
